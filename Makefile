@@ -1,0 +1,43 @@
+# ConnKeeper: the two commands are `make run` and `make test` (see README.md).
+# Both install missing Debian/Ubuntu packages themselves (apt), then build.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+
+.PHONY: run test build release lint fmt demo bench clean
+
+## Build and launch the desktop app.
+run:
+	@scripts/ensure-packages.sh run
+	$(CARGO) build --locked -p connkeeper-desktop -p connkeeper-cli
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "No graphical display (DISPLAY/WAYLAND_DISPLAY unset): starting under Xvfb in a private session."; \
+	  tests/with-session.sh "$(TARGET_DIR)/debug/connkeeper-desktop"; \
+	else \
+	  "$(TARGET_DIR)/debug/connkeeper-desktop"; \
+	fi
+
+## Formatting, lints and every test, inside a private D-Bus session with gnome-keyring.
+test:
+	@scripts/ensure-packages.sh test
+	tests/with-session.sh tests/run-all.sh
+
+build:
+	@scripts/ensure-packages.sh build
+	$(CARGO) build --locked --workspace
+
+release:
+	@scripts/ensure-packages.sh build
+	$(CARGO) build --locked --release -p connkeeper-desktop -p connkeeper-cli
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean

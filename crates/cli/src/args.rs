@@ -1,0 +1,154 @@
+//! The command-line contract (documented in README.md; scripts rely on it).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "connkeeper",
+    version,
+    about = "Keep Jira Cloud connection profiles valid: tokens, expiry, permissions."
+)]
+pub struct Cli {
+    /// Folder holding profiles.json (default: the platform's config folder).
+    #[arg(long, global = true, value_name = "DIR", env = "CONNKEEPER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Accept http://127.0.0.1:PORT and http://localhost:PORT hosts (local test servers only).
+    #[arg(long, global = true)]
+    pub allow_loopback_http: bool,
+    /// More log output on stderr (-vv for all); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list, show, edit and delete connection profiles.
+    #[command(subcommand)]
+    Profile(ProfileCmd),
+    /// Audit an account's Jira permissions against what backup and restore need.
+    /// Exit 0: all granted; 1: something is missing; 3: the audit could not run.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["profile", "host"]))]
+pub struct AuditArgs {
+    /// A saved profile (its token comes from the OS keyring).
+    pub profile: Option<String>,
+    /// Audit unsaved credentials: the site URL (needs --email and --token-stdin).
+    #[arg(long, requires = "email", conflicts_with = "profile")]
+    pub host: Option<String>,
+    /// With --host: the account's email.
+    #[arg(long, requires = "host")]
+    pub email: Option<String>,
+    /// With --host: read the API token from stdin.
+    #[arg(long, requires = "host")]
+    pub token_stdin: bool,
+    /// With --host: jira, jira-admin or jsm (default jira).
+    #[arg(long, requires = "host")]
+    pub application: Option<String>,
+    /// What the account is for: backup, restore or all.
+    #[arg(long, default_value = "all")]
+    pub purpose: String,
+    /// Machine-readable report on stdout (documented in README.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Requests in flight at once against the site.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub max_in_flight: u16,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// First retry delay in milliseconds when Jira gives no Retry-After (doubles, capped at 30 s).
+    #[arg(long, default_value_t = 5000, hide = true)]
+    pub retry_base_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCmd {
+    /// Create a profile; the API token is read from stdin (--token-stdin) or a hidden prompt.
+    Add(AddArgs),
+    /// List profiles, most urgent expiry first.
+    List(JsonFlag),
+    /// Show one profile.
+    Show {
+        /// Profile name (or id).
+        name: String,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Change a profile; only the given fields change. --token-stdin replaces the token.
+    Edit(EditArgs),
+    /// Delete a profile and its token.
+    Delete {
+        /// Profile name (or id).
+        name: String,
+        /// Do not ask for confirmation (required when not on a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Machine-readable JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Profile name, unique (1 to 64 characters).
+    #[arg(long)]
+    pub name: String,
+    /// jira, jira-admin or jsm.
+    #[arg(long)]
+    pub application: String,
+    /// Site URL, e.g. https://your-sub-domain.atlassian.net (a pasted Jira page URL works).
+    #[arg(long)]
+    pub host: String,
+    /// Email of the Jira account that owns the token.
+    #[arg(long)]
+    pub email: String,
+    /// The token's expiration date, YYYY-MM-DD.
+    #[arg(long)]
+    pub expires: String,
+    /// Optional note (at most 500 characters).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Read the API token from stdin (one trailing newline is stripped).
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Print the created profile as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The profile to change (name or id).
+    pub profile: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New description ("" clears it).
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub application: Option<String>,
+    #[arg(long)]
+    pub host: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub expires: Option<String>,
+    /// Replace the stored API token with one read from stdin.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Print the updated profile as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,144 @@
+//! `connkeeper profile ...`
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use connkeeper_core::profiles::Profiles;
+use connkeeper_core::secrets::SecretStore;
+use connkeeper_core::validate::Draft;
+
+use crate::args::{AddArgs, EditArgs, ProfileCmd};
+use crate::exit::Failure;
+use crate::{output, token};
+
+pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<ExitCode, Failure> {
+    match cmd {
+        ProfileCmd::Add(a) => add(profiles, a),
+        ProfileCmd::List(f) => {
+            let views = profiles.list()?;
+            if f.json {
+                output::json(&views);
+            } else {
+                output::profile_table(&views);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProfileCmd::Show { name, json } => {
+            let p = profiles.find(&name)?;
+            let v = profiles.view(&p)?;
+            if json.json {
+                output::json(&v);
+            } else {
+                output::profile_block(&v, profiles.secrets().store_name());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ProfileCmd::Edit(e) => edit(profiles, e),
+        ProfileCmd::Delete { name, yes } => delete(profiles, &name, yes),
+    }
+}
+
+fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<ExitCode, Failure> {
+    let mut draft = Draft {
+        name: a.name,
+        description: a.description,
+        application: a.application,
+        host: a.host,
+        email: a.email,
+        token: None,
+        expires: a.expires,
+    };
+    // Check the fields before asking for the token, so a typo costs no paste.
+    let mut draft_errors = match profiles.check(&draft, None) {
+        Err(connkeeper_core::Error::Validation(errors)) => errors,
+        Err(other) => return Err(other.into()),
+        Ok(_) => Vec::new(),
+    };
+    draft_errors.retain(|e| e.field != connkeeper_core::validate::Field::Token);
+    if !draft_errors.is_empty() {
+        return Err(connkeeper_core::Error::Validation(draft_errors).into());
+    }
+    draft.token = Some(token::for_create(a.token_stdin)?);
+    let saved = profiles.create(&draft)?;
+    output::warnings(&saved.warnings);
+    if a.json {
+        output::json(&saved.profile);
+    } else {
+        println!(
+            "Created profile \"{}\" ({}); token stored in {}.",
+            saved.profile.name,
+            saved.profile.host,
+            profiles.secrets().store_name()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<ExitCode, Failure> {
+    let current = profiles.find(&e.profile)?;
+    let mut draft = Draft::from_profile(&current);
+    let mut changed = false;
+    let mut set = |slot: &mut String, v: Option<String>| {
+        if let Some(v) = v {
+            *slot = v;
+            changed = true;
+        }
+    };
+    set(&mut draft.name, e.name);
+    set(&mut draft.application, e.application);
+    set(&mut draft.host, e.host);
+    set(&mut draft.email, e.email);
+    set(&mut draft.expires, e.expires);
+    if let Some(d) = e.description {
+        draft.description = Some(d);
+        changed = true;
+    }
+    if e.token_stdin {
+        draft.token = Some(token::from_stdin()?);
+        changed = true;
+    }
+    if !changed {
+        return Err(Failure::usage(
+            "nothing to change: give at least one of --name, --description, --application, --host, --email, --expires, --token-stdin",
+        ));
+    }
+    let saved = profiles.update(current.id, &draft)?;
+    output::warnings(&saved.warnings);
+    if e.json {
+        output::json(&saved.profile);
+    } else {
+        println!("Updated profile \"{}\".", saved.profile.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn delete<S: SecretStore>(
+    profiles: &Profiles<S>,
+    name: &str,
+    yes: bool,
+) -> Result<ExitCode, Failure> {
+    let p = profiles.find(name)?;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "refusing to delete without confirmation: add --yes",
+            ));
+        }
+        eprint!(
+            "Delete profile \"{}\" ({}) and its API token? [y/N] ",
+            p.name, p.host
+        );
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+            eprintln!("Nothing deleted.");
+            return Ok(ExitCode::from(crate::exit::USAGE));
+        }
+    }
+    let removed = profiles.delete(p.id)?;
+    println!("Deleted profile \"{}\" and its API token.", removed.name);
+    Ok(ExitCode::SUCCESS)
+}

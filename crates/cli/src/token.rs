@@ -1,0 +1,38 @@
+//! Reading the API token: from stdin with --token-stdin, or a no-echo prompt on a
+//! terminal. Never from an argument (process lists and shell history would show it).
+
+use std::io::{IsTerminal, Read};
+
+use connkeeper_core::SecretString;
+
+use crate::exit::Failure;
+
+/// Reads all of stdin as the token, stripping one trailing newline.
+pub fn from_stdin() -> Result<SecretString, Failure> {
+    let mut buf = String::new();
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| Failure::usage(format!("cannot read the API token from stdin: {e}")))?;
+    if buf.ends_with('\n') {
+        buf.pop();
+        if buf.ends_with('\r') {
+            buf.pop();
+        }
+    }
+    Ok(SecretString::from(buf))
+}
+
+/// The token for a new profile: stdin when asked, else a hidden prompt on a terminal.
+pub fn for_create(token_stdin: bool) -> Result<SecretString, Failure> {
+    if token_stdin {
+        return from_stdin();
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "no API token: pipe it in with --token-stdin (it is never accepted as an argument)",
+        ));
+    }
+    rpassword::prompt_password("API token (input hidden): ")
+        .map(SecretString::from)
+        .map_err(|e| Failure::usage(format!("cannot read the API token: {e}")))
+}

@@ -1,0 +1,634 @@
+//! The Jira Cloud HTTP client: one reused `reqwest` client (rustls), Basic auth,
+//! bounded concurrency, retries that respect Jira's rate limits, and errors classified
+//! into kinds that each carry an actionable message naming the host, never the token.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::dto::{ErrorCollection, Myself};
+use crate::requirements::TOKEN_PAGE;
+
+/// Tuning of the client; the defaults follow Atlassian's rate-limiting guidance.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// First backoff delay without `Retry-After`; doubles each retry.
+    pub retry_base: Duration,
+    /// Longest backoff delay.
+    pub retry_cap: Duration,
+    pub max_retries: u32,
+    /// Requests in flight at once against the site.
+    pub max_in_flight: usize,
+    /// A `Retry-After` longer than this fails at once instead of waiting.
+    pub max_retry_after: Duration,
+    /// Allow `http://` for loopback test servers.
+    pub allow_loopback_http: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry_base: Duration::from_secs(5),
+            retry_cap: Duration::from_secs(30),
+            max_retries: 4,
+            max_in_flight: 4,
+            max_retry_after: Duration::from_secs(120),
+            allow_loopback_http: false,
+        }
+    }
+}
+
+/// The class of a failure; scripts and the UI branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JiraErrorKind {
+    Auth,
+    Forbidden,
+    NotFound,
+    Network,
+    Tls,
+    Timeout,
+    RateLimited,
+    Server,
+    InvalidResponse,
+}
+
+impl JiraErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            JiraErrorKind::Auth => "auth",
+            JiraErrorKind::Forbidden => "forbidden",
+            JiraErrorKind::NotFound => "not_found",
+            JiraErrorKind::Network => "network",
+            JiraErrorKind::Tls => "tls",
+            JiraErrorKind::Timeout => "timeout",
+            JiraErrorKind::RateLimited => "rate_limited",
+            JiraErrorKind::Server => "server",
+            JiraErrorKind::InvalidResponse => "invalid_response",
+        }
+    }
+}
+
+/// A classified failure talking to Jira.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct JiraError {
+    pub kind: JiraErrorKind,
+    pub message: String,
+}
+
+impl JiraError {
+    fn new(kind: JiraErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// A raw answer: status, headers, body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// A client for one site and one set of credentials.
+pub struct JiraClient {
+    http: reqwest::Client,
+    base: Url,
+    host: String,
+    email: String,
+    token: SecretString,
+    permits: Arc<Semaphore>,
+    account_id: OnceLock<String>,
+    requests: AtomicUsize,
+    cfg: ClientConfig,
+}
+
+impl std::fmt::Debug for JiraClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JiraClient")
+            .field("host", &self.host)
+            .field("email", &self.email)
+            .field("token", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+const USER_AGENT: &str = concat!("connkeeper/", env!("CARGO_PKG_VERSION"));
+
+impl JiraClient {
+    /// A client for `host` (an origin such as `https://acme.atlassian.net`).
+    pub fn new(
+        host: &str,
+        email: &str,
+        token: SecretString,
+        cfg: ClientConfig,
+    ) -> Result<Self, JiraError> {
+        let base = Url::parse(host).map_err(|e| {
+            JiraError::new(
+                JiraErrorKind::NotFound,
+                format!("\"{host}\" is not a valid site address: {e}"),
+            )
+        })?;
+        let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        let https_only = !(cfg.allow_loopback_http && loopback);
+        if https_only && base.scheme() != "https" {
+            return Err(JiraError::new(
+                JiraErrorKind::NotFound,
+                format!("{host} is not an https:// address; Jira Cloud is only reached over HTTPS"),
+            ));
+        }
+        let origin = base.origin();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            // Follow same-origin redirects only: credentials never travel to another origin.
+            if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.request_timeout)
+            .redirect(policy)
+            .https_only(https_only)
+            .build()
+            .map_err(|e| JiraError::new(JiraErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
+        Ok(Self {
+            http,
+            host: base.origin().ascii_serialization(),
+            base,
+            email: email.to_owned(),
+            token,
+            permits: Arc::new(Semaphore::new(cfg.max_in_flight.max(1))),
+            account_id: OnceLock::new(),
+            requests: AtomicUsize::new(0),
+            cfg,
+        })
+    }
+
+    /// The site's origin, as named in messages.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Requests sent so far (retries included).
+    pub fn request_count(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Checks the credentials with `GET /rest/api/3/myself` (never anonymous) and pins
+    /// the account id every later answer must carry.
+    pub async fn myself(&self) -> Result<Myself, JiraError> {
+        let path = "/rest/api/3/myself";
+        let answer = self.call(Method::GET, path, &[], None).await?;
+        let answer = self.expect_success(path, answer)?;
+        self.expect_json(path, &answer)?;
+        let me: Myself = self.parse(path, &answer)?;
+        let header = header_str(&answer.headers, "x-aaccountid");
+        if me.account_id.is_empty()
+            || header.is_some_and(|h| h != me.account_id)
+            || header.is_none()
+        {
+            return Err(self.anonymous(path));
+        }
+        let _ = self.account_id.set(me.account_id.clone());
+        Ok(me)
+    }
+
+    /// `GET path` as JSON of the authenticated account (after [`Self::myself`]).
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, JiraError> {
+        let answer = self.call(Method::GET, path, query, None).await?;
+        self.authenticated_json(path, answer)
+    }
+
+    /// `POST path` with a JSON body; only for read-only queries (safe to retry).
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, JiraError> {
+        let body = serde_json::to_vec(body).expect("request bodies serialise");
+        let answer = self.call(Method::POST, path, &[], Some(body)).await?;
+        self.authenticated_json(path, answer)
+    }
+
+    /// `GET path` returning the raw answer, whatever its status (for probes such as the
+    /// Jira Software licence check, where 403 is an answer, not a failure).
+    pub async fn get_raw(&self, path: &str, query: &[(&str, String)]) -> Result<Answer, JiraError> {
+        self.call(Method::GET, path, query, None).await
+    }
+
+    /// Turns a 2xx JSON answer into `T`, checking it was given to our account.
+    pub fn authenticated_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        answer: Answer,
+    ) -> Result<T, JiraError> {
+        let answer = self.expect_success(path, answer)?;
+        self.expect_json(path, &answer)?;
+        self.expect_account(path, &answer)?;
+        self.parse(path, &answer)
+    }
+
+    fn expect_account(&self, path: &str, answer: &Answer) -> Result<(), JiraError> {
+        let expected = self.account_id.get().map(String::as_str);
+        match (expected, header_str(&answer.headers, "x-aaccountid")) {
+            (Some(want), Some(got)) if want == got => Ok(()),
+            _ => Err(self.anonymous(path)),
+        }
+    }
+
+    fn anonymous(&self, path: &str) -> JiraError {
+        JiraError::new(
+            JiraErrorKind::Auth,
+            format!(
+                "Jira at {} answered {path} anonymously: the credentials of {} were not accepted. The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile.",
+                self.host, self.email
+            ),
+        )
+    }
+
+    fn expect_success(&self, path: &str, answer: Answer) -> Result<Answer, JiraError> {
+        let host = &self.host;
+        let status = answer.status;
+        if status.is_success() {
+            return Ok(answer);
+        }
+        let detail = body_text(&answer.body);
+        let said = detail
+            .as_deref()
+            .map(|d| format!(" Jira said: {d}"))
+            .unwrap_or_default();
+        let (kind, message) = match status.as_u16() {
+            403 => (
+                JiraErrorKind::Forbidden,
+                format!("Jira at {host} refused {path} for {} (403 Forbidden).{said}", self.email),
+            ),
+            404 => (
+                JiraErrorKind::NotFound,
+                format!("{host} answered 404 Not Found for {path}: check the Host URL; it should be your Jira Cloud site, e.g. https://your-sub-domain.atlassian.net."),
+            ),
+            _ => (
+                JiraErrorKind::InvalidResponse,
+                format!("Jira at {host} answered {path} with {status}.{said}"),
+            ),
+        };
+        Err(JiraError::new(kind, message))
+    }
+
+    fn expect_json(&self, path: &str, answer: &Answer) -> Result<(), JiraError> {
+        let ctype = header_str(&answer.headers, CONTENT_TYPE.as_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let looks_html = ctype.contains("html")
+            || answer.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
+        if looks_html {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!(
+                    "{} answered {path} with an HTML page instead of Jira's JSON: a proxy or sign-in portal is in the way, or the Host URL is not a Jira Cloud site.",
+                    self.host
+                ),
+            ));
+        }
+        if !ctype.contains("json") {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!(
+                    "{} answered {path} with {} instead of JSON; check the Host URL.",
+                    self.host,
+                    if ctype.is_empty() {
+                        "no content type"
+                    } else {
+                        &ctype
+                    }
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn parse<T: DeserializeOwned>(&self, path: &str, answer: &Answer) -> Result<T, JiraError> {
+        serde_json::from_slice(&answer.body).map_err(|e| {
+            JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("Jira at {} answered {path} with unexpected JSON ({e}); is the Host URL a Jira Cloud site?", self.host),
+            )
+        })
+    }
+
+    /// Sends one request with retries; classifies transport failures, auth failures,
+    /// rate limits and outages. Returns every other answer as is.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, JiraError> {
+        let url = self.base.join(path).map_err(|e| {
+            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
+        })?;
+        let mut attempt: u32 = 0;
+        loop {
+            let sent = self.send_once(&method, &url, query, body.as_deref()).await;
+            let retry_in = match sent {
+                Ok(answer) => match self.classify(path, answer, attempt)? {
+                    Classified::Done(answer) => return Ok(answer),
+                    Classified::RetryAfter(d) => d,
+                },
+                Err(e) => {
+                    let reset = is_connection_reset(&e);
+                    if !reset || attempt >= self.cfg.max_retries {
+                        return Err(self.transport_error(path, &e, attempt));
+                    }
+                    self.backoff(attempt)
+                }
+            };
+            tracing::debug!(
+                path,
+                attempt,
+                delay_ms = retry_in.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(retry_in).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &Url,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+    ) -> Result<Answer, reqwest::Error> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let mut auth = HeaderValue::from_str(&basic_auth(&self.email, self.token.expose_secret()))
+            .expect("base64 is a valid header value");
+        auth.set_sensitive(true);
+        let mut req = self
+            .http
+            .request(method.clone(), url.clone())
+            .header(reqwest::header::AUTHORIZATION, auth)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(b) = body {
+            req = req
+                .header(CONTENT_TYPE, "application/json")
+                .body(b.to_vec());
+        }
+        let started = std::time::Instant::now();
+        let resp = req.send().await?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await?.to_vec();
+        tracing::debug!(%method, path = url.path(), status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "jira request");
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn classify(&self, path: &str, answer: Answer, attempt: u32) -> Result<Classified, JiraError> {
+        let host = &self.host;
+        let seraph = header_str(&answer.headers, "x-seraph-loginreason").unwrap_or("");
+        if seraph.contains("AUTHENTICATION_DENIED") {
+            return Err(JiraError::new(
+                JiraErrorKind::Auth,
+                format!(
+                    "Jira at {host} is asking {} to solve a CAPTCHA after failed sign-ins, so the API token is refused. Sign in once in a browser at {host}, then run the audit again. ConnKeeper does not retry, to avoid locking the account.",
+                    self.email
+                ),
+            ));
+        }
+        if answer.status == StatusCode::UNAUTHORIZED || seraph.contains("AUTHENTICATED_FAILED") {
+            let said = body_text(&answer.body)
+                .map(|d| format!(" (Jira said: {d})"))
+                .unwrap_or_default();
+            return Err(JiraError::new(
+                JiraErrorKind::Auth,
+                format!(
+                    "Jira at {host} rejected the credentials of {}{said}. The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.",
+                    self.email
+                ),
+            ));
+        }
+        if answer.status.is_redirection() {
+            let to = header_str(&answer.headers, "location").unwrap_or("elsewhere");
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("{host} redirected {path} to {to}; ConnKeeper does not send credentials to another site. Check the Host URL (use the site's own https://<name>.atlassian.net address)."),
+            ));
+        }
+        let status = answer.status;
+        let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+        if !retryable {
+            return Ok(Classified::Done(answer));
+        }
+        let retry_after = header_str(&answer.headers, RETRY_AFTER.as_str())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let give_up = attempt >= self.cfg.max_retries
+            || retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
+        if give_up {
+            let tries = attempt + 1;
+            return Err(if status == StatusCode::TOO_MANY_REQUESTS {
+                JiraError::new(
+                    JiraErrorKind::RateLimited,
+                    format!("Jira at {host} is rate-limiting requests (429 on {path} after {tries} tries{}). Wait a few minutes and try again.", retry_after.map(|d| format!(", asked to wait {} s", d.as_secs())).unwrap_or_default()),
+                )
+            } else {
+                JiraError::new(
+                    JiraErrorKind::Server,
+                    format!("Jira at {host} is unavailable ({status} on {path} after {tries} tries). Check https://status.atlassian.com and try again later."),
+                )
+            });
+        }
+        Ok(Classified::RetryAfter(
+            retry_after.unwrap_or_else(|| self.backoff(attempt)),
+        ))
+    }
+
+    /// Exponential backoff with jitter: base x 2^attempt, capped, times 0.7 to 1.3.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .cfg
+            .retry_base
+            .saturating_mul(2u32.saturating_pow(attempt));
+        let capped = exp.min(self.cfg.retry_cap);
+        capped.mul_f64(rand::rng().random_range(0.7..=1.3))
+    }
+
+    fn transport_error(&self, path: &str, e: &reqwest::Error, attempt: u32) -> JiraError {
+        let host = &self.host;
+        let detail = error_chain(e);
+        if e.is_timeout() {
+            let secs = self.cfg.request_timeout.as_secs_f64();
+            return JiraError::new(
+                JiraErrorKind::Timeout,
+                format!("{host} did not answer {path} within {secs:.0} s. Jira may be slow or a proxy may be holding the connection; try again later."),
+            );
+        }
+        let lower = detail.to_ascii_lowercase();
+        if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("rustls")
+            || lower.contains("handshake")
+        {
+            return JiraError::new(
+                JiraErrorKind::Tls,
+                format!("the secure (TLS) connection to {host} failed: {detail}. A proxy that intercepts HTTPS needs its certificate installed in the system's trust store."),
+            );
+        }
+        let retried = if attempt > 0 {
+            format!(" after {} tries", attempt + 1)
+        } else {
+            String::new()
+        };
+        JiraError::new(
+            JiraErrorKind::Network,
+            format!("cannot reach {host}{retried}: {detail}. Check the Host URL, the network connection and any proxy settings."),
+        )
+    }
+}
+
+enum Classified {
+    Done(Answer),
+    RetryAfter(Duration),
+}
+
+fn basic_auth(email: &str, token: &str) -> String {
+    use base64::Engine;
+    let raw = format!("{email}:{token}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
+    )
+}
+
+fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A short text of an error body: plain text first, then Jira's JSON shapes.
+fn body_text(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim();
+    if t.is_empty() || t.starts_with('<') {
+        return None;
+    }
+    let msg = match serde_json::from_str::<ErrorCollection>(t) {
+        Ok(ec) => ec.text()?,
+        Err(_) => t.to_owned(),
+    };
+    Some(msg.chars().take(300).collect())
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = e.source();
+    while let Some(s) = src {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+fn is_connection_reset(e: &reqwest::Error) -> bool {
+    if e.is_timeout() || e.is_builder() || e.is_redirect() {
+        return false;
+    }
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            ) {
+                return true;
+            }
+        }
+        let t = s.to_string();
+        if t.contains("connection closed before message completed")
+            || t.contains("connection reset")
+        {
+            return true;
+        }
+        src = s.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let c = JiraClient::new(
+            "https://acme.atlassian.net",
+            "a@b.co",
+            SecretString::from("ATATT-secret-debug-1234".to_owned()),
+            ClientConfig::default(),
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains("secret-debug"));
+    }
+
+    #[test]
+    fn backoff_stays_within_jitter_bounds() {
+        let c = JiraClient::new(
+            "https://acme.atlassian.net",
+            "a@b.co",
+            SecretString::from("x".repeat(20)),
+            ClientConfig::default(),
+        )
+        .unwrap();
+        for (attempt, base) in [(0, 5.0), (1, 10.0), (2, 20.0), (3, 30.0), (4, 30.0)] {
+            for _ in 0..50 {
+                let d = c.backoff(attempt).as_secs_f64();
+                assert!(
+                    d >= base * 0.7 - 1e-9 && d <= base * 1.3 + 1e-9,
+                    "attempt {attempt}: {d}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Jira Cloud's wire shapes (the fields the audit reads), per the official OpenAPI spec.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /rest/api/3/myself` (schema `User`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Myself {
+    pub account_id: String,
+    #[serde(default)]
+    pub account_type: Option<String>,
+    #[serde(default)]
+    pub email_address: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `GET /rest/api/3/permissions` (schema `Permissions`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AllPermissions {
+    pub permissions: BTreeMap<String, PermissionInfo>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PermissionInfo {
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// `GET /rest/api/3/project/search` (schema `PageBeanProject`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectPage {
+    #[serde(default)]
+    pub start_at: u64,
+    #[serde(default)]
+    pub max_results: u64,
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub is_last: Option<bool>,
+    #[serde(default)]
+    pub values: Vec<ProjectDto>,
+}
+
+/// A project in a search page (schema `Project`; `id` is a string there).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectDto {
+    pub id: String,
+    pub key: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub style: Option<String>,
+    #[serde(default)]
+    pub simplified: Option<bool>,
+}
+
+impl ProjectDto {
+    /// Team-managed ("next-gen") projects ignore permission schemes.
+    pub fn team_managed(&self) -> bool {
+        self.simplified == Some(true) || self.style.as_deref() == Some("next-gen")
+    }
+}
+
+/// `POST /rest/api/3/permissions/check` request (schema `BulkPermissionsRequestBean`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCheckRequest {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub global_permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub project_permissions: Vec<BulkProjectPermissions>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BulkProjectPermissions {
+    pub permissions: Vec<String>,
+    pub projects: Vec<u64>,
+}
+
+/// `POST /rest/api/3/permissions/check` answer (schema `BulkPermissionGrants`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkCheckResponse {
+    #[serde(default)]
+    pub global_permissions: Vec<String>,
+    #[serde(default)]
+    pub project_permissions: Vec<BulkProjectGrant>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BulkProjectGrant {
+    pub permission: String,
+    #[serde(default)]
+    pub projects: Vec<u64>,
+}
+
+/// `GET /rest/servicedeskapi/servicedesk` page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDeskPage {
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub is_last_page: bool,
+    #[serde(default)]
+    pub values: Vec<serde_json::Value>,
+}
+
+/// Jira's `ErrorCollection`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorCollection {
+    #[serde(default)]
+    pub error_messages: Vec<String>,
+    #[serde(default)]
+    pub errors: BTreeMap<String, String>,
+    /// Some gateways answer `{"message": ...}` instead.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ErrorCollection {
+    /// All messages joined, or `None` when empty.
+    pub fn text(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.error_messages.clone();
+        parts.extend(self.errors.iter().map(|(k, v)| format!("{k}: {v}")));
+        parts.extend(self.message.clone());
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}

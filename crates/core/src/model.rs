@@ -1,0 +1,240 @@
+//! Plain data: profiles, applications, expiry status. No I/O here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A profile's stable identity; also the keyring entry's user name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProfileId(pub Uuid);
+
+impl ProfileId {
+    /// A fresh random id.
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl Default for ProfileId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ProfileId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for ProfileId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+/// The Atlassian application a profile connects a backup service to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Application {
+    /// Jira (projects, issues, boards, sprints).
+    #[serde(rename = "jira")]
+    Jira,
+    /// Jira Admin Settings (the Atlassian admin / site settings).
+    #[serde(rename = "jira-admin")]
+    JiraAdmin,
+    /// Jira Service Management.
+    #[serde(rename = "jsm")]
+    Jsm,
+}
+
+impl Application {
+    /// Every application, in the order the UI offers them.
+    pub const ALL: [Application; 3] = [Application::Jira, Application::JiraAdmin, Application::Jsm];
+
+    /// The machine code used in files, JSON and CLI flags.
+    pub fn code(self) -> &'static str {
+        match self {
+            Application::Jira => "jira",
+            Application::JiraAdmin => "jira-admin",
+            Application::Jsm => "jsm",
+        }
+    }
+
+    /// The name people read.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Application::Jira => "Jira",
+            Application::JiraAdmin => "Jira Admin Settings",
+            Application::Jsm => "Jira Service Management",
+        }
+    }
+
+    /// Parses a machine code (`jira`, `jira-admin`, `jsm`), case-insensitively; display
+    /// names are accepted too, so an imported spreadsheet may say "Jira Service Management".
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        Application::ALL
+            .into_iter()
+            .find(|a| t.eq_ignore_ascii_case(a.code()) || t.eq_ignore_ascii_case(a.display_name()))
+    }
+}
+
+impl fmt::Display for Application {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A saved connection profile. The API token is not here: it lives in the OS keyring
+/// under the profile's id and never in this struct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: ProfileId,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub application: Application,
+    /// Normalised origin, `https://<host>` (or loopback `http://` for test servers).
+    pub host: String,
+    pub email: String,
+    /// The API token's expiration date.
+    pub expires: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// A summary of the last permission audit, if one ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_audit: Option<AuditSummary>,
+}
+
+/// How close a token is to its expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryStatus {
+    /// Past its date (`days_left < 0`).
+    Expired,
+    /// Expires within [`EXPIRING_WITHIN_DAYS`] days (today included).
+    Expiring,
+    /// More than [`EXPIRING_WITHIN_DAYS`] days left.
+    Ok,
+}
+
+/// The window in which a token counts as "expiring".
+pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+
+impl ExpiryStatus {
+    /// Status from the number of whole days left.
+    pub fn from_days_left(days_left: i64) -> Self {
+        if days_left < 0 {
+            ExpiryStatus::Expired
+        } else if days_left <= EXPIRING_WITHIN_DAYS {
+            ExpiryStatus::Expiring
+        } else {
+            ExpiryStatus::Ok
+        }
+    }
+
+    /// The machine code (`expired`, `expiring`, `ok`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ExpiryStatus::Expired => "expired",
+            ExpiryStatus::Expiring => "expiring",
+            ExpiryStatus::Ok => "ok",
+        }
+    }
+}
+
+/// Days from `today` until `expires` (negative once expired).
+pub fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
+    (expires - today).num_days()
+}
+
+/// What a permission audit concluded, kept on the profile as `last_audit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSummary {
+    /// When the audit finished.
+    pub at: DateTime<Utc>,
+    /// `backup`, `restore` or `all`.
+    pub purpose: String,
+    /// Everything required for the audited purpose is granted.
+    pub ok: bool,
+    pub backup_ok: bool,
+    pub restore_ok: bool,
+    /// Keys of the required global permissions the account lacks.
+    pub missing_global: Vec<String>,
+    pub projects_total: usize,
+    /// Projects lacking at least one permission required for the audited purpose.
+    pub projects_with_gaps: usize,
+    /// `false` when the account could not see every project.
+    pub coverage_complete: bool,
+    pub warnings: usize,
+}
+
+/// A profile as scripts and the UI see it: the stored fields plus the derived expiry
+/// status and whether the keyring holds its token. The JSON shape of `profile list --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileView {
+    pub id: ProfileId,
+    pub name: String,
+    pub description: Option<String>,
+    pub application: Application,
+    pub host: String,
+    pub email: String,
+    pub expires: NaiveDate,
+    pub days_left: i64,
+    pub status: ExpiryStatus,
+    pub token_stored: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_audit: Option<AuditSummary>,
+}
+
+impl ProfileView {
+    /// Builds the view of `p` as of `today`.
+    pub fn new(p: &Profile, today: NaiveDate, token_stored: bool) -> Self {
+        let days_left = days_left(p.expires, today);
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            description: p.description.clone(),
+            application: p.application,
+            host: p.host.clone(),
+            email: p.email.clone(),
+            expires: p.expires,
+            days_left,
+            status: ExpiryStatus::from_days_left(days_left),
+            token_stored,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+            last_audit: p.last_audit.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_boundaries() {
+        assert_eq!(ExpiryStatus::from_days_left(-1), ExpiryStatus::Expired);
+        assert_eq!(ExpiryStatus::from_days_left(0), ExpiryStatus::Expiring);
+        assert_eq!(ExpiryStatus::from_days_left(30), ExpiryStatus::Expiring);
+        assert_eq!(ExpiryStatus::from_days_left(31), ExpiryStatus::Ok);
+    }
+
+    #[test]
+    fn application_codes_round_trip() {
+        for a in Application::ALL {
+            assert_eq!(Application::parse(a.code()), Some(a));
+            assert_eq!(Application::parse(a.display_name()), Some(a));
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, format!("\"{}\"", a.code()));
+        }
+        assert_eq!(Application::parse("confluence"), None);
+    }
+}

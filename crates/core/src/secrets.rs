@@ -1,0 +1,161 @@
+//! The only code that touches the OS keyring. A token lives there under
+//! (service, profile id); nowhere else. In memory it is a [`SecretString`], whose
+//! `Debug` prints `[REDACTED]`.
+//!
+//! Linux uses the Secret Service (gnome-keyring, KWallet) and never kernel keyutils,
+//! which forgets everything at reboot. There is no plaintext fallback: when the keyring
+//! is missing or locked, the error says so and nothing is written.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::model::ProfileId;
+
+/// The default keyring service name.
+pub const DEFAULT_SERVICE: &str = "connkeeper";
+/// Environment variable overriding the service name (tests use a unique one per run).
+pub const SERVICE_ENV: &str = "CONNKEEPER_KEYRING_SERVICE";
+
+/// Why a keyring operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// No usable keyring: missing, locked, or not reachable. Never "invalid token".
+    #[error("OS keyring unavailable ({store}): {reason}. {hint}")]
+    Unavailable {
+        store: &'static str,
+        reason: String,
+        hint: &'static str,
+    },
+    /// The keyring is there but refused this operation.
+    #[error("the OS keyring ({store}) refused the operation: {reason}")]
+    Refused { store: &'static str, reason: String },
+}
+
+/// Where tokens are kept. Implemented by [`KeyringStore`]; every call may block
+/// (D-Bus, Keychain), so async callers use `spawn_blocking`.
+pub trait SecretStore: Send + Sync {
+    /// Stores (or replaces) the token of `id`.
+    fn set(&self, id: ProfileId, token: &SecretString) -> Result<(), SecretError>;
+    /// The token of `id`, or `None` when there is no entry.
+    fn get(&self, id: ProfileId) -> Result<Option<SecretString>, SecretError>;
+    /// Removes the token of `id`; a missing entry is not an error.
+    fn delete(&self, id: ProfileId) -> Result<(), SecretError>;
+    /// Whether an entry exists for `id`.
+    fn contains(&self, id: ProfileId) -> Result<bool, SecretError> {
+        Ok(self.get(id)?.is_some())
+    }
+    /// Human name of the backing store ("Secret Service", "macOS Keychain", ...).
+    fn store_name(&self) -> &'static str;
+}
+
+/// The platform keyring through the `keyring` crate.
+#[derive(Debug, Clone)]
+pub struct KeyringStore {
+    service: String,
+}
+
+impl KeyringStore {
+    /// A store under `service`.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+        }
+    }
+
+    /// The store named by `CONNKEEPER_KEYRING_SERVICE`, else `connkeeper`.
+    pub fn from_env() -> Self {
+        let service = std::env::var(SERVICE_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_SERVICE.to_owned());
+        Self::new(service)
+    }
+
+    /// The service name entries are filed under.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn entry(&self, id: ProfileId) -> Result<keyring::Entry, SecretError> {
+        keyring::Entry::new(&self.service, &id.to_string()).map_err(classify)
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn set(&self, id: ProfileId, token: &SecretString) -> Result<(), SecretError> {
+        self.entry(id)?
+            .set_password(token.expose_secret())
+            .map_err(classify)
+    }
+
+    fn get(&self, id: ProfileId) -> Result<Option<SecretString>, SecretError> {
+        match self.entry(id)?.get_password() {
+            Ok(s) => Ok(Some(SecretString::from(s))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    fn delete(&self, id: ProfileId) -> Result<(), SecretError> {
+        match self.entry(id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    fn store_name(&self) -> &'static str {
+        STORE_NAME
+    }
+}
+
+#[cfg(target_os = "linux")]
+const STORE_NAME: &str = "Secret Service";
+#[cfg(target_os = "macos")]
+const STORE_NAME: &str = "macOS Keychain";
+#[cfg(target_os = "windows")]
+const STORE_NAME: &str = "Windows Credential Manager";
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+const STORE_NAME: &str = "OS keyring";
+
+#[cfg(target_os = "linux")]
+const HINT: &str = "Install and unlock a Secret Service provider: gnome-keyring (apt install gnome-keyring) or KWallet, and sign in to a desktop session; on a headless machine start one with `dbus-run-session` and `gnome-keyring-daemon --unlock`";
+#[cfg(target_os = "macos")]
+const HINT: &str = "Unlock the login keychain in Keychain Access and allow ConnKeeper to use it";
+#[cfg(target_os = "windows")]
+const HINT: &str = "Make sure Windows Credential Manager is available for your account";
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+const HINT: &str = "This platform has no supported OS keyring";
+
+/// Maps a keyring error to one clear message: what is missing, and how to fix it.
+fn classify(e: keyring::Error) -> SecretError {
+    use keyring::Error as E;
+    let detail = e.to_string();
+    match e {
+        E::NoStorageAccess(_) => SecretError::Unavailable {
+            store: STORE_NAME,
+            reason: format!("the keyring is locked or has no default collection ({detail})"),
+            hint: HINT,
+        },
+        E::PlatformFailure(_) => {
+            let reason = if detail.contains("org.freedesktop.secrets") {
+                "no Secret Service is running on the session bus".to_owned()
+            } else if detail.contains("autolaunch")
+                || detail.contains("DBUS_SESSION_BUS_ADDRESS")
+                || detail.contains("Failed to connect")
+                || detail.contains("No such file")
+            {
+                "no D-Bus session bus is reachable".to_owned()
+            } else {
+                "the keyring service failed".to_owned()
+            };
+            SecretError::Unavailable {
+                store: STORE_NAME,
+                reason: format!("{reason} ({detail})"),
+                hint: HINT,
+            }
+        }
+        other => SecretError::Refused {
+            store: STORE_NAME,
+            reason: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,598 @@
+//! One validation function for a profile draft, shared by the CLI and the desktop app.
+//! It is pure and total: it never panics, never does I/O, and reports every field error
+//! at once, each with a machine code and a message that says what to do.
+
+use std::fmt;
+
+use chrono::{Days, NaiveDate};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use url::{Host, Url};
+
+use crate::model::Application;
+
+/// Longest profile name, in characters.
+pub const NAME_MAX: usize = 64;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 500;
+/// Shortest API token accepted.
+pub const TOKEN_MIN: usize = 16;
+/// Longest API token accepted (Windows Credential Manager stores at most 2560 bytes).
+pub const TOKEN_MAX: usize = 2048;
+/// Atlassian API tokens last at most this many days.
+pub const MAX_TOKEN_LIFETIME_DAYS: u64 = 365;
+
+/// The fields of a profile, as named in errors (`field` in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    Description,
+    Application,
+    Host,
+    Email,
+    Token,
+    Expires,
+}
+
+impl Field {
+    /// The machine name (`name`, `host`, ...), also the CLI flag without dashes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Description => "description",
+            Field::Application => "application",
+            Field::Host => "host",
+            Field::Email => "email",
+            Field::Token => "token",
+            Field::Expires => "expires",
+        }
+    }
+
+    /// The label the form shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Name => "Profile name",
+            Field::Description => "Description",
+            Field::Application => "Application",
+            Field::Host => "Host URL",
+            Field::Email => "User email",
+            Field::Token => "API token",
+            Field::Expires => "API token expiration date",
+        }
+    }
+}
+
+/// One problem (or, in `warnings`, one caution) with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    /// Stable machine code, e.g. `required`, `too_long`, `duplicate`, `in_past`.
+    pub code: String,
+    /// What is wrong and what to do, for people.
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: Field, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.label(), self.message)
+    }
+}
+
+/// A profile as typed by a person: every field raw. The token is secret from the start.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub name: String,
+    pub description: Option<String>,
+    pub application: String,
+    pub host: String,
+    pub email: String,
+    /// `None` (or blank) on edit keeps the stored token; on create it is an error.
+    pub token: Option<SecretString>,
+    pub expires: String,
+}
+
+/// What kind of change the draft is for; the rules differ slightly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A new profile: a token is required; the date may not be in the past.
+    Create,
+    /// An existing profile: no token keeps the stored one; a past date is only
+    /// refused when the date is being changed.
+    Edit { stored_expires: NaiveDate },
+    /// A profile read from an export: no token; a past date is allowed (it shows as expired).
+    Import,
+}
+
+/// The context a draft is judged in.
+#[derive(Debug, Clone)]
+pub struct Rules<'a> {
+    pub today: NaiveDate,
+    pub mode: Mode,
+    /// Accept `http://127.0.0.1:PORT` and `http://localhost:PORT` (local test servers).
+    pub allow_loopback_http: bool,
+    /// Names of the *other* profiles (uniqueness ignores case).
+    pub other_names: &'a [&'a str],
+}
+
+/// A draft that passed validation, normalised.
+#[derive(Debug, Clone)]
+pub struct Valid {
+    pub name: String,
+    pub description: Option<String>,
+    pub application: Application,
+    pub host: String,
+    pub email: String,
+    pub token: Option<SecretString>,
+    pub expires: NaiveDate,
+    /// Cautions that do not stop saving (custom domain, expires today).
+    pub warnings: Vec<FieldError>,
+}
+
+/// Validates every field of `draft` and returns the normalised profile, or every error.
+pub fn validate(draft: &Draft, rules: &Rules<'_>) -> Result<Valid, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
+    let name = collect(&mut errors, validate_name(&draft.name, rules.other_names));
+    let description = collect(
+        &mut errors,
+        validate_description(draft.description.as_deref()),
+    );
+    let application = collect(&mut errors, validate_application(&draft.application));
+    let host = collect(
+        &mut errors,
+        validate_host(&draft.host, rules.allow_loopback_http),
+    );
+    let host = host.map(|(h, w)| {
+        warnings.extend(w);
+        h
+    });
+    let email = collect(&mut errors, validate_email(&draft.email));
+    let token = collect(
+        &mut errors,
+        validate_token(draft.token.as_ref(), rules.mode),
+    );
+    let expires = collect(
+        &mut errors,
+        validate_expires(&draft.expires, rules.today, rules.mode),
+    );
+    let expires = expires.map(|(d, w)| {
+        warnings.extend(w);
+        d
+    });
+
+    match (name, description, application, host, email, token, expires) {
+        (
+            Some(name),
+            Some(description),
+            Some(application),
+            Some(host),
+            Some(email),
+            Some(token),
+            Some(expires),
+        ) if errors.is_empty() => Ok(Valid {
+            name,
+            description,
+            application,
+            host,
+            email,
+            token,
+            expires,
+            warnings,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok()
+}
+
+/// Profile name: trimmed, 1 to 64 characters, no control characters, unique ignoring case.
+pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldError> {
+    let f = Field::Name;
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(
+            f,
+            "required",
+            "Enter a profile name, e.g. \"Acme backup\".",
+        ));
+    }
+    let len = name.chars().count();
+    if len > NAME_MAX {
+        return Err(FieldError::new(
+            f,
+            "too_long",
+            format!("Use at most {NAME_MAX} characters (this one has {len})."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            f,
+            "control_character",
+            "Remove line breaks, tabs and other control characters from the name.",
+        ));
+    }
+    let folded = name.to_lowercase();
+    if other_names
+        .iter()
+        .any(|o| o.trim().to_lowercase() == folded)
+    {
+        return Err(FieldError::new(
+            f,
+            "duplicate",
+            format!("A profile named \"{name}\" already exists; choose another name."),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Description: optional, at most 500 characters, may span lines.
+pub fn validate_description(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    let f = Field::Description;
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let len = text.chars().count();
+    if len > DESCRIPTION_MAX {
+        return Err(FieldError::new(
+            f,
+            "too_long",
+            format!("Use at most {DESCRIPTION_MAX} characters (this one has {len})."),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(FieldError::new(
+            f,
+            "control_character",
+            "Remove control characters; line breaks and tabs are fine.",
+        ));
+    }
+    Ok(Some(text.replace("\r\n", "\n")))
+}
+
+/// Application: `jira`, `jira-admin` or `jsm` (display names accepted).
+pub fn validate_application(raw: &str) -> Result<Application, FieldError> {
+    let f = Field::Application;
+    if raw.trim().is_empty() {
+        return Err(FieldError::new(
+            f,
+            "required",
+            "Choose the application: jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).",
+        ));
+    }
+    Application::parse(raw).ok_or_else(|| {
+        FieldError::new(
+            f,
+            "invalid",
+            format!(
+                "\"{}\" is not an application; choose jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).",
+                shorten(raw.trim())
+            ),
+        )
+    })
+}
+
+/// Host URL: reduced to its origin `https://<host>`; returns a warning for a host
+/// outside `*.atlassian.net`.
+pub fn validate_host(
+    raw: &str,
+    allow_loopback_http: bool,
+) -> Result<(String, Option<FieldError>), FieldError> {
+    let f = Field::Host;
+    let example = "https://your-sub-domain.atlassian.net";
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(
+            f,
+            "required",
+            format!("Enter your Jira site's address, e.g. {example} (copy it from the browser's address bar)."),
+        ));
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err(FieldError::new(
+            f,
+            "invalid",
+            format!("Remove the spaces; the address looks like {example}."),
+        ));
+    }
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| {
+        FieldError::new(
+            f,
+            "invalid",
+            format!(
+                "\"{}\" is not a web address; use the form {example}.",
+                shorten(text)
+            ),
+        )
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(FieldError::new(
+            f,
+            "userinfo",
+            "Remove the user name or password from the address; the email and API token go in their own fields.",
+        ));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = matches!(url.host(), Some(Host::Domain("localhost")))
+                || matches!(url.host(), Some(Host::Ipv4(ip)) if ip.is_loopback());
+            if loopback && allow_loopback_http {
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+                let host = url.host_str().unwrap_or_default();
+                return Ok((format!("http://{host}{port}"), None));
+            }
+            return Err(FieldError::new(
+                f,
+                "insecure_scheme",
+                format!("Use https://; Jira Cloud is only reached over HTTPS ({example})."),
+            ));
+        }
+        other => {
+            return Err(FieldError::new(
+                f,
+                "unsupported_scheme",
+                format!("\"{other}:\" is not supported; use an https:// address like {example}."),
+            ));
+        }
+    }
+    if let Some(port) = url.port() {
+        return Err(FieldError::new(
+            f,
+            "port",
+            format!("Remove the port :{port}; Jira Cloud answers on the standard HTTPS port."),
+        ));
+    }
+    let domain = match url.host() {
+        Some(Host::Domain(d)) => d.trim_end_matches('.').to_owned(),
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => {
+            return Err(FieldError::new(
+                f,
+                "ip_address",
+                format!("Use the site's name, not an IP address, e.g. {example}."),
+            ));
+        }
+        None => {
+            return Err(FieldError::new(
+                f,
+                "invalid",
+                format!("Enter a host name, e.g. {example}."),
+            ))
+        }
+    };
+    let labels_ok = domain.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    });
+    if domain.len() > 253 || !labels_ok || !domain.contains('.') {
+        return Err(FieldError::new(
+            f,
+            "invalid",
+            format!(
+                "\"{}\" is not a valid site name; use the form {example}.",
+                shorten(&domain)
+            ),
+        ));
+    }
+    let atlassian = domain.ends_with(".atlassian.net");
+    if atlassian && domain.split('.').any(|l| l.starts_with("xn--")) {
+        return Err(FieldError::new(
+            f,
+            "invalid",
+            format!("Atlassian site names use only letters, digits and hyphens; use the form {example}."),
+        ));
+    }
+    let warning = (!atlassian).then(|| {
+        FieldError::new(
+            f,
+            "custom_domain",
+            format!("{domain} is not an *.atlassian.net site; fine for a custom domain, otherwise check the address."),
+        )
+    });
+    Ok((format!("https://{domain}"), warning))
+}
+
+/// User email: one `@`, a local part of 1 to 64, a domain with a dot, at most 254, no spaces.
+pub fn validate_email(raw: &str) -> Result<String, FieldError> {
+    let f = Field::Email;
+    let email = raw.trim();
+    let example = "e.g. backup-admin@example.com";
+    if email.is_empty() {
+        return Err(FieldError::new(
+            f,
+            "required",
+            format!("Enter the email of the Jira account that owns the API token ({example})."),
+        ));
+    }
+    let bad = |why: &str| {
+        FieldError::new(
+            f,
+            "invalid",
+            format!(
+                "\"{}\" is not an email address: {why} ({example}).",
+                shorten(email)
+            ),
+        )
+    };
+    if email.chars().count() > 254 {
+        return Err(FieldError::new(
+            f,
+            "too_long",
+            "Use an email address of at most 254 characters.",
+        ));
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("remove the spaces"));
+    }
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("it needs exactly one @"));
+    };
+    if local.is_empty() {
+        return Err(bad("the part before @ is empty"));
+    }
+    if local.chars().count() > 64 {
+        return Err(bad("the part before @ has more than 64 characters"));
+    }
+    if !domain.contains('.') || domain.split('.').any(str::is_empty) {
+        return Err(bad("the part after @ needs a domain with a dot"));
+    }
+    Ok(email.to_owned())
+}
+
+/// API token: required on create; surrounding whitespace trimmed; none inside; 16+ characters.
+pub fn validate_token(
+    token: Option<&SecretString>,
+    mode: Mode,
+) -> Result<Option<SecretString>, FieldError> {
+    let f = Field::Token;
+    let text = token
+        .map(|t| t.expose_secret().trim())
+        .filter(|t| !t.is_empty());
+    let Some(text) = text else {
+        return match mode {
+            Mode::Create => Err(FieldError::new(
+                f,
+                "required",
+                "Paste the API token. Create one at https://id.atlassian.com/manage-profile/security/api-tokens (Atlassian shows it only once).",
+            )),
+            Mode::Edit { .. } | Mode::Import => Ok(None),
+        };
+    };
+    if mode == Mode::Import {
+        return Ok(None);
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err(FieldError::new(
+            f,
+            "whitespace",
+            "The token contains spaces or line breaks; copy it again with Atlassian's Copy button.",
+        ));
+    }
+    let len = text.chars().count();
+    if len < TOKEN_MIN {
+        return Err(FieldError::new(
+            f,
+            "too_short",
+            format!(
+                "An Atlassian API token has at least {TOKEN_MIN} characters; copy the whole token."
+            ),
+        ));
+    }
+    if len > TOKEN_MAX {
+        return Err(FieldError::new(
+            f,
+            "too_long",
+            format!("An API token has at most {TOKEN_MAX} characters; check that only the token was pasted."),
+        ));
+    }
+    Ok(Some(SecretString::from(text.to_owned())))
+}
+
+/// Parses a strict `YYYY-MM-DD` date.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let t = raw.trim();
+    let b = t.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+}
+
+/// API token expiration date: `YYYY-MM-DD`, not in the past (today warns), at most 365
+/// days after today.
+pub fn validate_expires(
+    raw: &str,
+    today: NaiveDate,
+    mode: Mode,
+) -> Result<(NaiveDate, Option<FieldError>), FieldError> {
+    let f = Field::Expires;
+    if raw.trim().is_empty() {
+        return Err(FieldError::new(
+            f,
+            "required",
+            "Enter the token's expiration date as YYYY-MM-DD (Atlassian shows it on the API tokens page).",
+        ));
+    }
+    let date = parse_date(raw).ok_or_else(|| {
+        FieldError::new(
+            f,
+            "invalid",
+            format!(
+                "\"{}\" is not a date; use YYYY-MM-DD, e.g. {}.",
+                shorten(raw.trim()),
+                today + Days::new(90)
+            ),
+        )
+    })?;
+    let changed = match mode {
+        Mode::Create => true,
+        Mode::Edit { stored_expires } => stored_expires != date,
+        Mode::Import => false,
+    };
+    if changed && date < today {
+        return Err(FieldError::new(
+            f,
+            "in_past",
+            format!("{date} is in the past; a token that has expired no longer works. Create a new token and enter its date."),
+        ));
+    }
+    let latest = today + Days::new(MAX_TOKEN_LIFETIME_DAYS);
+    if changed && date > latest {
+        return Err(FieldError::new(
+            f,
+            "too_far",
+            format!("Atlassian API tokens last at most {MAX_TOKEN_LIFETIME_DAYS} days; choose a date on or before {latest}."),
+        ));
+    }
+    let warning = (date == today).then(|| {
+        FieldError::new(
+            f,
+            "expires_today",
+            "The token expires today; create a new one soon.",
+        )
+    });
+    Ok((date, warning))
+}
+
+/// Cuts long user input for echoing in a message.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(MAX).collect();
+        out.push('…');
+        out
+    }
+}

@@ -1,0 +1,20 @@
+//! connkeeper-core's integration tests: one binary, one module per area.
+
+mod audit;
+mod keyring;
+mod store;
+mod validate;
+
+/// A keyring service name unique to this test run, so tests never touch real entries.
+pub fn unique_service(tag: &str) -> String {
+    format!("connkeeper-test-{tag}-{}", uuid_like())
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}-{nanos}", std::process::id())
+}

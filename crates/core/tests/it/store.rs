@@ -1,0 +1,163 @@
+//! The profile store: atomic writes, crash safety, corrupt files, locking, modes.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use connkeeper_core::model::{Application, Profile, ProfileId};
+use connkeeper_core::store::{atomic_write, atomic_write_with, ProfileStore, StoreError};
+
+fn profile(name: &str) -> Profile {
+    let t = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    Profile {
+        id: ProfileId::new(),
+        name: name.to_owned(),
+        description: None,
+        application: Application::Jira,
+        host: "https://acme.atlassian.net".into(),
+        email: "admin@acme.com".into(),
+        expires: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        created_at: t,
+        updated_at: t,
+        last_audit: None,
+    }
+}
+
+fn add(store: &ProfileStore, name: &str) {
+    store
+        .update(|ps| {
+            ps.push(profile(name));
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn round_trip_keeps_backup_and_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::new(dir.path().join("data"));
+    add(&store, "one");
+    assert!(
+        !store.dir().join("profiles.json.bak").exists(),
+        "no backup before a second write"
+    );
+    add(&store, "two");
+    let names: Vec<String> = store.load().unwrap().into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["one", "two"]);
+    let bak: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.dir().join("profiles.json.bak")).unwrap()).unwrap();
+    assert_eq!(
+        bak["profiles"].as_array().unwrap().len(),
+        1,
+        "backup is the previous good file"
+    );
+    assert_eq!(bak["version"], 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(store.dir()), 0o700);
+        assert_eq!(mode(&store.path()), 0o600);
+        assert_eq!(mode(&store.dir().join("profiles.json.bak")), 0o600);
+    }
+    let leftovers: Vec<_> = fs::read_dir(store.dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files remain");
+}
+
+#[test]
+fn corrupt_file_is_reported_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::new(dir.path());
+    for body in [
+        &b"{\"version\":1,\"profiles\":[{"[..],
+        b"not json",
+        b"{\"profiles\":[]}",
+        b"{\"version\":1,\"profiles\":[{\"name\":1}]}",
+    ] {
+        plant(&store.path(), body);
+        let err = store.load().unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&store.path().display().to_string()),
+            "names the file: {msg}"
+        );
+        assert!(msg.contains("untouched"), "{msg}");
+        let err = store.update(|ps| {
+            ps.push(profile("x"));
+            Ok::<_, StoreError>(())
+        });
+        assert!(err.is_err());
+        assert_eq!(fs::read(store.path()).unwrap(), body, "never overwritten");
+        assert!(
+            !store.dir().join("profiles.json.bak").exists(),
+            "nor backed up over"
+        );
+    }
+}
+
+/// Plants a fixture file.
+fn plant(path: &Path, body: &[u8]) {
+    atomic_write(path, body).unwrap();
+}
+
+#[test]
+fn a_crash_before_the_rename_leaves_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profiles.json");
+    atomic_write(&path, b"{\"version\":1,\"profiles\":[]}").unwrap();
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "store::crash_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("CONNKEEPER_TEST_CRASH_PATH", &path)
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child must have crashed");
+    assert_eq!(fs::read(&path).unwrap(), b"{\"version\":1,\"profiles\":[]}");
+    assert!(ProfileStore::new(dir.path()).load().unwrap().is_empty());
+}
+
+/// Helper run by `a_crash_before_the_rename_leaves_the_old_file` in a child process:
+/// writes a new file and aborts after the temporary file is durable, before the rename.
+#[test]
+fn crash_child() {
+    let Some(path) = std::env::var_os("CONNKEEPER_TEST_CRASH_PATH") else {
+        return; // only meaningful in the child process
+    };
+    let big = vec![b'x'; 1 << 20];
+    let _ = atomic_write_with(Path::new(&path), &big, || std::process::abort());
+    unreachable!("the hook aborts");
+}
+
+#[test]
+fn concurrent_writers_lose_no_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Arc::new(dir.path().to_owned());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                // A separate store (and lock file handle) per thread, as in separate processes.
+                let store = ProfileStore::new(path.as_ref());
+                for i in 0..25 {
+                    add(&store, &format!("t{t}-{i}"));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let all = ProfileStore::new(path.as_ref()).load().unwrap();
+    assert_eq!(all.len(), 100);
+}

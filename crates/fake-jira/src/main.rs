@@ -1,0 +1,119 @@
+//! `fake-jira`: serve a generated fake Jira Cloud site until killed.
+//!
+//! Prints `fake-jira listening on http://127.0.0.1:PORT` and then the demo credentials
+//! (`account: EMAIL token: TOKEN`, public test data) on stdout. Set `RUST_LOG=fake_jira=debug`
+//! to log every request on stderr.
+
+use std::io::Write as _;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, ValueEnum};
+use fake_jira::{demo_account, Account, FakeJira, Site};
+
+/// A fake Jira Cloud site for ConnKeeper demos and manual testing.
+#[derive(Debug, Parser)]
+#[command(name = "fake-jira", version)]
+struct Args {
+    /// Port on 127.0.0.1 (0: pick a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Number of generated projects.
+    #[arg(long, default_value_t = 300)]
+    projects: usize,
+    /// Seed for the generated site (project keys, missing permissions).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Delay added to every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// What the demo account is allowed to do.
+    #[arg(long, value_enum, default_value_t = Scenario::Demo)]
+    scenario: Scenario,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    /// Site admin, with a few projects missing a few restore permissions.
+    Demo,
+    /// Everything granted everywhere.
+    AllGranted,
+    /// Missing two restore-only global permissions and more project permissions.
+    Partial,
+    /// The printed token is not the account's: Jira silently treats it as anonymous.
+    BadToken,
+}
+
+fn site_for(args: &Args) -> Site {
+    let generated = Site::generated(args.projects, args.seed);
+    let site = match args.scenario {
+        Scenario::Demo => generated,
+        Scenario::AllGranted => generated.account(demo_account()),
+        Scenario::Partial => {
+            let mut account: Account = generated
+                .account_list()
+                .first()
+                .cloned()
+                .unwrap_or_else(demo_account)
+                .revoke_global("CREATE_PROJECT")
+                .revoke_global("CREATE_SHARED_OBJECTS");
+            for p in generated.project_list().iter().step_by(7) {
+                account = account.revoke_in_project(p.id, "MANAGE_SPRINTS_PERMISSION");
+            }
+            generated.account(account)
+        }
+        Scenario::BadToken => {
+            let mut account = demo_account();
+            account.token = format!("{}-rotated", account.token);
+            generated.account(account)
+        }
+    };
+    site.latency(Duration::from_millis(args.latency_ms))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let jira = FakeJira::start_on(site_for(&args), addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+
+    let demo = demo_account();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "fake-jira listening on {}", jira.url())?;
+    writeln!(out, "account: {} token: {}", demo.email, demo.token)?;
+    out.flush()?;
+    drop(out);
+
+    shutdown_signal().await;
+    drop(jira);
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

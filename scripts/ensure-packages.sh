@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages ConnKeeper needs to build, run and test,
+# but only the ones that are missing. Usage: ensure-packages.sh build|run|test
+set -euo pipefail
+
+build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
+run_pkgs=(dbus gnome-keyring)
+test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst
+  libnotify-bin webkit2gtk-driver imagemagick xdotool chromium chromium-driver trayer python3)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+  build) ;;
+  run) want+=("${run_pkgs[@]}") ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  *) echo "usage: $0 build|run|test" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "ensure-packages: not a Debian/Ubuntu system; install the prerequisites listed in README.md by hand." >&2
+  exit 0
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "ensure-packages: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
