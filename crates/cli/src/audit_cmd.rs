@@ -153,7 +153,10 @@ fn progress_line(p: Progress) {
         } => format!("Listing projects {scanned}…"),
         Progress::Permissions { checked, total } => {
             let width = 30usize;
-            let filled = (checked * width).checked_div(total).unwrap_or(width).min(width);
+            let filled = (checked * width)
+                .checked_div(total)
+                .unwrap_or(width)
+                .min(width);
             format!(
                 "Checking permissions [{}{}] {checked}/{total}",
                 "#".repeat(filled),
