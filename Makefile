@@ -28,6 +28,12 @@ build:
 	@scripts/ensure-packages.sh build
 	$(CARGO) build --locked --workspace
 
+## A fake Jira site and the app with sample profiles pointed at it (no Jira needed).
+demo:
+	@scripts/ensure-packages.sh test
+	$(CARGO) build --locked -p connkeeper-desktop -p connkeeper-cli -p fake-jira
+	scripts/demo.sh
+
 release:
 	@scripts/ensure-packages.sh build
 	$(CARGO) build --locked --release -p connkeeper-desktop -p connkeeper-cli

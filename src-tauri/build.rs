@@ -1,7 +1,22 @@
 //! Declares the app's commands so Tauri checks them against `capabilities/`.
 //! Every command the UI may call must be listed here and granted there.
 
-const COMMANDS: &[&str] = &["list_profiles"];
+const COMMANDS: &[&str] = &[
+    "list_profiles",
+    "get_profile",
+    "create_profile",
+    "update_profile",
+    "delete_profiles",
+    "validate_profile",
+    "requirements",
+    "get_settings",
+    "save_settings",
+    "os_locale",
+    "open_external",
+    "audit_profile",
+    "test_connection",
+    "cancel_audit",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -1,33 +1,59 @@
 //! What the app holds while it runs.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use connkeeper_core::clock::SystemClock;
+use connkeeper_core::clock::{Clock, SystemClock};
+use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::KeyringStore;
+use connkeeper_core::settings::SettingsStore;
 use connkeeper_core::store::ProfileStore;
 
-/// Shared app state: the profile operations over the store and the OS keyring.
-#[derive(Debug, Clone)]
+/// Shared app state.
+#[derive(Clone)]
 pub struct AppState {
+    /// Profile operations over the store and the OS keyring.
     pub profiles: Arc<Profiles<KeyringStore>>,
+    pub settings: SettingsStore,
+    pub clock: Arc<dyn Clock>,
+    /// Jira client tuning (loopback http allowed only for local test servers).
+    pub client: ClientConfig,
+    /// Running audits by run id, so the UI can cancel them.
+    pub audits: Arc<Mutex<HashMap<String, tauri::async_runtime::JoinHandle<()>>>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("profiles", &self.profiles)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
     /// State from the environment: `CONNKEEPER_DATA_DIR`, `CONNKEEPER_KEYRING_SERVICE`,
-    /// and `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1` for local test servers.
+    /// and `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1` for local test servers (demo, end-to-end tests).
     pub fn from_env() -> Result<Self, String> {
         let dir = connkeeper_core::paths::data_dir(None)
             .ok_or("cannot find a home folder for the profile data; set CONNKEEPER_DATA_DIR")?;
         let loopback = std::env::var("CONNKEEPER_ALLOW_LOOPBACK_HTTP").is_ok_and(|v| v == "1");
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let profiles = Profiles::new(
-            ProfileStore::new(dir),
+            ProfileStore::new(&dir),
             KeyringStore::from_env(),
-            Arc::new(SystemClock),
+            clock.clone(),
         )
         .allow_loopback_http(loopback);
         Ok(Self {
             profiles: Arc::new(profiles),
+            settings: SettingsStore::new(&dir),
+            clock,
+            client: ClientConfig {
+                allow_loopback_http: loopback,
+                ..ClientConfig::default()
+            },
+            audits: Arc::default(),
         })
     }
 }

@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport, Progress};
 use connkeeper_core::jira::{ClientConfig, JiraError};
-use connkeeper_core::model::Application;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
-use connkeeper_core::validate::{self, FieldError};
+use connkeeper_core::validate;
 use connkeeper_core::Error;
 
 use crate::args::AuditArgs;
@@ -96,32 +95,22 @@ fn adhoc_input(
     purpose: AuditPurpose,
     allow_loopback_http: bool,
 ) -> Result<AuditInput, Failure> {
-    let mut errors: Vec<FieldError> = Vec::new();
-    let host = validate::validate_host(a.host.as_deref().unwrap_or_default(), allow_loopback_http)
-        .map(|(h, _)| h)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let email = validate::validate_email(a.email.as_deref().unwrap_or_default())
-        .map_err(|e| errors.push(e))
-        .ok();
-    let application = match a.application.as_deref() {
-        None => Some(Application::Jira),
-        Some(s) => validate::validate_application(s)
-            .map_err(|e| errors.push(e))
-            .ok(),
-    };
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors).into());
-    }
+    let (host, email, application) = validate::validate_target(
+        a.host.as_deref().unwrap_or_default(),
+        a.email.as_deref().unwrap_or_default(),
+        a.application.as_deref().unwrap_or("jira"),
+        allow_loopback_http,
+    )
+    .map_err(Error::Validation)?;
     let raw = token::for_create(a.token_stdin)?;
     let token = validate::validate_token(Some(&raw), validate::Mode::Create)
         .map_err(|e| Failure::from(Error::Validation(vec![e])))?
         .expect("create mode yields a token");
     Ok(AuditInput {
-        host: host.expect("validated"),
-        email: email.expect("validated"),
+        host,
+        email,
         token,
-        application: application.expect("validated"),
+        application,
         purpose,
     })
 }

@@ -12,11 +12,14 @@
 pub mod clock;
 pub mod error;
 pub mod jira;
+pub mod links;
 pub mod model;
 pub mod paths;
 pub mod profiles;
+pub mod reminders;
 pub mod requirements;
 pub mod secrets;
+pub mod settings;
 pub mod store;
 pub mod validate;
 

@@ -199,6 +199,24 @@ fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<
     r.map_err(|e| errors.push(e)).ok()
 }
 
+/// Validates the fields needed to reach Jira (an audit of unsaved values): host,
+/// email and application, every error at once.
+pub fn validate_target(
+    host: &str,
+    email: &str,
+    application: &str,
+    allow_loopback_http: bool,
+) -> Result<(String, String, Application), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let host = collect(&mut errors, validate_host(host, allow_loopback_http)).map(|(h, _)| h);
+    let email = collect(&mut errors, validate_email(email));
+    let application = collect(&mut errors, validate_application(application));
+    match (host, email, application) {
+        (Some(h), Some(e), Some(a)) => Ok((h, e, a)),
+        _ => Err(errors),
+    }
+}
+
 /// Profile name: trimmed, 1 to 64 characters, no control characters, unique ignoring case.
 pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldError> {
     let f = Field::Name;

@@ -33,6 +33,11 @@ struct Args {
     scenario: Scenario,
 }
 
+/// The demo's second account: partial coverage and missing global permissions.
+const RESTORE_EMAIL: &str = "restore-bot@example.com";
+/// Public fake test data, not a secret.
+const RESTORE_TOKEN: &str = "fake-jira-restore-token-3Hn8cR2tY6wQ1zL5";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Scenario {
     /// Site admin, with a few projects missing a few restore permissions.
@@ -48,7 +53,34 @@ enum Scenario {
 fn site_for(args: &Args) -> Site {
     let generated = Site::generated(args.projects, args.seed);
     let site = match args.scenario {
-        Scenario::Demo => generated,
+        Scenario::Demo => {
+            // The admin account misses Administer Projects in the first team-managed
+            // space, and a second account shows partial coverage and global gaps.
+            let mut admin = generated
+                .account_list()
+                .first()
+                .cloned()
+                .unwrap_or_else(demo_account);
+            if let Some(team) = generated.project_list().iter().find(|p| p.team_managed) {
+                admin = admin.revoke_in_project(team.id, "ADMINISTER_PROJECTS");
+            }
+            let mut restore = Account::new(RESTORE_EMAIL, RESTORE_TOKEN)
+                .grant_global("USER_PICKER")
+                .grant_global("CREATE_SHARED_OBJECTS");
+            restore.display_name = "Restore Bot".to_owned();
+            for p in generated.project_list().iter().step_by(3) {
+                restore = restore.override_project(
+                    p.id,
+                    &[
+                        "BROWSE_PROJECTS",
+                        "CREATE_ISSUES",
+                        "EDIT_ISSUES",
+                        "ADD_COMMENTS",
+                    ],
+                );
+            }
+            generated.account(admin).account(restore)
+        }
         Scenario::AllGranted => generated.account(demo_account()),
         Scenario::Partial => {
             let mut account: Account = generated
@@ -88,6 +120,9 @@ async fn main() -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "fake-jira listening on {}", jira.url())?;
     writeln!(out, "account: {} token: {}", demo.email, demo.token)?;
+    if args.scenario == Scenario::Demo {
+        writeln!(out, "account: {RESTORE_EMAIL} token: {RESTORE_TOKEN}")?;
+    }
     out.flush()?;
     drop(out);
 

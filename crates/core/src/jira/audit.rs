@@ -654,14 +654,14 @@ async fn check_permissions(
     progress(Progress::Permissions { checked, total });
     let mut global = BTreeSet::new();
     let mut per_project: HashMap<u64, BTreeSet<String>> = HashMap::new();
-    let mut answers = futures::stream::iter(requests.iter())
+    let mut answers = futures::stream::iter(requests)
         .map(|req| async move {
             let n = req
                 .project_permissions
                 .first()
                 .map_or(0, |p| p.projects.len());
             client
-                .post_json::<_, BulkCheckResponse>("/rest/api/3/permissions/check", req)
+                .post_json::<_, BulkCheckResponse>("/rest/api/3/permissions/check", &req)
                 .await
                 .map(|r| (n, r))
         })

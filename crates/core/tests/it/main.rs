@@ -2,6 +2,7 @@
 
 mod audit;
 mod keyring;
+mod reminders;
 mod store;
 mod validate;
 

@@ -1,0 +1,349 @@
+//! Expiry reminders: a pure engine that, given the profiles, the local time and what
+//! already fired, says which reminders are due now and when to look again.
+//!
+//! Rules:
+//! - thresholds are days before expiry (default 30, 14, 7, 3, 1 and 0 = on the day);
+//!   a threshold is due from [`ReminderPolicy::hour`] o'clock local time on its date;
+//! - once expired, one reminder a day until the date changes or the profile is deleted;
+//! - each threshold fires once per (profile, expiry date); a new date starts over;
+//! - after sleep or time off only the most urgent missed reminder of a profile fires;
+//! - optional working-day shift: a reminder falling on a Saturday or Sunday fires the
+//!   Friday before (and expired-daily reminders pause at weekends).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{days_left, Application, Profile, ProfileId};
+use crate::requirements::TOKEN_PAGE;
+use crate::settings::{Settings, DEFAULT_THRESHOLDS};
+use crate::store::{atomic_write, create_private_dir, StoreError};
+
+/// When and how to remind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderPolicy {
+    /// Days before expiry, any order.
+    pub thresholds: Vec<u32>,
+    pub working_day_shift: bool,
+    /// Local hour from which a day's reminder is due.
+    pub hour: u32,
+}
+
+impl Default for ReminderPolicy {
+    fn default() -> Self {
+        Self {
+            thresholds: DEFAULT_THRESHOLDS.to_vec(),
+            working_day_shift: false,
+            hour: 9,
+        }
+    }
+}
+
+impl From<&Settings> for ReminderPolicy {
+    fn from(s: &Settings) -> Self {
+        Self {
+            thresholds: s.thresholds.clone(),
+            working_day_shift: s.working_day_shift,
+            ..Self::default()
+        }
+    }
+}
+
+/// What fired for one profile's current expiry date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fired {
+    /// The expiry date these entries belong to.
+    pub expires: NaiveDate,
+    /// Thresholds (days before) already fired or passed over in a catch-up.
+    pub thresholds: BTreeSet<u32>,
+    /// The last day an "expired" reminder fired.
+    pub last_expired_day: Option<NaiveDate>,
+}
+
+/// The persisted memory of what fired (`reminders.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReminderState {
+    pub fired: BTreeMap<ProfileId, Fired>,
+}
+
+/// Why a reminder fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "days")]
+pub enum DueKind {
+    /// A threshold: this many days before expiry (0 = the day itself).
+    Before(u32),
+    /// Already expired, this many days ago.
+    Expired(u32),
+}
+
+/// A reminder to show now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    pub profile_id: ProfileId,
+    pub name: String,
+    pub application: Application,
+    pub host: String,
+    pub expires: NaiveDate,
+    /// Whole days left today (negative once expired).
+    pub days_left: i64,
+    pub kind: DueKind,
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub due: Vec<Due>,
+    /// The state to persist once the reminders were shown.
+    pub state: ReminderState,
+    /// When something can next become due (callers also wake at least hourly).
+    pub next_check: DateTime<Utc>,
+}
+
+fn shift(date: NaiveDate, policy: &ReminderPolicy) -> NaiveDate {
+    if !policy.working_day_shift {
+        return date;
+    }
+    match date.weekday() {
+        Weekday::Sat => date - Days::new(1),
+        Weekday::Sun => date - Days::new(2),
+        _ => date,
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The instant `hour`:00 local on `date` (a time skipped by a DST change moves later).
+pub fn local_instant<Tz: TimeZone>(tz: &Tz, date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    let mut t = date.and_time(NaiveTime::from_hms_opt(hour.min(23), 0, 0).expect("valid hour"));
+    for _ in 0..4 {
+        if let Some(dt) = tz.from_local_datetime(&t).earliest() {
+            return dt.with_timezone(&Utc);
+        }
+        t += chrono::Duration::minutes(30);
+    }
+    date.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// Computes the reminders due at `now` in time zone `tz`.
+pub fn due_reminders<Tz: TimeZone>(
+    now: DateTime<Utc>,
+    tz: &Tz,
+    profiles: &[Profile],
+    state: &ReminderState,
+    policy: &ReminderPolicy,
+) -> Outcome {
+    let local_now = now.with_timezone(tz).naive_local();
+    let today = local_now.date();
+    // The day's reminders are due from `hour` o'clock.
+    let effective_today =
+        if local_now.time() >= NaiveTime::from_hms_opt(policy.hour.min(23), 0, 0).expect("hour") {
+            Some(today)
+        } else {
+            today.pred_opt()
+        };
+    let mut thresholds: Vec<u32> = policy.thresholds.clone();
+    thresholds.sort_unstable();
+    thresholds.dedup();
+
+    let mut due = Vec::new();
+    let mut next_state = ReminderState::default();
+    let mut next_dates: Vec<NaiveDate> = Vec::new();
+
+    for p in profiles {
+        let mut fired = match state.fired.get(&p.id) {
+            Some(f) if f.expires == p.expires => f.clone(),
+            _ => Fired {
+                expires: p.expires,
+                thresholds: BTreeSet::new(),
+                last_expired_day: None,
+            },
+        };
+        let left = days_left(p.expires, today);
+        let mut kind = None;
+        if let Some(day) = effective_today {
+            if day > p.expires {
+                // Expired: every threshold has passed; one reminder a day.
+                fired.thresholds.extend(thresholds.iter().copied());
+                let weekend_pause = policy.working_day_shift && is_weekend(day);
+                if fired.last_expired_day.is_none_or(|d| d < day) && !weekend_pause {
+                    fired.last_expired_day = Some(day);
+                    let ago = u32::try_from((day - p.expires).num_days()).unwrap_or(u32::MAX);
+                    kind = Some(DueKind::Expired(ago));
+                }
+            } else {
+                // Thresholds whose (shifted) date has come and that have not fired.
+                let mut reached: Vec<u32> = thresholds
+                    .iter()
+                    .copied()
+                    .filter(|t| !fired.thresholds.contains(t))
+                    .filter(|t| {
+                        p.expires
+                            .checked_sub_days(Days::new(u64::from(*t)))
+                            .is_some_and(|d| shift(d, policy) <= day)
+                    })
+                    .collect();
+                reached.sort_unstable();
+                if let Some(most_urgent) = reached.first().copied() {
+                    kind = Some(DueKind::Before(most_urgent));
+                    fired.thresholds.extend(reached); // stale ones never fire later
+                }
+            }
+        }
+        if let Some(kind) = kind {
+            due.push(Due {
+                profile_id: p.id,
+                name: p.name.clone(),
+                application: p.application,
+                host: p.host.clone(),
+                expires: p.expires,
+                days_left: left,
+                kind,
+            });
+        }
+        // The next date this profile can fire on.
+        let upcoming = thresholds
+            .iter()
+            .filter(|t| !fired.thresholds.contains(t))
+            .filter_map(|t| {
+                p.expires
+                    .checked_sub_days(Days::new(u64::from(*t)))
+                    .map(|d| shift(d, policy))
+            })
+            .filter(|d| Some(*d) > effective_today)
+            .min();
+        let after_expiry = p.expires.succ_opt().map(|d| {
+            let tomorrow = today.succ_opt().unwrap_or(today);
+            d.max(if effective_today == Some(today) {
+                tomorrow
+            } else {
+                today
+            })
+        });
+        next_dates.extend(upcoming.or(after_expiry));
+        next_state.fired.insert(p.id, fired);
+    }
+    due.sort_by_key(|d| (d.days_left, d.name.to_lowercase()));
+    let next_check = next_dates
+        .into_iter()
+        .map(|d| local_instant(tz, d, policy.hour))
+        .filter(|t| *t > now)
+        .min()
+        .unwrap_or_else(|| local_instant(tz, today.succ_opt().unwrap_or(today), policy.hour));
+    Outcome {
+        due,
+        state: next_state,
+        next_check,
+    }
+}
+
+/// A notification's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+}
+
+fn when(d: &Due) -> String {
+    match d.kind {
+        DueKind::Expired(1) => "expired yesterday".to_owned(),
+        DueKind::Expired(n) => format!("expired {n} days ago"),
+        DueKind::Before(0) => "expires today".to_owned(),
+        DueKind::Before(1) => "expires tomorrow".to_owned(),
+        DueKind::Before(_) => format!("expires in {} days", d.days_left.max(0)),
+    }
+}
+
+/// The notifications for a batch of due reminders: one for a single profile, one
+/// grouped notification for several.
+pub fn notices(due: &[Due]) -> Vec<Notice> {
+    match due {
+        [] => Vec::new(),
+        [d] => vec![Notice {
+            title: format!("API token {}", when(d)),
+            body: format!(
+                "{} ({}, {}): the token {} on {}. Create a new token at {TOKEN_PAGE}, update the profile in ConnKeeper, then the backup service.",
+                d.name,
+                d.application.display_name(),
+                d.host,
+                if d.days_left < 0 { "expired" } else { "expires" },
+                d.expires
+            ),
+        }],
+        many => {
+            let expired = many.iter().filter(|d| d.days_left < 0).count();
+            let title = if expired == many.len() {
+                format!("{} API tokens have expired", many.len())
+            } else if expired > 0 {
+                format!("{} API tokens need attention", many.len())
+            } else if many.iter().all(|d| d.days_left <= 7) {
+                format!("{} API tokens expire this week", many.len())
+            } else {
+                format!("{} API tokens expire soon", many.len())
+            };
+            let lines: Vec<String> = many.iter().map(|d| format!("{}: {} ({})", d.name, when(d), d.expires)).collect();
+            vec![Notice { title, body: format!("{}\nOpen ConnKeeper to renew them.", lines.join("\n")) }]
+        }
+    }
+}
+
+/// The reminder state file's name inside the data folder.
+pub const STATE_FILE: &str = "reminders.json";
+
+#[derive(Serialize, Deserialize)]
+struct StateFile {
+    version: u32,
+    #[serde(flatten)]
+    state: ReminderState,
+}
+
+/// Reads and writes `reminders.json` (atomically).
+#[derive(Debug, Clone)]
+pub struct ReminderStore {
+    dir: PathBuf,
+}
+
+impl ReminderStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(STATE_FILE)
+    }
+
+    /// The saved state; empty when there is none. A corrupt file is an error the caller
+    /// reports, then computes reminders afresh from an empty state.
+    pub fn load(&self) -> Result<ReminderState, StoreError> {
+        let path = self.path();
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<StateFile>(&bytes)
+                .map(|f| f.state)
+                .map_err(|e| StoreError::Corrupt {
+                    backup: path.clone(),
+                    path,
+                    detail: e.to_string(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ReminderState::default()),
+            Err(source) => Err(StoreError::Io {
+                action: "read",
+                path,
+                source,
+            }),
+        }
+    }
+
+    pub fn save(&self, state: &ReminderState) -> Result<(), StoreError> {
+        create_private_dir(&self.dir)?;
+        let mut json = serde_json::to_vec_pretty(&StateFile {
+            version: 1,
+            state: state.clone(),
+        })
+        .expect("state serialises");
+        json.push(b'\n');
+        atomic_write(&self.path(), &json)
+    }
+}
