@@ -5,6 +5,8 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# Test tools (Python venv, tauri-driver) are cached outside the clone.
+export CONNKEEPER_TOOLS_DIR ?= $(HOME)/.cache/connkeeper-tools
 
 .PHONY: run test build release lint fmt demo bench clean
 

@@ -7,7 +7,7 @@ build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
 run_pkgs=(dbus gnome-keyring)
 test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst
-  libnotify-bin webkit2gtk-driver imagemagick xdotool chromium chromium-driver trayer python3)
+  libnotify-bin webkit2gtk-driver imagemagick xdotool chromium chromium-driver trayer python3 python3-venv)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
@@ -26,6 +26,12 @@ missing=()
 for p in "${want[@]}"; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
+# Node.js for the UI and end-to-end tests: any install will do (Debian's, or NodeSource's,
+# whose nodejs package bundles npm and conflicts with Debian's npm).
+if [ "${1:-}" = test ]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "ensure-packages: installing ${missing[*]}" >&2

@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "audit_profile",
     "test_connection",
     "cancel_audit",
+    "pick_export_path",
+    "export_profiles",
+    "pick_import_path",
+    "import_preview",
+    "import_apply",
 ];
 
 fn main() {

@@ -16,5 +16,8 @@ if cargo tree --locked -p connkeeper-core -e normal | grep -q '^.*tauri'; then
   echo "connkeeper-core depends on tauri" >&2; exit 1
 fi
 
+step "test tools"
+eval "$(tests/setup-tools.sh)"
+
 step "cargo test (workspace)"
 cargo test --locked --workspace

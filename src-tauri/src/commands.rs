@@ -4,16 +4,22 @@
 // Tauri hands command arguments over by value.
 #![allow(clippy::needless_pass_by_value)]
 
+use std::path::{Path, PathBuf};
+
+use connkeeper_core::export::Format;
+use connkeeper_core::import::ImportReport;
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
 use connkeeper_core::jira::Progress;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::profiles::Saved;
 use connkeeper_core::requirements::{Requirement, REQUIREMENTS};
 use connkeeper_core::settings::Settings;
+use connkeeper_core::store::atomic_write;
 use connkeeper_core::validate::{self, FieldError, Mode};
 use connkeeper_core::{Error, ErrorPayload};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::ipc::{DraftIn, ProgressEvent, AUDIT_PROGRESS_EVENT};
@@ -142,6 +148,7 @@ pub async fn save_settings<R: Runtime>(
     let saved = settings.clone();
     blocking(move || store.save(&saved).map_err(Error::from)).await?;
     crate::apply_settings(&app, &settings);
+    state.wake.notify_one();
     Ok(settings)
 }
 
@@ -206,9 +213,7 @@ pub async fn audit_profile<R: Runtime>(
     };
     let report = run_audit(&app, &state, run_id, input).await?;
     let p = state.profiles.clone();
-    let summary = report.summary();
-    blocking(move || p.record_audit(pid, summary)).await?;
-    Ok(report)
+    blocking(move || p.record_audit(pid, &report).map(|()| report)).await
 }
 
 /// Audits the form's unsaved values.
@@ -288,4 +293,91 @@ async fn run_audit<R: Runtime>(
         Ok(Err(e)) => Err(Error::Jira(e).payload()),
         Err(_) => Err(payload("cancelled", "The audit was cancelled.")),
     }
+}
+
+/// Where an export was written.
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    count: usize,
+}
+
+fn format_of(format: &str) -> Result<Format> {
+    Format::parse(format).ok_or_else(|| {
+        payload(
+            "validation",
+            format!("\"{format}\" is not one of csv, json, md, ics"),
+        )
+    })
+}
+
+#[tauri::command]
+pub async fn pick_export_path<R: Runtime>(
+    app: AppHandle<R>,
+    format: String,
+) -> Result<Option<String>> {
+    let format = format_of(&format)?;
+    let ext = format.extension();
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Export ConnKeeper profiles")
+            .set_file_name(format!("connkeeper-profiles.{ext}"))
+            .add_filter(ext.to_uppercase(), &[ext])
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| payload("internal", e.to_string()))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub async fn export_profiles(
+    state: State<'_, AppState>,
+    format: String,
+    path: String,
+    with_audit: bool,
+) -> Result<Exported> {
+    let format = format_of(&format)?;
+    let p = state.profiles.clone();
+    let target = PathBuf::from(&path);
+    let count = blocking(move || {
+        let (bytes, count) = p.export(format, with_audit)?;
+        atomic_write(&target, &bytes)?;
+        Ok(count)
+    })
+    .await?;
+    Ok(Exported { path, count })
+}
+
+#[tauri::command]
+pub async fn pick_import_path<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Import profiles")
+            .add_filter("ConnKeeper export (JSON, CSV)", &["json", "csv"])
+            .blocking_pick_file()
+    })
+    .await
+    .map_err(|e| payload("internal", e.to_string()))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub async fn import_preview(state: State<'_, AppState>, path: String) -> Result<ImportReport> {
+    let p = state.profiles.clone();
+    blocking(move || p.import_file(Path::new(&path), true)).await
+}
+
+#[tauri::command]
+pub async fn import_apply(state: State<'_, AppState>, path: String) -> Result<ImportReport> {
+    let p = state.profiles.clone();
+    let report = blocking(move || p.import_file(Path::new(&path), false)).await?;
+    state.wake.notify_one();
+    Ok(report)
 }

@@ -21,6 +21,8 @@ pub struct AppState {
     pub client: ClientConfig,
     /// Running audits by run id, so the UI can cancel them.
     pub audits: Arc<Mutex<HashMap<String, tauri::async_runtime::JoinHandle<()>>>>,
+    /// Wakes the reminder loop (profiles changed, "Check now").
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,6 +56,7 @@ impl AppState {
                 ..ClientConfig::default()
             },
             audits: Arc::default(),
+            wake: Arc::default(),
         })
     }
 }

@@ -32,6 +32,40 @@ pub enum Command {
     /// Audit an account's Jira permissions against what backup and restore need.
     /// Exit 0: all granted; 1: something is missing; 3: the audit could not run.
     Audit(AuditArgs),
+    /// Export profile summaries (never tokens) as CSV, JSON, Markdown or iCalendar.
+    Export {
+        /// csv, json, md or ics.
+        #[arg(long)]
+        format: String,
+        /// Write to FILE (atomically) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Add each profile's last full audit report as dated evidence.
+        #[arg(long)]
+        with_audit: bool,
+    },
+    /// Import profiles from a JSON export or a CSV with the same columns (without tokens).
+    /// All or nothing: any invalid row stops the import (exit 2).
+    Import {
+        /// The file to read.
+        file: PathBuf,
+        /// Report what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Profiles whose token has expired or expires within DAYS days, most urgent first.
+    /// Exit 1 when there is any, 0 when none (for cron and CI).
+    Expiring {
+        /// The window in days (days_left <= DAYS).
+        #[arg(long, default_value_t = 30, value_name = "DAYS")]
+        within: i64,
+        /// Machine-readable JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

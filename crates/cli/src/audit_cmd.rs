@@ -72,7 +72,7 @@ pub fn run<S: SecretStore>(
         Err(e) => return Err(audit_failure(&e, a.json)),
     };
     if let Some(p) = &saved {
-        if let Err(e) = profiles.record_audit(p.id, report.summary()) {
+        if let Err(e) = profiles.record_audit(p.id, &report) {
             eprintln!(
                 "warning: the audit ran but its summary could not be saved on the profile: {e}"
             );

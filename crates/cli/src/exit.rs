@@ -53,7 +53,7 @@ impl From<Error> for Failure {
                 }
                 Failure::usage(msg)
             }
-            Error::NotFound(_) => Failure::usage(e.to_string()),
+            Error::NotFound(_) | Error::BadFile(_) => Failure::usage(e.to_string()),
             Error::Secret(_) | Error::Store(_) | Error::Jira(_) => Failure::env(e.to_string()),
         }
     }

@@ -4,9 +4,11 @@
 mod args;
 mod audit_cmd;
 mod exit;
+mod expiring_cmd;
 mod output;
 mod profile_cmd;
 mod token;
+mod transfer_cmd;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -41,6 +43,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     .allow_loopback_http(cli.allow_loopback_http);
     match cli.command {
         Command::Profile(cmd) => profile_cmd::run(&profiles, cmd),
+        Command::Export {
+            format,
+            output,
+            with_audit,
+        } => transfer_cmd::export(&profiles, &format, output.as_deref(), with_audit),
+        Command::Import {
+            file,
+            dry_run,
+            json,
+        } => transfer_cmd::import(&profiles, &file, dry_run, json),
+        Command::Expiring { within, json } => expiring_cmd::run(&profiles, within, json),
         Command::Audit(a) => audit_cmd::run(&profiles, &a, cli.allow_loopback_http),
     }
 }

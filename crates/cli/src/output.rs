@@ -86,6 +86,38 @@ pub fn profile_table(views: &[ProfileView]) {
             Cell::new(audit_text(v)),
         ]);
     }
+    print_table(&t);
+}
+
+/// The table of `connkeeper expiring`.
+pub fn expiring_table(views: &[ProfileView]) {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header([
+        "NAME",
+        "APPLICATION",
+        "HOST",
+        "EMAIL",
+        "EXPIRES",
+        "LEFT",
+        "STATUS",
+    ]);
+    for v in views {
+        t.add_row(vec![
+            Cell::new(&v.name),
+            Cell::new(v.application.code()),
+            Cell::new(&v.host),
+            Cell::new(&v.email),
+            Cell::new(v.expires),
+            Cell::new(days_text(v)).set_alignment(CellAlignment::Right),
+            Cell::new(v.status.code()),
+        ]);
+    }
+    print_table(&t);
+}
+
+fn print_table(t: &Table) {
     for line in t.lines() {
         println!("{}", line.strip_prefix(' ').unwrap_or(&line).trim_end());
     }

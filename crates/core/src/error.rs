@@ -20,6 +20,9 @@ pub enum Error {
     Secret(#[from] SecretError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A file to import cannot be read or is not in a known format.
+    #[error("{0}")]
+    BadFile(String),
     /// Talking to Jira failed (the kind says how).
     #[error(transparent)]
     Jira(#[from] JiraError),
@@ -40,6 +43,7 @@ impl Error {
             Error::Secret(SecretError::Refused { .. }) => "keyring_refused",
             Error::Store(StoreError::Locked { .. }) => "store_locked",
             Error::Store(_) => "store",
+            Error::BadFile(_) => "bad_file",
             Error::Jira(e) => e.kind.code(),
         }
     }

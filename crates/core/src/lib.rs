@@ -11,6 +11,8 @@
 
 pub mod clock;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod jira;
 pub mod links;
 pub mod model;

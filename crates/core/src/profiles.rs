@@ -10,9 +10,10 @@ use secrecy::SecretString;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::model::{AuditSummary, Profile, ProfileId, ProfileView};
+use crate::jira::AuditReport;
+use crate::model::{Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
-use crate::store::ProfileStore;
+use crate::store::{atomic_write, create_private_dir, ProfileStore};
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
@@ -52,6 +53,11 @@ impl<S: SecretStore> Profiles<S> {
     pub fn allow_loopback_http(mut self, yes: bool) -> Self {
         self.allow_loopback_http = yes;
         self
+    }
+
+    /// Whether loopback `http://` hosts are accepted.
+    pub fn loopback_allowed(&self) -> bool {
+        self.allow_loopback_http
     }
 
     pub fn store(&self) -> &ProfileStore {
@@ -252,22 +258,44 @@ impl<S: SecretStore> Profiles<S> {
             self.secrets.delete(id)?;
             Ok::<_, Error>(profiles.remove(idx))
         })?;
+        let report = self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"));
+        if let Err(e) = std::fs::remove_file(&report) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(profile = %id, error = %e, "could not remove the audit report");
+            }
+        }
         tracing::info!(profile = %id, "profile deleted");
         Ok(removed)
     }
 
-    /// Records the summary of an audit on the profile (`last_audit`).
-    pub fn record_audit(&self, id: ProfileId, summary: AuditSummary) -> Result<(), Error> {
+    /// Records an audit: its summary on the profile (`last_audit`) and the full report
+    /// in `audits/<id>.json` (dated evidence for exports).
+    pub fn record_audit(&self, id: ProfileId, report: &AuditReport) -> Result<(), Error> {
         self.store.update(|profiles| {
             let p = profiles
                 .iter_mut()
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::NotFound(id.to_string()))?;
-            p.last_audit = Some(summary);
+            p.last_audit = Some(report.summary());
             Ok::<_, Error>(())
-        })
+        })?;
+        let dir = self.store.dir().join(AUDITS_DIR);
+        create_private_dir(&dir)?;
+        let json = serde_json::to_vec_pretty(report).expect("reports serialise");
+        atomic_write(&dir.join(format!("{id}.json")), &json)?;
+        Ok(())
+    }
+
+    /// The last full audit report of a profile, if one was recorded and is readable.
+    pub fn last_report(&self, id: ProfileId) -> Option<AuditReport> {
+        let path = self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"));
+        let bytes = std::fs::read(path).ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 }
+
+/// The folder of full audit reports inside the data folder.
+pub const AUDITS_DIR: &str = "audits";
 
 /// Finds a profile by name (ignoring case and surrounding spaces) or by id.
 pub fn find_in<'a>(profiles: &'a [Profile], name_or_id: &str) -> Option<&'a Profile> {

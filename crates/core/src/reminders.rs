@@ -347,3 +347,52 @@ impl ReminderStore {
         atomic_write(&self.path(), &json)
     }
 }
+
+/// What the tray shows: counts, a tooltip and the most urgent profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraySummary {
+    pub expired: usize,
+    /// Expiring within 30 days (not yet expired).
+    pub expiring: usize,
+    pub tooltip: String,
+    /// Whether to show the attention icon.
+    pub attention: bool,
+    /// Up to five profiles, most urgent first: (id, menu label).
+    pub urgent: Vec<(ProfileId, String)>,
+}
+
+/// Summarises profiles for the tray.
+pub fn tray_summary(views: &[crate::model::ProfileView]) -> TraySummary {
+    use crate::model::ExpiryStatus;
+    let expired = views
+        .iter()
+        .filter(|v| v.status == ExpiryStatus::Expired)
+        .count();
+    let expiring = views
+        .iter()
+        .filter(|v| v.status == ExpiryStatus::Expiring)
+        .count();
+    let mut urgent: Vec<&crate::model::ProfileView> = views
+        .iter()
+        .filter(|v| v.status != ExpiryStatus::Ok)
+        .collect();
+    urgent.sort_by_key(|v| (v.days_left, v.name.to_lowercase()));
+    let label = |v: &crate::model::ProfileView| match v.days_left {
+        d if d < -1 => format!("{}: expired {} days ago", v.name, -d),
+        -1 => format!("{}: expired yesterday", v.name),
+        0 => format!("{}: expires today", v.name),
+        1 => format!("{}: expires tomorrow", v.name),
+        d => format!("{}: expires in {d} days", v.name),
+    };
+    let tooltip = match (expired, expiring) {
+        (0, 0) => "ConnKeeper: all API tokens are valid for more than 30 days".to_owned(),
+        (e, s) => format!("ConnKeeper: {s} expiring within 30 days, {e} expired"),
+    };
+    TraySummary {
+        expired,
+        expiring,
+        tooltip,
+        attention: expired + expiring > 0,
+        urgent: urgent.iter().take(5).map(|v| (v.id, label(v))).collect(),
+    }
+}

@@ -1,0 +1,86 @@
+//! `connkeeper export` and `connkeeper import`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use connkeeper_core::export::Format;
+use connkeeper_core::import::RowOutcome;
+use connkeeper_core::profiles::Profiles;
+use connkeeper_core::secrets::SecretStore;
+
+use crate::exit::Failure;
+use crate::output;
+
+pub fn export<S: SecretStore>(
+    profiles: &Profiles<S>,
+    format: &str,
+    output: Option<&Path>,
+    with_audit: bool,
+) -> Result<ExitCode, Failure> {
+    let format = Format::parse(format).ok_or_else(|| {
+        Failure::usage(format!(
+            "--format: \"{format}\" is not one of csv, json, md, ics"
+        ))
+    })?;
+    let (buf, count) = profiles.export(format, with_audit)?;
+    match output {
+        Some(path) => {
+            connkeeper_core::store::atomic_write(path, &buf)
+                .map_err(|e| Failure::env(e.to_string()))?;
+            eprintln!("Exported {count} profile(s) to {}.", path.display());
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(&buf)
+            .map_err(|e| Failure::env(format!("cannot write to stdout: {e}")))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import<S: SecretStore>(
+    profiles: &Profiles<S>,
+    file: &Path,
+    dry_run: bool,
+    json: bool,
+) -> Result<ExitCode, Failure> {
+    let report = profiles.import_file(file, dry_run)?;
+    if json {
+        output::json(&report);
+    } else {
+        for r in &report.rows {
+            let (word, why) = match r.outcome {
+                RowOutcome::Created if report.applied => ("created", String::new()),
+                RowOutcome::Created => ("would create", String::new()),
+                RowOutcome::Skipped => (
+                    "skipped",
+                    format!(": {}", r.reason.as_deref().unwrap_or_default()),
+                ),
+                RowOutcome::Invalid => (
+                    "invalid",
+                    format!(": {}", r.reason.as_deref().unwrap_or_default()),
+                ),
+            };
+            println!("row {:>4}  {:<13} {}{why}", r.row, word, r.name);
+        }
+        let verb = if report.applied {
+            "Imported"
+        } else {
+            "Would import"
+        };
+        println!(
+            "{verb} {} profile(s); {} skipped; {} invalid.",
+            report.created, report.skipped, report.invalid
+        );
+        if report.applied && report.created > 0 {
+            println!("Imported profiles have no API token yet: add each with `connkeeper profile edit NAME --token-stdin`.");
+        }
+    }
+    if report.invalid > 0 {
+        if !dry_run {
+            eprintln!("error: nothing was imported because {} row(s) are invalid; fix them and run again.", report.invalid);
+        }
+        return Ok(ExitCode::from(crate::exit::USAGE));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,478 @@
+//! Profile summaries for auditors, colleagues and calendars: CSV, JSON, Markdown and
+//! iCalendar writers over `impl Write`. Never the token: records are built from
+//! [`ProfileView`], which has none.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use chrono::{DateTime, Days, Utc};
+use icalendar::{Alarm, Calendar, Component, EventLike, Trigger};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::jira::AuditReport;
+use crate::model::{Application, ExpiryStatus, ProfileId, ProfileView};
+use crate::profiles::Profiles;
+use crate::requirements::TOKEN_PAGE;
+use crate::secrets::SecretStore;
+use crate::settings::SettingsStore;
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Json,
+    Md,
+    Ics,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            "md" | "markdown" => Some(Self::Md),
+            "ics" | "ical" | "icalendar" => Some(Self::Ics),
+            _ => None,
+        }
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Md => "md",
+            Self::Ics => "ics",
+        }
+    }
+}
+
+/// The JSON export's `format` marker.
+pub const JSON_FORMAT: &str = "connkeeper-profiles";
+
+/// One exported profile: the fields of `profile list --json` plus the audit fields.
+/// CSV columns carry the same names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: ProfileId,
+    pub name: String,
+    pub description: Option<String>,
+    pub application: Application,
+    pub host: String,
+    pub email: String,
+    pub expires: chrono::NaiveDate,
+    pub days_left: i64,
+    pub status: ExpiryStatus,
+    pub token_stored: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_audit_at: Option<DateTime<Utc>>,
+    pub backup_ok: Option<bool>,
+    pub restore_ok: Option<bool>,
+    /// Keys of missing global permissions (CSV: separated by spaces).
+    pub missing_global: Vec<String>,
+    pub projects_with_gaps: Option<usize>,
+    /// The last full audit report (with `--with-audit`, JSON only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditReport>,
+}
+
+impl Record {
+    pub fn new(v: &ProfileView) -> Self {
+        let a = v.last_audit.as_ref();
+        Self {
+            id: v.id,
+            name: v.name.clone(),
+            description: v.description.clone(),
+            application: v.application,
+            host: v.host.clone(),
+            email: v.email.clone(),
+            expires: v.expires,
+            days_left: v.days_left,
+            status: v.status,
+            token_stored: v.token_stored,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+            last_audit_at: a.map(|a| a.at),
+            backup_ok: a.map(|a| a.backup_ok),
+            restore_ok: a.map(|a| a.restore_ok),
+            missing_global: a.map(|a| a.missing_global.clone()).unwrap_or_default(),
+            projects_with_gaps: a.map(|a| a.projects_with_gaps),
+            audit: None,
+        }
+    }
+}
+
+/// Builds records, attaching full audit reports when given.
+pub fn records(
+    views: &[ProfileView],
+    audits: Option<&HashMap<ProfileId, AuditReport>>,
+) -> Vec<Record> {
+    views
+        .iter()
+        .map(|v| {
+            let mut r = Record::new(v);
+            r.audit = audits.and_then(|m| m.get(&v.id).cloned());
+            r
+        })
+        .collect()
+}
+
+/// The CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 17] = [
+    "id",
+    "name",
+    "description",
+    "application",
+    "host",
+    "email",
+    "expires",
+    "days_left",
+    "status",
+    "token_stored",
+    "created_at",
+    "updated_at",
+    "last_audit_at",
+    "backup_ok",
+    "restore_ok",
+    "missing_global",
+    "projects_with_gaps",
+];
+
+/// Neutralises a cell a spreadsheet would run as a formula (OWASP: prefix `'`).
+/// Plain integers such as `-3` are numbers, not formulas, and stay as they are.
+pub fn neutralise(cell: &str) -> String {
+    let is_integer = cell
+        .strip_prefix('-')
+        .unwrap_or(cell)
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        && cell.len() > usize::from(cell.starts_with('-'));
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_integer => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// Undoes [`neutralise`] when reading a CSV back.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// RFC 4180 CSV, UTF-8, a header row; formula cells neutralised.
+pub fn write_csv<W: Write>(out: W, records: &[Record]) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(CSV_COLUMNS)?;
+    for r in records {
+        let row = [
+            r.id.to_string(),
+            r.name.clone(),
+            r.description.clone().unwrap_or_default(),
+            r.application.code().to_owned(),
+            r.host.clone(),
+            r.email.clone(),
+            r.expires.to_string(),
+            r.days_left.to_string(),
+            r.status.code().to_owned(),
+            r.token_stored.to_string(),
+            r.created_at.to_rfc3339(),
+            r.updated_at.to_rfc3339(),
+            opt(r.last_audit_at.map(|t| t.to_rfc3339())),
+            opt(r.backup_ok),
+            opt(r.restore_ok),
+            r.missing_global.join(" "),
+            opt(r.projects_with_gaps),
+        ];
+        w.write_record(row.iter().map(|c| neutralise(c)))?;
+    }
+    w.flush()
+}
+
+#[derive(Serialize)]
+struct JsonExport<'a> {
+    format: &'static str,
+    version: u32,
+    exported_at: DateTime<Utc>,
+    profiles: &'a [Record],
+}
+
+/// `{"format": "connkeeper-profiles", "version": 1, "exported_at", "profiles": [...]}`.
+pub fn write_json<W: Write>(
+    mut out: W,
+    records: &[Record],
+    exported_at: DateTime<Utc>,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut out,
+        &JsonExport {
+            format: JSON_FORMAT,
+            version: 1,
+            exported_at,
+            profiles: records,
+        },
+    )?;
+    out.write_all(b"\n")
+}
+
+/// Escapes text for a Markdown table cell.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn verdict(ok: Option<bool>) -> &'static str {
+    match ok {
+        Some(true) => "✅ ok",
+        Some(false) => "❌ gaps",
+        None => "–",
+    }
+}
+
+/// A Markdown table that reads well in a wiki or a ticket (plus audit evidence when
+/// records carry full reports).
+pub fn write_markdown<W: Write>(
+    mut out: W,
+    records: &[Record],
+    exported_at: DateTime<Utc>,
+) -> io::Result<()> {
+    writeln!(out, "# ConnKeeper profiles\n")?;
+    writeln!(
+        out,
+        "Exported {} · {} profile(s) · API tokens are kept in the OS keyring and never exported.\n",
+        exported_at.format("%Y-%m-%d %H:%M UTC"),
+        records.len()
+    )?;
+    writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Last audit | Backup | Restore | Missing global permissions | Projects with gaps |")?;
+    writeln!(out, "|---|---|---|---|---|--:|---|---|---|---|---|---|--:|")?;
+    for r in records {
+        let status = match r.status {
+            ExpiryStatus::Expired => "**expired**",
+            ExpiryStatus::Expiring => "expiring",
+            ExpiryStatus::Ok => "ok",
+        };
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md(&r.name),
+            r.application.display_name(),
+            md(&r.host),
+            md(&r.email),
+            r.expires,
+            r.days_left,
+            status,
+            if r.token_stored { "yes" } else { "**no**" },
+            r.last_audit_at
+                .map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d").to_string()),
+            verdict(r.backup_ok),
+            verdict(r.restore_ok),
+            if r.missing_global.is_empty() {
+                "–".to_owned()
+            } else {
+                md(&r.missing_global.join(", "))
+            },
+            opt(r.projects_with_gaps),
+        )?;
+    }
+    let described: Vec<&Record> = records.iter().filter(|r| r.description.is_some()).collect();
+    if !described.is_empty() {
+        writeln!(out, "\n## Descriptions\n")?;
+        for r in described {
+            writeln!(
+                out,
+                "- **{}**: {}",
+                md(&r.name),
+                md(r.description.as_deref().unwrap_or_default())
+            )?;
+        }
+    }
+    for r in records {
+        let Some(a) = &r.audit else { continue };
+        writeln!(out, "\n## Audit evidence: {}\n", md(&r.name))?;
+        writeln!(
+            out,
+            "- Audited {} against {} as {} ({} requests, {} ms)",
+            a.finished_at.to_rfc3339(),
+            md(&a.host),
+            md(a.account.email.as_deref().unwrap_or(&a.account.account_id)),
+            a.requests,
+            a.duration_ms
+        )?;
+        writeln!(
+            out,
+            "- Backup: {} · Restore: {} · Coverage: {} project(s){}",
+            verdict(Some(a.backup_ok)),
+            verdict(Some(a.restore_ok)),
+            a.coverage.projects_total,
+            if a.coverage.complete {
+                ""
+            } else {
+                " (partial: no Administer Jira)"
+            }
+        )?;
+        for g in a.global.iter().filter(|g| !g.granted) {
+            writeln!(out, "- Missing global permission: {} (`{}`)", g.name, g.key)?;
+        }
+        let gaps: Vec<_> = a
+            .projects
+            .iter()
+            .filter(|p| !p.missing.is_empty())
+            .collect();
+        for p in gaps.iter().take(50) {
+            let names: Vec<&str> = p.missing.iter().map(|m| m.name.as_str()).collect();
+            writeln!(
+                out,
+                "- {} ({}): {}",
+                md(&p.key),
+                md(&p.name),
+                names.join(", ")
+            )?;
+        }
+        if gaps.len() > 50 {
+            writeln!(
+                out,
+                "- … and {} more projects with gaps (see the JSON export)",
+                gaps.len() - 50
+            )?;
+        }
+        for w in &a.warnings {
+            writeln!(out, "- Warning: {}", md(&w.message))?;
+        }
+    }
+    Ok(())
+}
+
+/// Options of the iCalendar export.
+#[derive(Debug, Clone)]
+pub struct IcsOptions {
+    /// Alarms, in days before the expiry (the reminder thresholds).
+    pub alarm_days: Vec<u32>,
+    /// Also add a "start renewal" event this many days before the expiry.
+    pub renewal_lead_days: Option<u32>,
+}
+
+impl Default for IcsOptions {
+    fn default() -> Self {
+        Self {
+            alarm_days: crate::settings::DEFAULT_THRESHOLDS.to_vec(),
+            renewal_lead_days: Some(14),
+        }
+    }
+}
+
+/// The stable UID of a profile's expiry event (the same across exports).
+pub fn ics_uid(id: ProfileId, expires: chrono::NaiveDate, kind: &str) -> String {
+    format!("{kind}-{id}-{}@connkeeper", expires.format("%Y%m%d"))
+}
+
+/// RFC 5545: one all-day event per token expiry, with alarms at the reminder thresholds,
+/// and optionally a "start renewal" event earlier. Line folding, escaping and CRLF are
+/// done by the `icalendar` crate.
+pub fn write_ics<W: Write>(
+    mut out: W,
+    records: &[Record],
+    now: DateTime<Utc>,
+    opts: &IcsOptions,
+) -> io::Result<()> {
+    let mut cal = Calendar::new();
+    cal.name("ConnKeeper API token expiries");
+    for r in records {
+        let steps = format!(
+            "Host: {}\nAccount: {}\nApplication: {}\n\nTo renew: sign in to Atlassian, open {TOKEN_PAGE}, create a new API token (up to 365 days), copy it, update the profile \"{}\" in ConnKeeper, then update the backup service's connection. Revoke the old token only after the new one works.",
+            r.host, r.email, r.application.display_name(), r.name
+        );
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&ics_uid(r.id, r.expires, "expiry"))
+            .timestamp(now)
+            .summary(&format!("API token expires: {}", r.name))
+            .description(&steps)
+            .all_day(r.expires)
+            .url(TOKEN_PAGE);
+        for days in &opts.alarm_days {
+            let trigger = Trigger::before_start(chrono::Duration::days(i64::from(*days)));
+            let text = match days {
+                0 => format!("The API token of {} expires today", r.name),
+                1 => format!("The API token of {} expires tomorrow", r.name),
+                n => format!("The API token of {} expires in {n} days", r.name),
+            };
+            event.alarm(Alarm::display(&text, trigger));
+        }
+        cal.push(event.done());
+        if let Some(lead) = opts.renewal_lead_days {
+            if let Some(start) = r.expires.checked_sub_days(Days::new(u64::from(lead))) {
+                let mut renew = icalendar::Event::new();
+                renew
+                    .uid(&ics_uid(r.id, r.expires, "renew"))
+                    .timestamp(now)
+                    .summary(&format!("Start renewing the API token: {}", r.name))
+                    .description(&steps)
+                    .all_day(start)
+                    .url(TOKEN_PAGE);
+                cal.push(renew.done());
+            }
+        }
+    }
+    write!(out, "{}", cal.done())
+}
+
+impl<S: SecretStore> Profiles<S> {
+    /// Renders every profile in `format` (with the last full audit reports when asked);
+    /// returns the bytes and the number of profiles. iCalendar alarms follow the
+    /// reminder thresholds in the settings.
+    pub fn export(&self, format: Format, with_audit: bool) -> Result<(Vec<u8>, usize), Error> {
+        let views = self.list()?;
+        let audits = with_audit.then(|| {
+            views
+                .iter()
+                .filter_map(|v| self.last_report(v.id).map(|r| (v.id, r)))
+                .collect::<HashMap<_, _>>()
+        });
+        let records = records(&views, audits.as_ref());
+        let now = self.clock().now();
+        let mut buf = Vec::new();
+        match format {
+            Format::Csv => write_csv(&mut buf, &records),
+            Format::Json => write_json(&mut buf, &records, now),
+            Format::Md => write_markdown(&mut buf, &records, now),
+            Format::Ics => {
+                let settings = SettingsStore::new(self.store().dir())
+                    .load()
+                    .unwrap_or_default();
+                write_ics(
+                    &mut buf,
+                    &records,
+                    now,
+                    &IcsOptions {
+                        alarm_days: settings.thresholds,
+                        ..IcsOptions::default()
+                    },
+                )
+            }
+        }
+        .expect("writing to memory cannot fail");
+        Ok((buf, records.len()))
+    }
+}

@@ -1,0 +1,115 @@
+//! The reminder loop: wakes at the next due time (at least hourly, and right after a
+//! resume from sleep), asks the core what is due, shows notifications, keeps the tray
+//! up to date. The decisions are in `connkeeper_core::reminders`.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use chrono::Local;
+use connkeeper_core::model::ProfileView;
+use connkeeper_core::reminders::{self, ReminderPolicy, ReminderStore};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+/// The longest the loop sleeps between checks.
+const MAX_SLEEP: Duration = Duration::from_secs(3600);
+/// How often the loop looks at the clocks to notice a resume from sleep.
+const TICK: Duration = Duration::from_secs(30);
+
+/// Starts the loop on the async runtime.
+pub fn spawn<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let next = check(&app).await;
+            let state = app.state::<AppState>();
+            let wake = state.wake.clone();
+            let budget = next.min(MAX_SLEEP);
+            let started = (Instant::now(), SystemTime::now());
+            loop {
+                let elapsed = started.0.elapsed();
+                if elapsed >= budget {
+                    break;
+                }
+                let step = TICK.min(budget - elapsed);
+                tokio::select! {
+                    () = wake.notified() => break,
+                    () = tokio::time::sleep(step) => {}
+                }
+                // The monotonic clock stops during suspend; the wall clock does not.
+                let wall = started.1.elapsed().unwrap_or_default();
+                if wall > started.0.elapsed() + Duration::from_secs(120) {
+                    tracing::info!("resumed from sleep: checking reminders");
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// One check: due reminders become notifications; the tray is refreshed. Returns how
+/// long until the next check.
+async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
+    let state = app.state::<AppState>().inner().clone();
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        let profiles = state.profiles.load()?;
+        let views: Vec<ProfileView> = profiles
+            .iter()
+            .map(|p| ProfileView::new(p, state.clock.today(), true))
+            .collect();
+        let settings = state.settings.load().unwrap_or_default();
+        if !settings.notifications {
+            return Ok::<_, connkeeper_core::Error>((views, Vec::new(), Duration::from_secs(3600)));
+        }
+        let store = ReminderStore::new(state.profiles.store().dir());
+        let saved = store.load().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "reminder state unreadable; computing reminders afresh");
+            Default::default()
+        });
+        let now = state.clock.now();
+        let o = reminders::due_reminders(
+            now,
+            &Local,
+            &profiles,
+            &saved,
+            &ReminderPolicy::from(&settings),
+        );
+        if o.state != saved {
+            store.save(&o.state)?;
+        }
+        let until = (o.next_check - now).to_std().unwrap_or_default();
+        Ok((views, reminders::notices(&o.due), until))
+    })
+    .await;
+    match outcome {
+        Ok(Ok((views, notices, until))) => {
+            tracing::info!(
+                notifications = notices.len(),
+                next_in_s = until.as_secs(),
+                "reminder check"
+            );
+            for n in notices {
+                tracing::info!(title = %n.title, "reminder");
+                if let Err(e) = app
+                    .notification()
+                    .builder()
+                    .title(&n.title)
+                    .body(&n.body)
+                    .show()
+                {
+                    tracing::warn!(error = %e, "notification failed");
+                }
+            }
+            crate::tray::refresh(app, &views);
+            until
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "reminder check failed");
+            Duration::from_secs(600)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reminder check panicked");
+            Duration::from_secs(600)
+        }
+    }
+}
