@@ -202,7 +202,11 @@ impl<S: SecretStore> Profiles<S> {
         let today = self.clock().today();
         let now = self.clock().now();
         let result = self.store().update(|profiles| {
-            let mut names: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
+            // Names in use, folded as validate_name compares them (a set: imports are large).
+            let mut names: HashSet<String> = profiles
+                .iter()
+                .map(|p| p.name.trim().to_lowercase())
+                .collect();
             let mut ids: HashSet<ProfileId> = profiles.iter().map(|p| p.id).collect();
             let mut rows = Vec::new();
             let mut new = Vec::new();
@@ -217,12 +221,21 @@ impl<S: SecretStore> Profiles<S> {
                     token: None,
                     expires: inc.expires.clone(),
                 };
-                let others: Vec<&str> = names.iter().map(String::as_str).collect();
+                if names.contains(&inc.name.trim().to_lowercase()) {
+                    let reason = format!("a profile named \"{}\" already exists", inc.name.trim());
+                    rows.push(ImportRow {
+                        row,
+                        name: inc.name.trim().to_owned(),
+                        outcome: RowOutcome::Skipped,
+                        reason: Some(reason),
+                    });
+                    continue;
+                }
                 let rules = Rules {
                     today,
                     mode: Mode::Import,
                     allow_loopback_http: self.loopback_allowed(),
-                    other_names: &others,
+                    other_names: &[],
                 };
                 match validate::validate(&draft, &rules) {
                     Ok(v) => {
@@ -238,7 +251,7 @@ impl<S: SecretStore> Profiles<S> {
                             .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
                             .map_or(now, |t| t.with_timezone(&Utc));
                         ids.insert(id);
-                        names.push(v.name.clone());
+                        names.insert(v.name.to_lowercase());
                         rows.push(ImportRow {
                             row,
                             name: v.name.clone(),
@@ -259,26 +272,15 @@ impl<S: SecretStore> Profiles<S> {
                         });
                     }
                     Err(errors) => {
-                        let duplicate = errors.len() == 1 && errors[0].code == "duplicate";
                         let reason = errors
                             .iter()
                             .map(ToString::to_string)
                             .collect::<Vec<_>>()
                             .join("; ");
-                        let outcome = if duplicate {
-                            RowOutcome::Skipped
-                        } else {
-                            RowOutcome::Invalid
-                        };
-                        let reason = if duplicate {
-                            format!("a profile named \"{}\" already exists", inc.name.trim())
-                        } else {
-                            reason
-                        };
                         rows.push(ImportRow {
                             row,
                             name: inc.name.trim().to_owned(),
-                            outcome,
+                            outcome: RowOutcome::Invalid,
                             reason: Some(reason),
                         });
                     }

@@ -79,11 +79,18 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Every profile's view, most urgent expiry first, then by name.
     pub fn list(&self) -> Result<Vec<ProfileView>, Error> {
-        let mut views = self
-            .load()?
-            .iter()
-            .map(|p| self.view(p))
-            .collect::<Result<Vec<_>, _>>()?;
+        let profiles = self.load()?;
+        let today = self.clock.today();
+        let mut views = match self.secrets.stored_ids()? {
+            Some(stored) => profiles
+                .iter()
+                .map(|p| ProfileView::new(p, today, stored.contains(&p.id)))
+                .collect(),
+            None => profiles
+                .iter()
+                .map(|p| self.view(p))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         views.sort_by(|a, b| {
             a.expires
                 .cmp(&b.expires)

@@ -6,6 +6,8 @@
 //! which forgets everything at reboot. There is no plaintext fallback: when the keyring
 //! is missing or locked, the error says so and nothing is written.
 
+use std::collections::HashSet;
+
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::model::ProfileId;
@@ -45,6 +47,11 @@ pub trait SecretStore: Send + Sync {
     }
     /// Human name of the backing store ("Secret Service", "macOS Keychain", ...).
     fn store_name(&self) -> &'static str;
+    /// Every profile id holding a token, in one query when the store can search;
+    /// `None` when it cannot (callers then ask per profile).
+    fn stored_ids(&self) -> Result<Option<HashSet<ProfileId>>, SecretError> {
+        Ok(None)
+    }
 }
 
 /// The platform keyring through the `keyring` crate.
@@ -105,6 +112,29 @@ impl SecretStore for KeyringStore {
     fn store_name(&self) -> &'static str {
         STORE_NAME
     }
+
+    /// One Secret Service search by our service name (attributes only, over a plain
+    /// session: no secret crosses the bus), instead of one lookup per profile.
+    #[cfg(target_os = "linux")]
+    fn stored_ids(&self) -> Result<Option<HashSet<ProfileId>>, SecretError> {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let fail = |e: dbus_secret_service::Error| unavailable(&e.to_string());
+        let ss = SecretService::connect(EncryptionType::Plain).map_err(fail)?;
+        let found = ss
+            .search_items(std::collections::HashMap::from([(
+                "service",
+                self.service.as_str(),
+            )]))
+            .map_err(fail)?;
+        let ids = found
+            .unlocked
+            .iter()
+            .chain(found.locked.iter())
+            .filter_map(|item| item.get_attributes().ok())
+            .filter_map(|attrs| attrs.get("username").and_then(|u| u.parse().ok()))
+            .collect();
+        Ok(Some(ids))
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -124,6 +154,26 @@ const HINT: &str = "Unlock the login keychain in Keychain Access and allow ConnK
 const HINT: &str = "Make sure Windows Credential Manager is available for your account";
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
 const HINT: &str = "This platform has no supported OS keyring";
+
+/// The "keyring unavailable" error for a platform failure's text.
+fn unavailable(detail: &str) -> SecretError {
+    let reason = if detail.contains("org.freedesktop.secrets") {
+        "no Secret Service is running on the session bus"
+    } else if detail.contains("autolaunch")
+        || detail.contains("DBUS_SESSION_BUS_ADDRESS")
+        || detail.contains("Failed to connect")
+        || detail.contains("No such file")
+    {
+        "no D-Bus session bus is reachable"
+    } else {
+        "the keyring service failed"
+    };
+    SecretError::Unavailable {
+        store: STORE_NAME,
+        reason: format!("{reason} ({detail})"),
+        hint: HINT,
+    }
+}
 
 /// Maps a keyring error to one clear message: what is missing, and how to fix it.
 fn classify(e: keyring::Error) -> SecretError {
