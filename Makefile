@@ -8,7 +8,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # Test tools (Python venv, tauri-driver) are cached outside the clone.
 export CONNKEEPER_TOOLS_DIR ?= $(HOME)/.cache/connkeeper-tools
 
-.PHONY: run test build release lint fmt demo bench clean
+.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop clean
 
 ## Build and launch the desktop app.
 run:
@@ -35,6 +35,19 @@ demo:
 	@scripts/ensure-packages.sh test
 	$(CARGO) build --locked -p connkeeper-desktop -p connkeeper-cli -p fake-jira
 	scripts/demo.sh
+
+## Benchmarks (figures in README.md).
+bench: bench-audit bench-export bench-desktop
+
+bench-audit:
+	$(CARGO) bench --locked -p connkeeper-core --bench audit
+
+bench-export:
+	$(CARGO) bench --locked -p connkeeper-core --bench export
+
+bench-desktop:
+	@scripts/ensure-packages.sh test
+	scripts/bench-desktop.sh
 
 release:
 	@scripts/ensure-packages.sh build

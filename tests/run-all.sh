@@ -16,8 +16,22 @@ if cargo tree --locked -p connkeeper-core -e normal | grep -q '^.*tauri'; then
   echo "connkeeper-core depends on tauri" >&2; exit 1
 fi
 
+export npm_config_cache="${CONNKEEPER_TOOLS_DIR:-$HOME/.cache/connkeeper-tools}/npm-cache"
+
 step "test tools"
 eval "$(tests/setup-tools.sh)"
 
 step "cargo test (workspace)"
 cargo test --locked --workspace
+
+step "UI tests (headless Chromium, in-page fake IPC)"
+tests/ui/run.sh
+
+step "end to end (the real app under Xvfb via tauri-driver and WebKitWebDriver)"
+cargo build --locked -p connkeeper-desktop -p fake-jira
+tests/e2e/run.sh
+
+step "scan: no test token in anything the tests left in target/"
+if grep -rIl -e 'ATATT3xFfGF0-' target/e2e-screenshots target/ui-screenshots 2>/dev/null; then
+  echo "a test token leaked into a test artefact" >&2; exit 1
+fi

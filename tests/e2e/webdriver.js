@@ -5,6 +5,21 @@
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
 
+/** The key this driver uses in element references (learned from its answers). */
+let refKey = ELEMENT;
+
+/** The id inside an element reference. @param {any} ref */
+function elementId(ref) {
+  const key = ref && (ELEMENT in ref ? ELEMENT : Object.keys(ref)[0]);
+  if (key) refKey = key;
+  return key ? ref[key] : undefined;
+}
+
+/** An element reference to pass to scripts. @param {string} id */
+export function ref(id) {
+  return { [refKey]: id };
+}
+
 export class WebDriver {
   /** @param {string} base e.g. http://127.0.0.1:4444 @param {string} id session id */
   constructor(base, id) {
@@ -30,13 +45,13 @@ export class WebDriver {
   /** @param {string} css @returns {Promise<string>} element id */
   async find(css) {
     const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
-    return v[ELEMENT];
+    return elementId(v);
   }
 
   /** @param {string} css @returns {Promise<string[]>} */
   async findAll(css) {
     const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
-    return v.map((/** @type {any} */ e) => e[ELEMENT]);
+    return v.map(elementId);
   }
 
   /** Waits until `css` matches a displayed element. @param {string} css @param {number} [ms] */

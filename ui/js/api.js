@@ -1,14 +1,105 @@
 // @ts-check
-// The only module that knows the names of the app's commands.
+// The only module that knows the desktop app's command names. Every function wraps one
+// Tauri command; errors reject with the typed shape {kind, message, fields}.
+// The UI tests replace window.__TAURI__ with an in-page fake that keeps this contract.
 
-/** @returns {(cmd: string, args?: object) => Promise<any>} */
-function invoker() {
+/**
+ * @typedef {'jira'|'jira-admin'|'jsm'} Application
+ * @typedef {{field: string, code: string, message: string}} FieldError
+ * @typedef {{kind: string, message: string, fields: FieldError[]}} CommandError
+ * @typedef {{at: string, purpose: string, ok: boolean, backup_ok: boolean, restore_ok: boolean,
+ *   missing_global: string[], projects_total: number, projects_with_gaps: number,
+ *   coverage_complete: boolean, warnings: number}} AuditSummary
+ * @typedef {{id: string, name: string, description: string|null, application: Application,
+ *   host: string, email: string, expires: string, days_left: number,
+ *   status: 'expired'|'expiring'|'ok', token_stored: boolean, created_at: string,
+ *   updated_at: string, last_audit: AuditSummary|null}} Profile
+ * @typedef {{name: string, description: string|null, application: string, host: string,
+ *   email: string, token: string|null, expires: string}} Draft
+ *   `token` null or "" keeps the stored token on update.
+ * @typedef {{profile: Profile, warnings: FieldError[]}} Saved
+ * @typedef {{key: string, name: string, scope: 'global'|'project', required_for: string[],
+ *   why: string, fix: string}} Requirement
+ * @typedef {{key: string, name: string, required_for: string[]}} Missing
+ * @typedef {{host: string, application: Application, purpose: 'backup'|'restore'|'all',
+ *   account: {account_id: string, display_name: string|null, email: string|null, account_type: string|null, active: boolean},
+ *   ok: boolean, backup_ok: boolean, restore_ok: boolean,
+ *   global: {key: string, name: string, required_for: string[], granted: boolean, why: string, fix_url: string}[],
+ *   projects: {id: number, key: string, name: string, team_managed: boolean, missing: Missing[], fix_url: string}[],
+ *   coverage: {projects_total: number, projects_ok_backup: number, projects_ok_restore: number, complete: boolean},
+ *   service_desks: number|null, software_access: boolean, warnings: {code: string, message: string}[],
+ *   requests: number, duration_ms: number, finished_at: string}} AuditReport
+ * @typedef {{run_id: string, phase: 'credentials'|'projects'|'permissions'|'done',
+ *   scanned?: number, total?: number|null, checked?: number}} AuditProgress
+ * @typedef {{language: 'auto'|'en'|'ja', notifications: boolean, thresholds: number[],
+ *   working_day_shift: boolean, start_at_login: boolean}} Settings
+ */
+
+/** @returns {{core: {invoke: (cmd: string, args?: object) => Promise<any>}, event: {listen: (name: string, cb: (e: {payload: any}) => void) => Promise<() => void>}}} */
+function tauri() {
   const t = /** @type {any} */ (window).__TAURI__;
   if (!t?.core?.invoke) throw new Error('ConnKeeper must run inside its desktop window');
-  return t.core.invoke;
+  return t;
 }
 
-/** @returns {Promise<Array<object>>} every profile, most urgent expiry first */
-export function listProfiles() {
-  return invoker()('list_profiles');
+/** @param {string} cmd @param {object} [args] */
+function call(cmd, args) {
+  return tauri().core.invoke(cmd, args);
 }
+
+/** @returns {Promise<Profile[]>} every profile, most urgent expiry first */
+export const listProfiles = () => call('list_profiles');
+/** @param {string} id @returns {Promise<Profile>} */
+export const getProfile = (id) => call('get_profile', { id });
+/** @param {Draft} draft @returns {Promise<Saved>} */
+export const createProfile = (draft) => call('create_profile', { draft });
+/** @param {string} id @param {Draft} draft @returns {Promise<Saved>} */
+export const updateProfile = (id, draft) => call('update_profile', { id, draft });
+/** @param {string[]} ids @returns {Promise<number>} how many were deleted */
+export const deleteProfiles = (ids) => call('delete_profiles', { ids });
+/** Validates without saving. @param {Draft} draft @param {string|null} id the profile being edited
+ *  @returns {Promise<FieldError[]>} warnings; rejects with kind "validation" and fields */
+export const validateProfile = (draft, id) => call('validate_profile', { draft, id });
+/** Audits a saved profile. @param {string} id @param {string} runId @param {'backup'|'restore'|'all'} purpose
+ *  @returns {Promise<AuditReport>} */
+export const auditProfile = (id, runId, purpose) => call('audit_profile', { id, runId, purpose });
+/** Audits unsaved form values (a token is required). @param {Draft} draft @param {string} runId
+ *  @param {'backup'|'restore'|'all'} purpose @returns {Promise<AuditReport>} */
+export const testConnection = (draft, runId, purpose) => call('test_connection', { draft, runId, purpose });
+/** @param {string} runId */
+export const cancelAudit = (runId) => call('cancel_audit', { runId });
+/** Opens an allow-listed link (Atlassian token page, the profile host's admin pages) in the browser.
+ *  @param {string} url */
+export const openExternal = (url) => call('open_external', { url });
+/** @returns {Promise<Requirement[]>} the permission requirements table */
+export const requirements = () => call('requirements');
+/** @returns {Promise<Settings>} */
+export const getSettings = () => call('get_settings');
+/** @param {Settings} settings @returns {Promise<Settings>} */
+export const saveSettings = (settings) => call('save_settings', { settings });
+/** @returns {Promise<string>} the OS locale, e.g. "ja-JP" */
+export const osLocale = () => call('os_locale');
+
+/** @param {(p: AuditProgress) => void} cb @returns {Promise<() => void>} unlisten */
+export const onAuditProgress = (cb) => tauri().event.listen('audit-progress', (e) => cb(e.payload));
+/** Fired when the tray asks to open a profile's edit form. @param {(id: string) => void} cb */
+export const onOpenProfile = (cb) => tauri().event.listen('open-profile', (e) => cb(e.payload));
+
+/**
+ * @typedef {'csv'|'json'|'md'|'ics'} ExportFormat
+ * @typedef {{row: number, name: string, outcome: 'created'|'skipped'|'invalid', reason: string|null}} ImportRow
+ * @typedef {{rows: ImportRow[], created: number, skipped: number, invalid: number, dry_run: boolean}} ImportReport
+ */
+
+/** Asks for a destination with the native save dialog. @param {ExportFormat} format
+ *  @returns {Promise<string|null>} the chosen path, or null when cancelled */
+export const pickExportPath = (format) => call('pick_export_path', { format });
+/** @param {ExportFormat} format @param {string} path @param {boolean} withAudit
+ *  @returns {Promise<{path: string, count: number}>} */
+export const exportProfiles = (format, path, withAudit) => call('export_profiles', { format, path, withAudit });
+/** Asks for a file to import with the native open dialog. @returns {Promise<string|null>} */
+export const pickImportPath = () => call('pick_import_path');
+/** What an import would do, writing nothing. @param {string} path @returns {Promise<ImportReport>} */
+export const importPreview = (path) => call('import_preview', { path });
+/** Imports all or nothing. @param {string} path @returns {Promise<ImportReport>} */
+export const importApply = (path) => call('import_apply', { path });

@@ -1,41 +1,130 @@
 // @ts-check
-import { listProfiles } from './api.js';
+// Bootstrap and router. Routes live in the URL hash:
+//   #/            the connection list
+//   #/new         a new profile
+//   #/edit/<id>   a profile's edit form (the tray's `open-profile` lands here)
+//   #/audit/<id>  a saved profile's permission audit
+// The language comes from Settings.language, or from the OS locale when it is 'auto';
+// changing it re-renders the chrome and the current view in place (no reload).
+
+import * as api from './api.js';
+import { asCommandError } from './dom.js';
+import { t, setLanguage, resolveLanguage, onLanguageChange, language } from './i18n.js';
+import { createListView } from './views/list.js';
+import { createFormView } from './views/form.js';
+import { createAuditView } from './views/audit.js';
+import { openSettings } from './views/settings.js';
+import { toast } from './views/toast.js';
+
+/**
+ * What every view gets.
+ * @typedef {{
+ *   navigate: (hash: string) => void,
+ *   replaceRoute: (hash: string) => void,
+ *   toast: typeof toast,
+ *   openExternal: (url: string) => void,
+ *   openSettings: () => Promise<void>,
+ *   focusView: (el: HTMLElement|null) => void,
+ *   listState: {query: string, sort: {key: string, dir: 'asc'|'desc'}, focusId: string|null},
+ *   exportPrefs: {format: import('./api.js').ExportFormat, withAudit: boolean},
+ *   auditPurpose: 'backup'|'restore'|'all',
+ *   onAudited?: () => void,
+ * }} Ctx
+ * @typedef {{el: HTMLElement, render: () => void, destroy: () => void}} View
+ */
+
+/** @type {import('./api.js').Settings} */
+let settings = { language: 'auto', notifications: true, thresholds: [30, 14, 7, 3, 1, 0], working_day_shift: true, start_at_login: false };
+let osLocale = 'en';
+/** @type {View|null} */
+let current = null;
+let pendingFocus = false;
 
 const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 
-/** @param {string} s */
-function text(s) { return document.createTextNode(s); }
+/** @type {Ctx} */
+const ctx = {
+  navigate(hash) {
+    pendingFocus = true;
+    if (location.hash === hash || (hash === '#/' && !location.hash)) route();
+    else location.hash = hash;
+  },
+  replaceRoute(hash) {
+    history.replaceState(history.state, '', hash);
+  },
+  toast,
+  openExternal(url) {
+    (async () => { await api.openExternal(url); })().catch((e) => {
+      toast(t('common.openFailed', { message: asCommandError(e).message }), { kind: 'error' });
+    });
+  },
+  async openSettings() {
+    const saved = await openSettings(settings);
+    if (!saved) return;
+    settings = saved;
+    const lang = resolveLanguage(settings.language, osLocale);
+    if (lang !== language()) setLanguage(lang);
+    toast(t('settings.saved'));
+  },
+  focusView(el) {
+    if (!pendingFocus || !el) return;
+    pendingFocus = false;
+    // The view may not be in the document yet (it is attached after it is built).
+    queueMicrotask(() => { if (el.isConnected) el.focus(); });
+  },
+  listState: { query: '', sort: { key: 'expires', dir: 'asc' }, focusId: null },
+  exportPrefs: { format: 'csv', withAudit: false },
+  auditPurpose: 'all',
+};
 
-async function render() {
-  try {
-    const profiles = await listProfiles();
-    app.replaceChildren();
-    if (profiles.length === 0) {
-      const p = document.createElement('p');
-      p.className = 'muted';
-      p.append(text('No connection profiles yet.'));
-      app.append(p);
-      return;
-    }
-    const table = document.createElement('table');
-    const head = table.createTHead().insertRow();
-    for (const h of ['Name', 'Application', 'Host', 'Email', 'Expires']) {
-      const th = document.createElement('th');
-      th.append(text(h));
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const p of profiles) {
-      const row = body.insertRow();
-      row.dataset.id = p.id;
-      for (const v of [p.name, p.application, p.host, p.email, `${p.expires} (${p.days_left} d)`]) {
-        row.insertCell().append(text(String(v)));
-      }
-    }
-    app.append(table);
-  } catch (e) {
-    app.replaceChildren(text(`Could not load profiles: ${/** @type {any} */ (e)?.message ?? e}`));
-  }
+function renderChrome() {
+  document.documentElement.lang = language();
+  document.title = t('app.title');
+  const tagline = document.getElementById('tagline');
+  if (tagline) tagline.textContent = t('app.tagline');
+  const loading = document.getElementById('boot-loading');
+  if (loading) loading.textContent = t('common.loading');
 }
 
-render();
+function route() {
+  const hash = location.hash || '#/';
+  current?.destroy();
+  /** @type {View} */
+  let view;
+  let m;
+  if (hash === '#/new') view = createFormView(ctx, { id: null });
+  else if ((m = /^#\/edit\/(.+)$/.exec(hash))) view = createFormView(ctx, { id: decodeURIComponent(m[1]) });
+  else if ((m = /^#\/audit\/(.+)$/.exec(hash))) view = createAuditView(ctx, { id: decodeURIComponent(m[1]) });
+  else view = createListView(ctx);
+  current = view;
+  app.replaceChildren(view.el);
+  app.scrollTop = 0;
+  document.scrollingElement?.scrollTo(0, 0);
+}
+
+/** Moves the focus into a view once it shows what it loaded (not on the first screen). */
+function focusSoon() {
+  pendingFocus = true;
+}
+
+async function boot() {
+  renderChrome();
+  try { settings = { ...settings, ...(await api.getSettings()) }; } catch { /* defaults */ }
+  try { osLocale = String(await api.osLocale()); } catch { /* English */ }
+  setLanguage(resolveLanguage(settings.language, osLocale));
+  renderChrome();
+  onLanguageChange(() => {
+    renderChrome();
+    current?.render();
+  });
+  window.addEventListener('hashchange', () => { focusSoon(); route(); });
+  try {
+    await api.onOpenProfile((id) => {
+      ctx.navigate(`#/edit/${encodeURIComponent(String(id))}`);
+      window.focus();
+    });
+  } catch { /* outside the desktop window: no tray */ }
+  route();
+}
+
+boot();

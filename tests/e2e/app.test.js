@@ -1,0 +1,235 @@
+// End to end: the real built desktop app under Xvfb, driven by tauri-driver and
+// WebKitWebDriver, with the real keyring in the test D-Bus session and the fake Jira.
+// Create a profile through the form (first with errors), see it in the list, check the
+// token is in the keyring and not in profiles.json, edit the expiry, audit it, delete it.
+// Screenshots go to target/e2e-screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebDriver, ref, waitForDriver } from './webdriver.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const appBin = process.env.CONNKEEPER_APP_BIN ?? join(targetDir, 'debug', 'connkeeper-desktop');
+const fakeBin = join(targetDir, 'debug', 'fake-jira');
+const shots = join(root, 'target', 'e2e-screenshots');
+const tmp = mkdtempSync(join(tmpdir(), 'connkeeper-e2e-'));
+const data = join(tmp, 'data');
+const xdg = join(tmp, 'xdg');
+const service = `connkeeper-e2e-${process.pid}`;
+const port = 4700 + (process.pid % 200);
+
+/** @type {import('node:child_process').ChildProcess[]} */
+const children = [];
+/** @type {WebDriver} */
+let wd;
+let fakeUrl = '';
+let fakeEmail = '';
+/** The fake Jira account's API token: what the form stores and the scans look for. */
+let token = '';
+
+function day(offset) {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+async function shot(name) {
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, name), await wd.screenshot());
+}
+
+function profilesFile() {
+  return JSON.parse(readFileSync(join(data, 'profiles.json'), 'utf8'));
+}
+
+function keyring(id) {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', service, 'username', id]).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Sets a form control's value as a person would, firing input and change. */
+async function setValue(css, value) {
+  await wd.exec(
+    `const el = document.querySelector(arguments[0]); el.focus(); el.value = arguments[1];
+     el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));`,
+    [css, value],
+  );
+}
+
+async function typeInto(css, text) {
+  const el = await wd.waitFor(css);
+  await wd.clear(el);
+  if (text) await wd.type(el, text);
+}
+
+/** Clicks like a person: the element scrolled into view, retried while an overlay
+ *  (a toast, a closing dialog) still covers it. */
+async function clickOn(css) {
+  await wd.until(`a click on ${css}`, async () => {
+    const el = await wd.waitFor(css);
+    await wd.exec("arguments[0].scrollIntoView({block: 'center'})", [ref(el)]);
+    try {
+      await wd.click(el);
+      return true;
+    } catch (e) {
+      if (/intercepted|stale/.test(String(e))) return false;
+      throw e;
+    }
+  }, 10000);
+  step(`clicked ${css}`);
+}
+
+/** Back to the connection list, wherever we are. */
+async function toList() {
+  if ((await wd.findAll('tbody tr[data-id]')).length) return;
+  await clickOn('[data-fk="back"]');
+  await wd.waitFor('tbody tr[data-id]');
+}
+
+function step(what) {
+  process.stderr.write(`e2e: ${what}\n`);
+}
+
+before(async () => {
+  assert.ok(process.env.CONNKEEPER_IN_SESSION, 'run inside tests/with-session.sh (make test)');
+  assert.ok(process.env.CONNKEEPER_TAURI_DRIVER, 'CONNKEEPER_TAURI_DRIVER names tauri-driver (tests/setup-tools.sh)');
+  const fake = spawn(fakeBin, ['--projects', '60', '--scenario', 'demo'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(fake);
+  const banner = await new Promise((resolve, reject) => {
+    let out = '';
+    fake.stdout.on('data', (b) => {
+      out += b;
+      if (out.split('\n').length > 2) resolve(out);
+    });
+    fake.on('exit', () => reject(new Error(`fake-jira exited: ${out}`)));
+  });
+  fakeUrl = /listening on (\S+)/.exec(banner)[1];
+  [, fakeEmail, token] = /account: (\S+) token: (\S+)/.exec(banner);
+  const driver = spawn(process.env.CONNKEEPER_TAURI_DRIVER, ['--port', String(port), '--native-port', String(port + 1)], {
+    env: {
+      ...process.env,
+      CONNKEEPER_DATA_DIR: data,
+      CONNKEEPER_KEYRING_SERVICE: service,
+      CONNKEEPER_ALLOW_LOOPBACK_HTTP: '1',
+      CONNKEEPER_NO_TRAY: '1',
+      XDG_DATA_HOME: xdg,
+    },
+    stdio: 'ignore',
+  });
+  children.push(driver);
+  await waitForDriver(`http://127.0.0.1:${port}`);
+  wd = await WebDriver.connect(`http://127.0.0.1:${port}`, { browserName: 'wry', 'tauri:options': { application: appBin } });
+});
+
+after(async () => {
+  await wd?.quit().catch(() => {});
+  for (const c of children) c.kill();
+});
+
+test('create with errors, list, keyring, edit, audit, delete', async () => {
+  try {
+    await scenario();
+  } catch (e) {
+    await shot('failure.png').catch(() => {});
+    throw e;
+  }
+});
+
+async function scenario() {
+  // First run: the empty state invites the first profile.
+  await clickOn('[data-fk="new-empty"], [data-fk="new"]');
+  await wd.waitFor('#f-name');
+
+  // Invalid values: inline errors from the core's validation, focus on the first.
+  await typeInto('#f-name', '');
+  await typeInto('#f-host', 'http://acme.atlassian.net:8080');
+  await typeInto('#f-email', 'not-an-email');
+  await typeInto('#f-token', 'tok-zz9');
+  await setValue('#f-expires', day(-3));
+  await clickOn('[data-fk="save"]');
+  await wd.until('inline errors', async () => (await wd.text(await wd.find('#f-host-err'))).length > 0);
+  for (const field of ['name', 'host', 'email', 'token', 'expires']) {
+    const err = await wd.text(await wd.find(`#f-${field}-err`));
+    assert.ok(err.length > 0, `${field} shows an error`);
+    assert.equal(await wd.exec(`return document.getElementById('f-${field}').getAttribute('aria-invalid')`), 'true', field);
+  }
+  assert.equal(await wd.exec('return document.activeElement && document.activeElement.id'), 'f-name', 'focus on the first invalid field');
+  assert.equal(await wd.exec("return document.documentElement.outerHTML.includes('tok-zz9')"), false, 'the typed token is not echoed into the DOM');
+  await shot('form-errors.png');
+  assert.throws(() => readFileSync(join(data, 'profiles.json')), 'nothing written');
+
+  // Valid values, pointed at the fake Jira.
+  await typeInto('#f-name', 'Acme backup');
+  await typeInto('#f-description', 'Nightly backup of every project');
+  await setValue('#f-application', 'jira');
+  await typeInto('#f-host', fakeUrl);
+  await typeInto('#f-email', fakeEmail);
+  await typeInto('#f-token', token);
+  await clickOn('[data-fk="quick-90"]');
+  await clickOn('[data-fk="save"]');
+  await wd.waitFor('#form-banner.banner-success');
+  assert.equal(profilesFile().profiles.length, 1);
+  await toList();
+  const row = await wd.waitFor('tbody tr[data-id]');
+  const id = await wd.exec('return document.querySelector("tbody tr[data-id]").dataset.id');
+  assert.match(await wd.text(row), /Acme backup/);
+  assert.equal(await wd.exec('return document.documentElement.outerHTML.includes(arguments[0])', [token]), false, 'no token in the DOM');
+  await shot('list.png');
+
+  // The token is in the OS keyring (seen by libsecret from outside), not in the file.
+  assert.equal(keyring(id), token);
+  const file = readFileSync(join(data, 'profiles.json'), 'utf8');
+  assert.ok(!file.includes(token), 'profiles.json has no token');
+  assert.equal(profilesFile().profiles[0].expires, day(90));
+
+  // Edit the expiry; the stored token is kept.
+  await clickOn(`[data-fk="edit-${id}"]`);
+  await wd.waitFor('#f-name');
+  const tokenValue = await wd.exec("const el = document.getElementById('f-token'); return el ? el.value : ''");
+  assert.equal(tokenValue, '', 'the token never comes back to the form');
+  await wd.waitFor('#f-token-stored');
+  await clickOn('[data-fk="quick-30"]');
+  await clickOn('[data-fk="save"]');
+  await wd.waitFor('#form-banner.banner-success');
+  assert.equal(profilesFile().profiles[0].expires, day(30));
+  await toList();
+  assert.equal(keyring(id), token, 'edit without a token keeps it');
+
+  // Audit against the fake Jira: verdicts and gaps.
+  await clickOn(`[data-fk="audit-${id}"]`);
+  // The audit starts by itself and streams progress until the verdicts show.
+  await wd.waitFor('#audit-result-title', 60000);
+  await wd.until('the recorded audit', async () => profilesFile().profiles[0].last_audit);
+  const audit = profilesFile().profiles[0].last_audit;
+  assert.equal(audit.projects_total, 60);
+  assert.ok(audit.projects_with_gaps > 0, 'the demo site has gaps');
+  await shot('audit.png');
+
+  // Delete with confirmation: file and keyring are both cleared.
+  await toList();
+  await clickOn(`[data-fk="edit-${id}"]`);
+  await clickOn('[data-fk="delete"]');
+  await clickOn('.dialog-confirm .btn-danger');
+  await wd.until('the empty list', async () => profilesFile().profiles.length === 0);
+  assert.equal(keyring(id), null, 'token removed from the keyring');
+
+  // The scan: no token in the data folder or the app's logs.
+  const scan = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) scan(p);
+      else assert.ok(!readFileSync(p, 'utf8').includes(token), `token leaked into ${p}`);
+    }
+  };
+  scan(data);
+  scan(xdg);
+}

@@ -1,0 +1,124 @@
+// English and Japanese: the catalogue is complete, the OS locale or the setting picks the
+// language, and switching in Settings re-renders in place without a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setup, PROFILES, UI } from './harness.js';
+
+const i18n = await import(pathToFileURL(path.join(UI, 'js', 'i18n.js')).href);
+
+/** @type {Awaited<ReturnType<typeof setup>>} */
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.done(); });
+
+test('every English key exists in Japanese, with the same placeholders', () => {
+  const { en, ja } = i18n.catalogue;
+  const missing = Object.keys(en).filter((k) => !(k in ja));
+  assert.deepEqual(missing, []);
+  const ph = (/** @type {string} */ s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  for (const k of Object.keys(en)) assert.equal(ph(ja[k]), ph(en[k]), `placeholders of ${k}`);
+  for (const [k, v] of Object.entries(ja)) assert.ok(typeof v === 'string' && v.length > 0, `ja ${k} is empty`);
+  // Keys only Japanese has are translations of backend texts, nothing else.
+  const extra = Object.keys(ja).filter((k) => !(k in en));
+  assert.deepEqual(extra.filter((k) => !/^(err|req\.why|audit\.warning|audit\.error)\./.test(k)), []);
+});
+
+test('the language follows the setting, then the OS locale', () => {
+  assert.equal(i18n.resolveLanguage('auto', 'ja-JP'), 'ja');
+  assert.equal(i18n.resolveLanguage('auto', 'ja_JP.UTF-8'), 'ja');
+  assert.equal(i18n.resolveLanguage('auto', 'en-GB'), 'en');
+  assert.equal(i18n.resolveLanguage('auto', 'de-DE'), 'en');
+  assert.equal(i18n.resolveLanguage('en', 'ja-JP'), 'en');
+  assert.equal(i18n.resolveLanguage('ja', 'en-US'), 'ja');
+  i18n.setLanguage('en');
+  assert.equal(i18n.relDays(12), 'in 12 days');
+  assert.equal(i18n.relDays(-3), 'expired 3 days ago');
+  assert.equal(i18n.relDays(0), 'today');
+  assert.equal(i18n.t('delete.doneMany', { n: 1 }), 'Deleted 1 profile.');
+  i18n.setLanguage('ja');
+  assert.equal(i18n.relDays(12), 'あと 12 日');
+  assert.equal(i18n.relDays(-3), '3 日前に期限切れ');
+  assert.equal(i18n.relDays(0), '今日');
+  i18n.setLanguage('en');
+});
+
+test('OS locale ja-JP shows Japanese; Settings switches to English without a reload', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'ja-JP' } });
+  const { page } = app;
+  await page.waitForSelector('table.profiles tbody tr');
+  assert.equal(await page.locator('#list-title').innerText(), '接続プロファイル');
+  assert.match(await page.locator('[data-action="new"]').innerText(), /新規プロファイル/);
+  assert.match(await page.locator('[data-action="settings"]').innerText(), /設定/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'ja');
+  assert.match(await page.locator('tr[data-id="p-gamma"] .col-expires').innerText(), /3 日前に期限切れ/);
+  assert.equal(await page.locator('tr[data-id="p-gamma"] .chip').innerText(), '期限切れ');
+  assert.equal(await page.locator('th.col-name').innerText(), '名前');
+
+  await page.evaluate(() => { /** @type {any} */ (window).__noReload = true; });
+  await page.click('[data-action="settings"]');
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  assert.match(await dialog.locator('h2').innerText(), /設定/);
+  await dialog.locator('select').selectOption('en');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.getElementById('list-title')?.textContent === 'Connection profiles');
+  assert.match(await page.locator('[data-action="new"]').innerText(), /New profile/);
+  assert.match(await page.locator('tr[data-id="p-gamma"] .col-expires').innerText(), /expired 3 days ago/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.evaluate(() => /** @type {any} */ (window).__noReload), true, 'no reload');
+  assert.equal(await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement).dataset.action), 'settings', 'focus back on Settings');
+  const saved = (await app.callsOf('save_settings')).at(-1);
+  assert.equal(saved.args.settings.language, 'en');
+  assert.deepEqual(saved.args.settings.thresholds, [30, 14, 7, 3, 1, 0]);
+  await app.assertClean();
+  await app.close();
+});
+
+test('language setting ja wins over an English OS; the form keeps its values across a switch', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'en-US', settings: { language: 'ja' } }, hash: '#/new', waitFor: '#f-name' });
+  const { page } = app;
+  assert.equal(await page.locator('#form-title').innerText(), '新しい接続プロファイル');
+  assert.equal(await page.locator('label[for="f-name"]').innerText(), 'プロファイル名');
+  assert.match(await page.locator('[data-action="save"]').innerText(), /保存/);
+  assert.match(await page.locator('.help').innerText(), /API トークンを作成/);
+  await page.fill('#f-name', '保存前の名前');
+  await page.click('[data-action="save"]');
+  await page.waitForSelector('#f-host-err:not([hidden])');
+  assert.match(await page.locator('#f-host-err').innerText(), /Jira サイトのアドレスを入力してください/);
+  // Switch to English through the API the Settings dialog uses.
+  await page.evaluate(async () => {
+    const m = await import('/js/i18n.js');
+    m.setLanguage('en');
+  });
+  await page.waitForFunction(() => document.getElementById('form-title')?.textContent === 'New connection profile');
+  assert.equal(await page.inputValue('#f-name'), '保存前の名前');
+  assert.equal(await page.locator('label[for="f-name"]').innerText(), 'Profile name');
+  await app.assertClean();
+  await app.close();
+});
+
+test('settings validates the reminder thresholds and saves every field', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES } });
+  const { page } = app;
+  await page.click('[data-action="settings"]');
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  await dialog.getByLabel('Remind this many days before expiry').fill('30, 7, banana');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  assert.match(await dialog.innerText(), /Use whole numbers of days from 0 to 365/);
+  assert.equal(await dialog.getByLabel('Remind this many days before expiry').getAttribute('aria-invalid'), 'true');
+  assert.equal((await app.callsOf('save_settings')).length, 0);
+  await dialog.getByLabel('Remind this many days before expiry').fill('7, 30 , 1, 7');
+  await dialog.getByLabel('Shift weekend reminders to Friday').uncheck();
+  await dialog.getByLabel('Start at login').check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const saved = (await app.callsOf('save_settings')).at(-1).args.settings;
+  assert.deepEqual(saved, { language: 'auto', notifications: true, thresholds: [30, 7, 1], working_day_shift: false, start_at_login: true });
+  assert.match(await page.locator('#toasts').innerText(), /Settings saved/);
+  await app.assertClean();
+  await app.close();
+});
