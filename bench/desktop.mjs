@@ -6,7 +6,7 @@
 // node bench/desktop.mjs --app BIN --blank BIN --driver TAURI_DRIVER --data DIR [--runs 5]
 
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync, readdirSync } from 'node:fs';
 import { WebDriver, waitForDriver } from '../tests/e2e/webdriver.js';
 
 const args = Object.fromEntries(
@@ -35,13 +35,33 @@ async function firstPaint(binary, env, readyScript, port) {
     }
   } finally {
     driver.kill();
-    await sleep(300);
+    // The app must be gone before the next launch (a second instance would just hand
+    // over to the first one).
+    killByExe(binary);
+    await sleep(500);
+  }
+}
+
+/** Kills every process running `binary` (matched by /proc/PID/exe, not the command line). */
+function killByExe(binary) {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) === binary) process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // gone, or not ours to read
+    }
   }
 }
 
 function descendants(pid) {
   const out = [pid];
-  for (const child of execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString().split('\n').map((s) => s.trim()).filter(Boolean)) {
+  let children = '';
+  try {
+    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString();
+  } catch {
+    // ps exits 1 when there is no child
+  }
+  for (const child of children.split('\n').map((s) => s.trim()).filter(Boolean)) {
     out.push(...descendants(Number(child)));
   }
   return out;
@@ -61,7 +81,11 @@ async function idleMemory(binary, env) {
   const child = spawn(binary, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
   await sleep(10000);
   const pids = descendants(child.pid);
-  const names = pids.map((p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return '?'; } });
+  const names = pids.map((p) => {
+    let comm = '?';
+    try { comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { /* gone */ }
+    return `${comm} ${(pssKiB(p) / 1024).toFixed(0)} MiB`;
+  });
   const kib = pids.reduce((sum, p) => sum + pssKiB(p), 0);
   child.kill();
   await sleep(500);

@@ -28,7 +28,6 @@ step "UI tests (headless Chromium, in-page fake IPC)"
 tests/ui/run.sh
 
 step "end to end (the real app under Xvfb via tauri-driver and WebKitWebDriver)"
-cargo build --locked -p connkeeper-desktop -p fake-jira
 tests/e2e/run.sh
 
 step "scan: no test token in anything the tests left in target/"

@@ -15,14 +15,14 @@ use connkeeper_core::profiles::Saved;
 use connkeeper_core::requirements::{Requirement, REQUIREMENTS};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::store::atomic_write;
-use connkeeper_core::validate::{self, FieldError, Mode};
-use connkeeper_core::{Error, ErrorPayload};
+use connkeeper_core::validate::{self, Draft, FieldError, Mode};
+use connkeeper_core::{Error, ErrorPayload, ExposeSecret};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::ipc::{DraftIn, ProgressEvent, AUDIT_PROGRESS_EVENT};
+use crate::ipc::{ProgressEvent, AUDIT_PROGRESS_EVENT};
 use crate::AppState;
 
 type Result<T> = std::result::Result<T, ErrorPayload>;
@@ -79,24 +79,20 @@ pub async fn get_profile(state: State<'_, AppState>, id: String) -> Result<Profi
 }
 
 #[tauri::command]
-pub async fn create_profile(state: State<'_, AppState>, draft: DraftIn) -> Result<SavedOut> {
+pub async fn create_profile(state: State<'_, AppState>, draft: Draft) -> Result<SavedOut> {
     let p = state.profiles.clone();
-    blocking(move || p.create(&draft.into()))
-        .await
-        .map(Into::into)
+    blocking(move || p.create(&draft)).await.map(Into::into)
 }
 
 #[tauri::command]
 pub async fn update_profile(
     state: State<'_, AppState>,
     id: String,
-    draft: DraftIn,
+    draft: Draft,
 ) -> Result<SavedOut> {
     let id = parse_id(&id)?;
     let p = state.profiles.clone();
-    blocking(move || p.update(id, &draft.into()))
-        .await
-        .map(Into::into)
+    blocking(move || p.update(id, &draft)).await.map(Into::into)
 }
 
 #[tauri::command]
@@ -116,12 +112,12 @@ pub async fn delete_profiles(state: State<'_, AppState>, ids: Vec<String>) -> Re
 #[tauri::command]
 pub async fn validate_profile(
     state: State<'_, AppState>,
-    draft: DraftIn,
+    draft: Draft,
     id: Option<String>,
 ) -> Result<Vec<FieldError>> {
     let id = id.as_deref().map(parse_id).transpose()?;
     let p = state.profiles.clone();
-    blocking(move || p.check(&draft.into(), id)).await
+    blocking(move || p.check(&draft, id)).await
 }
 
 #[tauri::command]
@@ -216,14 +212,16 @@ pub async fn audit_profile<R: Runtime>(
     blocking(move || p.record_audit(pid, &report).map(|()| report)).await
 }
 
-/// Audits the form's unsaved values.
+/// Audits the form's unsaved values. Without a token in the draft, `id` names the saved
+/// profile whose stored token is used (an edited host or email, tested before saving).
 #[tauri::command]
 pub async fn test_connection<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    draft: DraftIn,
+    draft: Draft,
     run_id: String,
     purpose: AuditPurpose,
+    id: Option<String>,
 ) -> Result<AuditReport> {
     let (host, email, application) = validate::validate_target(
         &draft.host,
@@ -232,9 +230,25 @@ pub async fn test_connection<R: Runtime>(
         state.client.allow_loopback_http,
     )
     .map_err(|f| Error::Validation(f).payload())?;
-    let token = validate::validate_token(draft.token.as_ref(), Mode::Create)
-        .map_err(|f| Error::Validation(vec![f]).payload())?
-        .expect("create mode yields a token");
+    let typed = draft
+        .token
+        .as_ref()
+        .filter(|t| !t.expose_secret().trim().is_empty());
+    let token = match (typed, id) {
+        (None, Some(id)) => {
+            let pid = parse_id(&id)?;
+            let p = state.profiles.clone();
+            blocking(move || p.token(pid)).await?.ok_or_else(|| {
+                payload(
+                    "token_missing",
+                    "No API token is stored for this profile; enter one.",
+                )
+            })?
+        }
+        _ => validate::validate_token(draft.token.as_ref(), Mode::Create)
+            .map_err(|f| Error::Validation(vec![f]).payload())?
+            .expect("create mode yields a token"),
+    };
     run_audit(
         &app,
         &state,
@@ -311,26 +325,34 @@ fn format_of(format: &str) -> Result<Format> {
     })
 }
 
+/// Runs a native file dialog off the async runtime; the chosen path, or `None`.
+async fn file_dialog<R: Runtime>(
+    app: AppHandle<R>,
+    ask: impl FnOnce(tauri_plugin_dialog::FileDialogBuilder<R>) -> Option<tauri_plugin_dialog::FilePath>
+        + Send
+        + 'static,
+) -> Result<Option<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || ask(app.dialog().file()))
+        .await
+        .map_err(|e| payload("internal", e.to_string()))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
 #[tauri::command]
 pub async fn pick_export_path<R: Runtime>(
     app: AppHandle<R>,
     format: String,
 ) -> Result<Option<String>> {
-    let format = format_of(&format)?;
-    let ext = format.extension();
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_title("Export ConnKeeper profiles")
+    let ext = format_of(&format)?.extension();
+    file_dialog(app, move |d| {
+        d.set_title("Export ConnKeeper profiles")
             .set_file_name(format!("connkeeper-profiles.{ext}"))
             .add_filter(ext.to_uppercase(), &[ext])
             .blocking_save_file()
     })
     .await
-    .map_err(|e| payload("internal", e.to_string()))?;
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
 }
 
 #[tauri::command]
@@ -354,18 +376,12 @@ pub async fn export_profiles(
 
 #[tauri::command]
 pub async fn pick_import_path<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>> {
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_title("Import profiles")
+    file_dialog(app, |d| {
+        d.set_title("Import profiles")
             .add_filter("ConnKeeper export (JSON, CSV)", &["json", "csv"])
             .blocking_pick_file()
     })
     .await
-    .map_err(|e| payload("internal", e.to_string()))?;
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
 }
 
 #[tauri::command]

@@ -126,6 +126,7 @@ export class WebDriver {
 /** @param {string} base @param {string} method @param {string} path @param {unknown} [body] */
 async function request(base, method, path, body) {
   const res = await fetch(base + path, {
+    signal: AbortSignal.timeout(120000),
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -208,6 +208,18 @@ test('Test connection and audit from the form uses the form values; Escape close
   assert.equal((await app.callsOf('audit_profile')).at(-1).args.id, 'p-beta');
   await dialog.getByRole('button', { name: 'Close' }).last().click();
   await dialog.waitFor({ state: 'detached' });
+
+  // An unsaved host with the stored token audits the form's values, with the profile's id.
+  await page.fill('#f-host', 'https://moved.atlassian.net');
+  await page.click('[data-action="test"]');
+  await dialog.waitFor();
+  await dialog.locator('.verdict-card').first().waitFor();
+  const moved = (await app.callsOf('test_connection')).at(-1).args;
+  assert.equal(moved.id, 'p-beta');
+  assert.equal(moved.draft.host, 'https://moved.atlassian.net');
+  assert.ok(!moved.draft.token, 'no token travels; the stored one is used');
+  await dialog.getByRole('button', { name: 'Close' }).last().click();
+  await dialog.waitFor({ state: 'detached' });
   await app.assertClean();
   await app.close();
 });

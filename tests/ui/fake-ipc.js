@@ -295,8 +295,12 @@
       if (!keyring.has(id)) throw { kind: 'keyring_missing', message: `No API token is stored for "${p.name}"; edit the profile and enter one.`, fields: [] };
       return runAudit(runId, p.host, p.application, purpose, p.email, id);
     },
-    test_connection: ({ draft, runId, purpose }) => {
-      const v = validate(draft, 'create', null);
+    test_connection: ({ draft, runId, purpose, id }) => {
+      // Like the backend: only host, email, application and token are checked; without a
+      // token, `id` names the saved profile whose stored token is used.
+      const stored = id && !(draft.token ?? '').trim() && profiles.has(id);
+      const probe = { ...draft, name: `test connection ${runId}`, description: null, expires: addDays(30), token: stored ? 'stored-token-placeholder' : draft.token };
+      const v = validate(probe, 'create', null);
       return runAudit(runId, v.host, v.application, purpose, v.email, null);
     },
     cancel_audit: ({ runId }) => {

@@ -63,9 +63,11 @@ export const validateProfile = (draft, id) => call('validate_profile', { draft, 
 /** Audits a saved profile. @param {string} id @param {string} runId @param {'backup'|'restore'|'all'} purpose
  *  @returns {Promise<AuditReport>} */
 export const auditProfile = (id, runId, purpose) => call('audit_profile', { id, runId, purpose });
-/** Audits unsaved form values (a token is required). @param {Draft} draft @param {string} runId
- *  @param {'backup'|'restore'|'all'} purpose @returns {Promise<AuditReport>} */
-export const testConnection = (draft, runId, purpose) => call('test_connection', { draft, runId, purpose });
+/** Audits unsaved form values. Without a token in the draft, `id` names the saved profile
+ *  whose stored token to use (editing the host or email before saving).
+ *  @param {Draft} draft @param {string} runId @param {'backup'|'restore'|'all'} purpose
+ *  @param {string|null} [id] @returns {Promise<AuditReport>} */
+export const testConnection = (draft, runId, purpose, id = null) => call('test_connection', { draft, runId, purpose, id });
 /** @param {string} runId */
 export const cancelAudit = (runId) => call('cancel_audit', { runId });
 /** Opens an allow-listed link (Atlassian token page, the profile host's admin pages) in the browser.

@@ -61,40 +61,20 @@ pub fn profile_table(views: &[ProfileView]) {
         println!("No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
         return;
     }
-    let mut t = Table::new();
-    t.load_preset(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header([
-        "NAME",
-        "APPLICATION",
-        "HOST",
-        "EMAIL",
-        "EXPIRES",
-        "LEFT",
-        "STATUS",
-        "LAST AUDIT",
-    ]);
-    for v in views {
-        t.add_row(vec![
-            Cell::new(&v.name),
-            Cell::new(v.application.code()),
-            Cell::new(&v.host),
-            Cell::new(&v.email),
-            Cell::new(v.expires),
-            Cell::new(days_text(v)).set_alignment(CellAlignment::Right),
-            Cell::new(status_text(v)),
-            Cell::new(audit_text(v)),
-        ]);
-    }
-    print_table(&t);
+    print_table(&table(views, true));
 }
 
-/// The table of `connkeeper expiring`.
+/// The table of `connkeeper expiring` (the status is the expiry status only).
 pub fn expiring_table(views: &[ProfileView]) {
+    print_table(&table(views, false));
+}
+
+/// Profiles as an aligned table; `full` adds the token state to the status and the last audit.
+fn table(views: &[ProfileView], full: bool) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header([
+    let mut header = vec![
         "NAME",
         "APPLICATION",
         "HOST",
@@ -102,19 +82,31 @@ pub fn expiring_table(views: &[ProfileView]) {
         "EXPIRES",
         "LEFT",
         "STATUS",
-    ]);
+    ];
+    if full {
+        header.push("LAST AUDIT");
+    }
+    t.set_header(header);
     for v in views {
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(&v.name),
             Cell::new(v.application.code()),
             Cell::new(&v.host),
             Cell::new(&v.email),
             Cell::new(v.expires),
             Cell::new(days_text(v)).set_alignment(CellAlignment::Right),
-            Cell::new(v.status.code()),
-        ]);
+            Cell::new(if full {
+                status_text(v)
+            } else {
+                v.status.code()
+            }),
+        ];
+        if full {
+            row.push(Cell::new(audit_text(v)));
+        }
+        t.add_row(row);
     }
-    print_table(&t);
+    t
 }
 
 fn print_table(t: &Table) {

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::jira::AuditReport;
 use crate::model::{Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
-use crate::store::{atomic_write, create_private_dir, ProfileStore};
+use crate::store::{read_json, write_json, ProfileStore};
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
@@ -265,8 +265,7 @@ impl<S: SecretStore> Profiles<S> {
             self.secrets.delete(id)?;
             Ok::<_, Error>(profiles.remove(idx))
         })?;
-        let report = self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"));
-        if let Err(e) = std::fs::remove_file(&report) {
+        if let Err(e) = std::fs::remove_file(self.report_path(id)) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 tracing::warn!(profile = %id, error = %e, "could not remove the audit report");
             }
@@ -286,18 +285,17 @@ impl<S: SecretStore> Profiles<S> {
             p.last_audit = Some(report.summary());
             Ok::<_, Error>(())
         })?;
-        let dir = self.store.dir().join(AUDITS_DIR);
-        create_private_dir(&dir)?;
-        let json = serde_json::to_vec_pretty(report).expect("reports serialise");
-        atomic_write(&dir.join(format!("{id}.json")), &json)?;
+        write_json(&self.report_path(id), report)?;
         Ok(())
     }
 
     /// The last full audit report of a profile, if one was recorded and is readable.
     pub fn last_report(&self, id: ProfileId) -> Option<AuditReport> {
-        let path = self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"));
-        let bytes = std::fs::read(path).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        read_json(&self.report_path(id)).ok().flatten()
+    }
+
+    fn report_path(&self, id: ProfileId) -> std::path::PathBuf {
+        self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"))
     }
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{days_left, Application, Profile, ProfileId};
 use crate::requirements::TOKEN_PAGE;
 use crate::settings::{Settings, DEFAULT_THRESHOLDS};
-use crate::store::{atomic_write, create_private_dir, StoreError};
+use crate::store::{read_json, write_json, StoreError};
 
 /// When and how to remind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,33 +318,19 @@ impl ReminderStore {
     /// The saved state; empty when there is none. A corrupt file is an error the caller
     /// reports, then computes reminders afresh from an empty state.
     pub fn load(&self) -> Result<ReminderState, StoreError> {
-        let path = self.path();
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice::<StateFile>(&bytes)
-                .map(|f| f.state)
-                .map_err(|e| StoreError::Corrupt {
-                    backup: path.clone(),
-                    path,
-                    detail: e.to_string(),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ReminderState::default()),
-            Err(source) => Err(StoreError::Io {
-                action: "read",
-                path,
-                source,
-            }),
-        }
+        Ok(read_json::<StateFile>(&self.path())?
+            .map(|f| f.state)
+            .unwrap_or_default())
     }
 
     pub fn save(&self, state: &ReminderState) -> Result<(), StoreError> {
-        create_private_dir(&self.dir)?;
-        let mut json = serde_json::to_vec_pretty(&StateFile {
-            version: 1,
-            state: state.clone(),
-        })
-        .expect("state serialises");
-        json.push(b'\n');
-        atomic_write(&self.path(), &json)
+        write_json(
+            &self.path(),
+            &StateFile {
+                version: 1,
+                state: state.clone(),
+            },
+        )
     }
 }
 

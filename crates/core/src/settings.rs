@@ -1,10 +1,10 @@
 //! User settings (`settings.json` beside `profiles.json`): language and reminder options.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{atomic_write, create_private_dir, StoreError};
+use crate::store::{read_json, write_json, StoreError};
 
 /// The settings file's name inside the data folder.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -89,37 +89,19 @@ impl SettingsStore {
     /// The saved settings; defaults when there is no file. A corrupt file is an error
     /// (callers fall back to defaults and say so), and is left untouched.
     pub fn load(&self) -> Result<Settings, StoreError> {
-        read(&self.path())
+        Ok(read_json(&self.path())?.unwrap_or_default())
     }
 
     /// Saves atomically.
     pub fn save(&self, settings: &Settings) -> Result<(), StoreError> {
-        create_private_dir(&self.dir)?;
-        let mut json = serde_json::to_vec_pretty(settings).expect("settings serialise");
-        json.push(b'\n');
-        atomic_write(&self.path(), &json)
-    }
-}
-
-fn read(path: &Path) -> Result<Settings, StoreError> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-            path: path.to_owned(),
-            backup: path.to_owned(),
-            detail: e.to_string(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(source) => Err(StoreError::Io {
-            action: "read",
-            path: path.to_owned(),
-            source,
-        }),
+        write_json(&self.path(), settings)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::atomic_write;
 
     #[test]
     fn round_trip_and_defaults() {

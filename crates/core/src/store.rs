@@ -193,6 +193,32 @@ fn parse(bytes: &[u8], path: &Path, backup: &Path) -> Result<Vec<Profile>, Store
     Ok(file.profiles)
 }
 
+/// Reads a JSON file kept beside the profiles (settings, reminder state, audit reports);
+/// `None` when it does not exist. A file that does not parse is reported, not replaced.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, StoreError> {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt {
+                path: path.to_owned(),
+                backup: path.to_owned(),
+                detail: e.to_string(),
+            }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err("read", path)(e)),
+    }
+}
+
+/// Writes `value` as pretty JSON, atomically, creating its folder (0700) when needed.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut json = serde_json::to_vec_pretty(value).expect("our types always serialise");
+    json.push(b'\n');
+    atomic_write(path, &json)
+}
+
 /// Creates `dir` (and parents) with mode 0700 on Unix.
 pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     let mut builder = fs::DirBuilder::new();

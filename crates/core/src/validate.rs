@@ -89,15 +89,18 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// A profile as typed by a person: every field raw. The token is secret from the start.
-#[derive(Debug, Clone, Default)]
+/// A profile as typed by a person: every field raw. The token is secret from the start
+/// (it deserialises straight into a `SecretString` and is never serialised).
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Draft {
     pub name: String,
+    #[serde(default)]
     pub description: Option<String>,
     pub application: String,
     pub host: String,
     pub email: String,
     /// `None` (or blank) on edit keeps the stored token; on create it is an error.
+    #[serde(default)]
     pub token: Option<SecretString>,
     pub expires: String,
 }

@@ -13,7 +13,7 @@ import { purposeBadges, TOKEN_PAGE } from './help.js';
 /** @typedef {import('../api.js').AuditReport} AuditReport */
 /** @typedef {import('../api.js').AuditProgress} AuditProgress */
 /** @typedef {import('../main.js').Ctx} Ctx */
-/** @typedef {{kind: 'profile', id: string}|{kind: 'draft', draft: import('../api.js').Draft}} AuditSource */
+/** @typedef {{kind: 'profile', id: string}|{kind: 'draft', draft: import('../api.js').Draft, id?: string|null}} AuditSource */
 /** @typedef {'backup'|'restore'|'all'} Purpose */
 
 /** Project rows shown at once. */
@@ -97,7 +97,7 @@ export function createAuditPanel(ctx, o) {
     try {
       const r = o.source.kind === 'profile'
         ? await api.auditProfile(o.source.id, myRun, purpose)
-        : await api.testConnection(o.source.draft, myRun, purpose);
+        : await api.testConnection(o.source.draft, myRun, purpose, o.source.id ?? null);
       if (runId !== myRun || destroyed) return;
       report = r;
       computeGaps();

@@ -410,7 +410,12 @@ export function createFormView(ctx, params) {
     }
     const p = /** @type {Profile} */ (profile);
     const unsaved = ['host', 'email', 'application'].some((f) => values[/** @type {FieldName} */ (f)] !== initial[/** @type {FieldName} */ (f)]);
-    await openAuditDialog(ctx, { source: { kind: 'profile', id: p.id }, title: p.name, note: unsaved ? t('form.auditUsesSaved') : null }).result;
+    if (unsaved) {
+      // Unsaved host, email or application with the stored token: audit the form's values.
+      openAuditDialog(ctx, { source: { kind: 'draft', draft: draft(), id: p.id }, title: p.name });
+      return;
+    }
+    await openAuditDialog(ctx, { source: { kind: 'profile', id: p.id }, title: p.name }).result;
   }
 
   async function remove() {
