@@ -29,6 +29,7 @@ import { toast } from './views/toast.js';
  *   exportPrefs: {format: import('./api.js').ExportFormat, withAudit: boolean},
  *   auditPurpose: 'backup'|'restore'|'all',
  *   onAudited?: () => void,
+ *   firstList: Promise<import('./api.js').Profile[]>|null,
  * }} Ctx
  * @typedef {{el: HTMLElement, render: () => void, destroy: () => void}} View
  */
@@ -75,6 +76,8 @@ const ctx = {
   listState: { query: '', sort: { key: 'expires', dir: 'asc' }, focusId: null },
   exportPrefs: { format: 'csv', withAudit: false },
   auditPurpose: 'all',
+  // The first screen is the list: its load starts with the settings, not after them.
+  firstList: null,
 };
 
 function renderChrome() {
@@ -109,8 +112,13 @@ function focusSoon() {
 
 async function boot() {
   renderChrome();
-  try { settings = { ...settings, ...(await api.getSettings()) }; } catch { /* defaults */ }
-  try { osLocale = String(await api.osLocale()); } catch { /* English */ }
+  if (!location.hash || location.hash === '#/') {
+    ctx.firstList = api.listProfiles();
+    ctx.firstList.catch(() => { /* the list view reports it */ });
+  }
+  const [saved, locale] = await Promise.allSettled([api.getSettings(), api.osLocale()]);
+  if (saved.status === 'fulfilled') settings = { ...settings, ...saved.value };
+  if (locale.status === 'fulfilled') osLocale = String(locale.value);
   setLanguage(resolveLanguage(settings.language, osLocale));
   renderChrome();
   onLanguageChange(() => {

@@ -17,8 +17,13 @@ export function effectiveStatus(p) {
   return p.token_stored ? p.status : 'token_missing';
 }
 const SEVERITY = { token_missing: 0, expired: 1, expiring: 2, ok: 3 };
+/** Runs `fn` after the next frame has been painted, so a chunk of work never delays it. @param {() => void} fn */
+function later(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 /** Rows built before the first paint, then per chunk. */
-const FIRST_ROWS = 120;
+const FIRST_ROWS = 40;
 const CHUNK_ROWS = 200;
 
 /** @type {Record<string, (p: Profile) => string|number>} */
@@ -87,7 +92,9 @@ export function createListView(ctx) {
 
   async function load() {
     try {
-      profiles = await api.listProfiles();
+      const first = ctx.firstList;
+      ctx.firstList = null;
+      profiles = await (first ?? api.listProfiles());
       loadError = null;
     } catch (e) {
       loadError = asCommandError(e);
@@ -248,9 +255,9 @@ export function createListView(ctx) {
         for (const p of rows.slice(next, next + CHUNK_ROWS)) frag.append(row(p, p.id === focusId));
         tbody.append(frag);
         next += CHUNK_ROWS;
-        if (next < rows.length) setTimeout(more, 0);
+        if (next < rows.length) later(more);
       };
-      if (rows.length > first) setTimeout(more, 0);
+      if (rows.length > first) later(more);
       tbody.addEventListener('keydown', onRowKey);
       tbody.addEventListener('click', onRowClick);
       const table = h('table', { class: 'grid profiles', 'aria-labelledby': 'list-title', 'aria-describedby': 'list-keys' },
