@@ -88,6 +88,7 @@ pub fn run() {
     };
     let app = Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("another launch: showing the running window");
             tray::show_window(app);
         }))
         .plugin(tauri_plugin_notification::init())

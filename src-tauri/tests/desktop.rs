@@ -2,7 +2,7 @@
 //! a reminder arrives as an `org.freedesktop.Notifications.Notify` call on the bus (the
 //! plugin's `show()` always returns Ok, so only the bus proves delivery), does not fire
 //! again after a restart, and the tray icon appears in a real tray host (trayer) with a
-//! menu listing the urgent profile.
+//! menu listing the urgent profile; a second launch hands over to the first.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -219,6 +219,29 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
     wait_for("the profile's menu item", Duration::from_secs(10), || {
         logs(&xdg).contains(&wanted).then_some(())
     });
+
+    // A second launch hands over to the running app and exits.
+    let mut second = Command::new(env!("CARGO_BIN_EXE_connkeeper-desktop"))
+        .env("CONNKEEPER_DATA_DIR", &data)
+        .env("CONNKEEPER_KEYRING_SERVICE", &service)
+        .env("XDG_DATA_HOME", tmp.path().join("xdg-second"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = wait_for("the second launch to exit", Duration::from_secs(20), || {
+        second.try_wait().unwrap()
+    });
+    assert!(status.success(), "{status}");
+    wait_for(
+        "the first instance to show its window",
+        Duration::from_secs(10),
+        || {
+            logs(&xdg)
+                .contains("another launch: showing the running window")
+                .then_some(())
+        },
+    );
     drop(app);
 
     let state = read(&data.join("reminders.json"));
