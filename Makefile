@@ -8,7 +8,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # Test tools (Python venv, tauri-driver) are cached outside the clone.
 export CONNKEEPER_TOOLS_DIR ?= $(HOME)/.cache/connkeeper-tools
 
-.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop clean
+.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop bench-hostile clean
 
 ## Build and launch the desktop app.
 run:
@@ -37,7 +37,7 @@ demo:
 	scripts/demo.sh
 
 ## Benchmarks (figures in README.md).
-bench: bench-audit bench-export bench-desktop
+bench: bench-audit bench-export bench-desktop bench-hostile
 
 bench-audit:
 	$(CARGO) bench --locked -p connkeeper-core --bench audit
@@ -48,6 +48,11 @@ bench-export:
 bench-desktop:
 	@scripts/ensure-packages.sh test
 	scripts/bench-desktop.sh
+
+## What a hostile Jira server costs an audit (time, memory, requests).
+bench-hostile:
+	@scripts/ensure-packages.sh test
+	scripts/bench-hostile.sh
 
 release:
 	@scripts/ensure-packages.sh build

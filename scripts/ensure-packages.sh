@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
 run_pkgs=(dbus gnome-keyring)
-test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst
+test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst time
   libnotify-bin webkit2gtk-driver imagemagick xdotool chromium chromium-driver trayer python3 python3-venv)
 
 want=("${build_pkgs[@]}")

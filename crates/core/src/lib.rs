@@ -15,6 +15,7 @@ pub mod export;
 pub mod import;
 pub mod jira;
 pub mod links;
+pub mod logfile;
 pub mod model;
 pub mod paths;
 pub mod profiles;
@@ -23,6 +24,7 @@ pub mod requirements;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod validate;
 
 pub use error::{Error, ErrorPayload};

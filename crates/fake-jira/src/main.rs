@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
-use fake_jira::{demo_account, Account, FakeJira, Site};
+use fake_jira::{demo_account, Account, FakeJira, Fault, Site};
 
 /// A fake Jira Cloud site for ConnKeeper demos and manual testing.
 #[derive(Debug, Parser)]
@@ -48,6 +48,12 @@ enum Scenario {
     Partial,
     /// The printed token is not the account's: Jira silently treats it as anonymous.
     BadToken,
+    /// Hostile: claims 10^15 projects and repeats the same page forever.
+    EndlessProjects,
+    /// Hostile: repeats the same project page forever without a total.
+    RepeatedPage,
+    /// Hostile: answers `/permissions` with a 300 MB streamed body.
+    HugeBody,
 }
 
 fn site_for(args: &Args) -> Site {
@@ -100,6 +106,14 @@ fn site_for(args: &Args) -> Site {
             account.token = format!("{}-rotated", account.token);
             generated.account(account)
         }
+        Scenario::EndlessProjects => generated.fault(Fault::EndlessProjects {
+            total: Some(1_000_000_000_000_000),
+        }),
+        Scenario::RepeatedPage => generated.fault(Fault::EndlessProjects { total: None }),
+        Scenario::HugeBody => generated.fault(Fault::HugeBody {
+            path: "/rest/api/3/permissions".into(),
+            bytes: 300_000_000,
+        }),
     };
     site.latency(Duration::from_millis(args.latency_ms))
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
@@ -80,6 +80,8 @@ pub(crate) struct Shared {
     /// Project id -> service desk id.
     pub(crate) desks: BTreeMap<u64, u64>,
     fault_hits: Mutex<Vec<usize>>,
+    /// Bytes of `Fault::HugeBody` bodies handed to the connection so far.
+    streamed: Arc<AtomicU64>,
     requests: Mutex<Vec<RecordedRequest>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -115,6 +117,7 @@ impl Shared {
             by_id,
             desks,
             fault_hits,
+            streamed: Arc::default(),
             requests: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
@@ -236,6 +239,27 @@ impl Shared {
                     return FaultAction::Edge(resp);
                 }
                 Fault::ResetConnection { .. } => return FaultAction::Reset,
+                Fault::EndlessProjects { total } => {
+                    return FaultAction::Jira(endless_projects(&self.base_url, *total));
+                }
+                Fault::EndlessServiceDesks => {
+                    return FaultAction::Jira(endless_desks(&self.base_url));
+                }
+                Fault::Answer {
+                    status,
+                    content_type,
+                    body,
+                    ..
+                } => {
+                    return FaultAction::Jira(text_response(
+                        StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
+                        content_type,
+                        body.clone(),
+                    ));
+                }
+                Fault::HugeBody { bytes, .. } => {
+                    return FaultAction::Jira(huge_body(*bytes, self.streamed.clone()));
+                }
             }
         }
         FaultAction::None
@@ -251,6 +275,72 @@ impl Shared {
         }
         resp
     }
+}
+
+/// The same page of 100 projects, whatever was asked, never the last.
+fn endless_projects(base: &str, total: Option<u64>) -> Response {
+    let values: Vec<serde_json::Value> = (0..100u64)
+        .map(|i| {
+            json!({
+                "self": format!("{base}/rest/api/3/project/{}", 90_000 + i),
+                "id": (90_000 + i).to_string(),
+                "key": format!("LOOP{i}"),
+                "name": format!("Loop {i}"),
+                "projectTypeKey": "software",
+                "simplified": false,
+                "style": "classic",
+            })
+        })
+        .collect();
+    let mut page = json!({
+        "self": format!("{base}/rest/api/3/project/search?startAt=0&maxResults=100"),
+        "nextPage": format!("{base}/rest/api/3/project/search?startAt=0&maxResults=100"),
+        "maxResults": 100,
+        "startAt": 0,
+        "isLast": false,
+        "values": values,
+    });
+    if let Some(t) = total {
+        page["total"] = json!(t);
+    }
+    json_response(StatusCode::OK, &page)
+}
+
+/// The same page of 100 service desks, whatever was asked, never the last.
+fn endless_desks(base: &str) -> Response {
+    let values: Vec<serde_json::Value> = (1..=100u64)
+        .map(|d| json!({"id": d.to_string(), "projectId": (90_000 + d).to_string(), "projectKey": format!("LOOP{d}"), "projectName": format!("Loop {d}")}))
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({"size": 100, "start": 0, "limit": 100, "isLastPage": false, "_links": {"base": format!("{base}/rest/servicedeskapi")}, "values": values}),
+    )
+}
+
+/// A JSON body of `bytes` bytes in 64 KiB chunks, counting what the connection pulls.
+fn huge_body(bytes: u64, streamed: Arc<AtomicU64>) -> Response {
+    const CHUNK: u64 = 64 * 1024;
+    let head: &'static [u8] = b"{\"permissions\":{\"padding\":\"";
+    let stream = futures::stream::unfold(0u64, move |sent| {
+        let streamed = streamed.clone();
+        async move {
+            if sent >= bytes {
+                return None;
+            }
+            let n = CHUNK.min(bytes - sent);
+            let mut chunk = vec![b'x'; n as usize];
+            if sent == 0 {
+                let k = head.len().min(chunk.len());
+                chunk[..k].copy_from_slice(&head[..k]);
+            }
+            streamed.fetch_add(n, Ordering::Relaxed);
+            Some((Ok::<_, io::Error>(axum::body::Bytes::from(chunk)), sent + n))
+        }
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    resp
 }
 
 enum FaultAction {
@@ -534,6 +624,11 @@ impl FakeJira {
             .filter(|r| r.path.starts_with(prefix))
             .cloned()
             .collect()
+    }
+
+    /// Bytes of `Fault::HugeBody` bodies the clients pulled so far.
+    pub fn bytes_streamed(&self) -> u64 {
+        self.shared.streamed.load(Ordering::Relaxed)
     }
 
     /// How many requests were received.

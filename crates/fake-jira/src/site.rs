@@ -341,6 +341,25 @@ pub enum Fault {
     RedirectTo { path: String, location: String },
     /// The first `times` requests get their TCP connection dropped without an answer.
     ResetConnection { path: String, times: usize },
+    /// A hostile site: `GET .../project/search` answers the same authenticated page of
+    /// 100 projects whatever `startAt` asks, claiming `total` projects (none when `None`)
+    /// and never `isLast`. A client that follows it never ends.
+    EndlessProjects { total: Option<u64> },
+    /// A hostile site: `GET /rest/servicedeskapi/servicedesk` answers the same page of
+    /// 100 desks with `isLastPage: false` whatever `start` asks.
+    EndlessServiceDesks,
+    /// A hostile site: every request answers 200 JSON with a body of `bytes` bytes,
+    /// streamed (chunked, no `Content-Length`) so the client cannot tell the size up
+    /// front. [`crate::FakeJira::bytes_streamed`] says how much the client pulled.
+    HugeBody { path: String, bytes: u64 },
+    /// Every request answers `status` with this body and content type (Jira's headers
+    /// included): error bodies with crafted text, odd statuses.
+    Answer {
+        path: String,
+        status: u16,
+        content_type: &'static str,
+        body: String,
+    },
 }
 
 impl Fault {
@@ -353,7 +372,11 @@ impl Fault {
             | Fault::Slow { path, .. }
             | Fault::HtmlPage { path }
             | Fault::RedirectTo { path, .. }
-            | Fault::ResetConnection { path, .. } => path,
+            | Fault::ResetConnection { path, .. }
+            | Fault::HugeBody { path, .. }
+            | Fault::Answer { path, .. } => path,
+            Fault::EndlessProjects { .. } => "/rest/api/3/project/search",
+            Fault::EndlessServiceDesks => "/rest/servicedeskapi/servicedesk",
         }
     }
 

@@ -21,6 +21,13 @@ use crate::requirements::{self, Purpose, Requirement, Scope, REQUIREMENTS};
 
 /// Largest page Jira serves for project search.
 pub const PROJECT_PAGE_SIZE: u64 = 100;
+/// The most projects an audit lists; a site claiming more fails as `invalid_response`.
+pub const MAX_PROJECTS: usize = 50_000;
+/// The most pages an audit requests from one paged endpoint: enough for
+/// [`MAX_PROJECTS`] in pages of 50 (Jira's default page size) with room to spare.
+pub const MAX_PAGES: usize = MAX_PROJECTS / 50 + 10;
+/// The most permission keys a site may list in `GET /permissions` (Jira knows ~60).
+pub const MAX_PERMISSION_KEYS: usize = 10_000;
 /// Most project ids `permissions/check` accepts in one request.
 pub const BULK_CHECK_MAX_PROJECTS: usize = 1000;
 
@@ -453,6 +460,26 @@ pub async fn run(
     clock: &dyn Clock,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<AuditReport, JiraError> {
+    let deadline = cfg.deadline;
+    let host = input.host.clone();
+    match tokio::time::timeout(deadline, run_unbounded(input, cfg, clock, progress)).await {
+        Ok(result) => result,
+        Err(_) => Err(JiraError {
+            kind: JiraErrorKind::Timeout,
+            message: format!(
+                "the audit of {host} did not finish within {} s (its deadline); Jira may be very slow or rate-limiting. Try again later, or raise the deadline.",
+                deadline.as_secs()
+            ),
+        }),
+    }
+}
+
+async fn run_unbounded(
+    input: AuditInput,
+    cfg: ClientConfig,
+    clock: &dyn Clock,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<AuditReport, JiraError> {
     let started = Instant::now();
     let in_flight = cfg.max_in_flight.max(1);
     let client = JiraClient::new(&input.host, &input.email, input.token.clone(), cfg)?;
@@ -488,7 +515,7 @@ pub async fn run(
                 message: format!(
                     "Jira at {} listed a project with a non-numeric id \"{}\"",
                     client.host(),
-                    p.id
+                    crate::text::from_server(&p.id, 40)
                 ),
             })
         })
@@ -532,6 +559,15 @@ async fn known_permissions(
     client: &JiraClient,
 ) -> Result<BTreeMap<String, (String, Option<String>)>, JiraError> {
     let all: AllPermissions = client.get_json("/rest/api/3/permissions", &[]).await?;
+    if all.permissions.len() > MAX_PERMISSION_KEYS {
+        return Err(invalid(
+            client,
+            format!(
+                "listed {} permissions; Jira knows about 60. The Host URL may not be a Jira Cloud site.",
+                all.permissions.len()
+            ),
+        ));
+    }
     Ok(all
         .permissions
         .into_iter()
@@ -559,63 +595,110 @@ async fn project_page(client: &JiraClient, start_at: u64) -> Result<ProjectPage,
         .await
 }
 
+fn invalid(client: &JiraClient, message: impl std::fmt::Display) -> JiraError {
+    JiraError {
+        kind: JiraErrorKind::InvalidResponse,
+        message: format!("Jira at {} {message}", client.host()),
+    }
+}
+
+/// Collects the projects of each page, enforcing the caps: at most [`MAX_PROJECTS`]
+/// projects and [`MAX_PAGES`] pages, and every page that is not the last must bring a
+/// project not seen before (a server repeating a page is refused, not followed).
+struct ProjectPages<'a> {
+    client: &'a JiraClient,
+    by_id: BTreeMap<String, ProjectDto>,
+    pages: usize,
+}
+
+impl ProjectPages<'_> {
+    fn add(&mut self, start_at: u64, page: ProjectPage) -> Result<(), JiraError> {
+        self.pages += 1;
+        if self.pages > MAX_PAGES {
+            return Err(invalid(self.client, format!("kept sending project pages past {MAX_PAGES}; ConnKeeper stops there (at most {MAX_PROJECTS} projects, 100 a page).")));
+        }
+        let last = page_is_last(&page);
+        let before = self.by_id.len();
+        self.by_id
+            .extend(page.values.into_iter().map(|p| (p.id.clone(), p)));
+        if self.by_id.len() > MAX_PROJECTS {
+            return Err(invalid(self.client, format!("listed more than {MAX_PROJECTS} projects; ConnKeeper audits at most {MAX_PROJECTS}. Audit with an account that sees fewer projects, or contact support.")));
+        }
+        if !last && self.by_id.len() == before {
+            return Err(invalid(self.client, format!("answered the project page at startAt={start_at} with no new project although more were announced; the site repeats itself, so the list cannot be trusted.")));
+        }
+        Ok(())
+    }
+}
+
 /// Every project the account can see. The first page's `total` is used as a hint to
 /// fetch the following pages concurrently; paging then continues until `isLast`, so a
-/// wrong `total` never loses projects.
+/// wrong `total` never loses projects. The next `startAt` is always computed here from
+/// what arrived, never taken from the server, and every loop is capped.
 async fn all_projects(
     client: &JiraClient,
     in_flight: usize,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Vec<ProjectDto>, JiraError> {
     let first = project_page(client, 0).await?;
-    let step = first.max_results.max(1);
+    if let Some(total) = first.total.filter(|t| *t > MAX_PROJECTS as u64) {
+        return Err(invalid(client, format!("claims {total} projects; ConnKeeper audits at most {MAX_PROJECTS}. The Host URL may not be a Jira Cloud site.")));
+    }
+    let step = (first.values.len() as u64).max(1);
     let hint = first.total.map(|t| t as usize);
-    let mut by_id: BTreeMap<String, ProjectDto> = BTreeMap::new();
-    let mut last_start = first.start_at;
-    let mut last_len = first.values.len() as u64;
     let mut done = page_is_last(&first);
-    by_id.extend(first.values.into_iter().map(|p| (p.id.clone(), p)));
+    let mut next_start = first.values.len() as u64;
+    let mut pages = ProjectPages {
+        client,
+        by_id: BTreeMap::new(),
+        pages: 0,
+    };
+    pages.add(0, first)?;
     progress(Progress::Projects {
-        scanned: by_id.len(),
+        scanned: pages.by_id.len(),
         total: hint,
     });
 
     if !done {
-        if let Some(total) = first.total {
-            let starts: Vec<u64> = (1..).map(|i| i * step).take_while(|s| *s < total).collect();
-            let mut pages = futures::stream::iter(starts)
-                .map(|s| project_page(client, s))
+        if let Some(total) = hint {
+            let starts: Vec<u64> = (1..)
+                .map(|i| i * step)
+                .take_while(|s| *s < total as u64)
+                .take(MAX_PAGES)
+                .collect();
+            let mut stream = futures::stream::iter(starts)
+                .map(|s| async move { project_page(client, s).await.map(|p| (s, p)) })
                 .buffered(in_flight);
-            while let Some(page) = pages.try_next().await? {
-                last_start = page.start_at;
-                last_len = page.values.len() as u64;
+            while let Some((start, page)) = stream.try_next().await? {
+                let len = page.values.len() as u64;
                 done = page_is_last(&page);
-                by_id.extend(page.values.into_iter().map(|p| (p.id.clone(), p)));
+                pages.add(start, page)?;
+                next_start = start + len;
                 progress(Progress::Projects {
-                    scanned: by_id.len(),
+                    scanned: pages.by_id.len(),
                     total: hint,
                 });
-                if done {
+                if done || len == 0 {
                     break;
                 }
             }
         }
     }
     while !done {
-        if last_len == 0 {
+        let page = project_page(client, next_start).await?;
+        let len = page.values.len() as u64;
+        if len == 0 {
             break; // an empty page that is not the last: nothing more to follow
         }
-        let page = project_page(client, last_start + last_len).await?;
-        last_start = page.start_at;
-        last_len = page.values.len() as u64;
         done = page_is_last(&page);
-        by_id.extend(page.values.into_iter().map(|p| (p.id.clone(), p)));
+        pages.add(next_start, page)?;
+        next_start += len;
         progress(Progress::Projects {
-            scanned: by_id.len(),
-            total: hint.map(|h| h.max(by_id.len())),
+            scanned: pages.by_id.len(),
+            total: hint.map(|h| h.max(pages.by_id.len())),
         });
     }
-    Ok(by_id.into_values().collect())
+    Ok(pages.by_id.into_values().collect())
 }
 
 type Grants = (BTreeSet<String>, HashMap<u64, BTreeSet<String>>);
@@ -654,6 +737,8 @@ async fn check_permissions(
     progress(Progress::Permissions { checked, total });
     let mut global = BTreeSet::new();
     let mut per_project: HashMap<u64, BTreeSet<String>> = HashMap::new();
+    // Keep only what was asked: a server cannot grow these maps with ids or keys of its own.
+    let asked_ids: std::collections::HashSet<u64> = ids.iter().copied().collect();
     let mut answers = futures::stream::iter(requests)
         .map(|req| async move {
             let n = req
@@ -667,13 +752,22 @@ async fn check_permissions(
         })
         .buffer_unordered(in_flight);
     while let Some((n, answer)) = answers.try_next().await? {
-        global.extend(answer.global_permissions);
+        global.extend(
+            answer
+                .global_permissions
+                .into_iter()
+                .filter(|k| global_keys.contains(k)),
+        );
         for grant in answer.project_permissions {
-            for id in grant.projects {
-                per_project
-                    .entry(id)
-                    .or_default()
-                    .insert(grant.permission.clone());
+            let Some(key) = project_keys.iter().find(|k| **k == grant.permission) else {
+                continue;
+            };
+            for id in grant
+                .projects
+                .into_iter()
+                .filter(|id| asked_ids.contains(id))
+            {
+                per_project.entry(id).or_default().insert(key.clone());
             }
         }
         checked += n;
@@ -701,7 +795,8 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
     }
 }
 
-/// Service desks the account reaches (JSM profiles only).
+/// Service desks the account reaches (JSM profiles only), paged with the same caps as
+/// the projects: the next `start` is computed here and every page must bring new desks.
 async fn service_desks(
     client: &JiraClient,
     app: Application,
@@ -711,8 +806,8 @@ async fn service_desks(
     }
     let path = "/rest/servicedeskapi/servicedesk";
     let mut start = 0u64;
-    let mut count = 0usize;
-    loop {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for _ in 0..MAX_PAGES {
         let answer = client
             .get_raw(
                 path,
@@ -725,10 +820,32 @@ async fn service_desks(
         }
         let page: ServiceDeskPage = client.authenticated_json(path, answer)?;
         let n = page.values.len();
-        count += n;
-        if page.is_last_page || n == 0 {
-            return Ok((Some(count), None));
+        let before = seen.len();
+        seen.extend(page.values.iter().enumerate().map(|(i, v)| {
+            v.get("id")
+                .and_then(|id| {
+                    id.as_str()
+                        .map(str::to_owned)
+                        .or_else(|| id.as_u64().map(|n| n.to_string()))
+                })
+                .unwrap_or_else(|| format!("#{}", start + i as u64))
+        }));
+        if seen.len() > MAX_PROJECTS {
+            return Err(invalid(
+                client,
+                format!("listed more than {MAX_PROJECTS} service desks; ConnKeeper stops there."),
+            ));
         }
-        start += page.size.max(n as u64);
+        if page.is_last_page || n == 0 {
+            return Ok((Some(seen.len()), None));
+        }
+        if seen.len() == before {
+            return Err(invalid(client, format!("answered the service desk page at start={start} with no new desk although more were announced; the site repeats itself.")));
+        }
+        start += n as u64;
     }
+    Err(invalid(
+        client,
+        format!("kept sending service desk pages past {MAX_PAGES}; ConnKeeper stops there."),
+    ))
 }

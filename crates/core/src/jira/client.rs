@@ -34,7 +34,17 @@ pub struct ClientConfig {
     pub max_retry_after: Duration,
     /// Allow `http://` for loopback test servers.
     pub allow_loopback_http: bool,
+    /// The largest response body read; a longer one fails as `invalid_response`.
+    pub max_body: usize,
+    /// The longest a whole audit may take, retries and waits included.
+    pub deadline: Duration,
 }
+
+/// The default cap on one response body. Jira's largest answer the audit reads (a page of
+/// 100 projects, or `permissions/check` for 1,000 projects) is well under 1 MiB.
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The default deadline of a whole audit.
+pub const AUDIT_DEADLINE: Duration = Duration::from_secs(600);
 
 impl Default for ClientConfig {
     fn default() -> Self {
@@ -47,6 +57,8 @@ impl Default for ClientConfig {
             max_in_flight: 4,
             max_retry_after: Duration::from_secs(120),
             allow_loopback_http: false,
+            max_body: MAX_BODY,
+            deadline: AUDIT_DEADLINE,
         }
     }
 }
@@ -359,7 +371,17 @@ impl JiraClient {
                     Classified::Done(answer) => return Ok(answer),
                     Classified::RetryAfter(d) => d,
                 },
-                Err(e) => {
+                Err(Sent::TooLarge) => {
+                    return Err(JiraError::new(
+                        JiraErrorKind::InvalidResponse,
+                        format!(
+                            "{} answered {path} with more than {} MiB; Jira's answers are far smaller. The Host URL may not be a Jira Cloud site, or something in between is misbehaving.",
+                            self.host,
+                            self.cfg.max_body / (1024 * 1024)
+                        ),
+                    ))
+                }
+                Err(Sent::Transport(e)) => {
                     let reset = is_connection_reset(&e);
                     if !reset || attempt >= self.cfg.max_retries {
                         return Err(self.transport_error(path, &e, attempt));
@@ -384,7 +406,7 @@ impl JiraClient {
         url: &Url,
         query: &[(&str, String)],
         body: Option<&[u8]>,
-    ) -> Result<Answer, reqwest::Error> {
+    ) -> Result<Answer, Sent> {
         let _permit = self
             .permits
             .acquire()
@@ -408,10 +430,22 @@ impl JiraClient {
                 .body(b.to_vec());
         }
         let started = std::time::Instant::now();
-        let resp = req.send().await?;
+        let mut resp = req.send().await.map_err(Sent::Transport)?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await?.to_vec();
+        let cap = self.cfg.max_body;
+        if resp.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(Sent::TooLarge);
+        }
+        // Read the body chunk by chunk: a server that streams without end costs at most
+        // `cap` bytes of memory before the request fails.
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(Sent::Transport)? {
+            if body.len() + chunk.len() > cap {
+                return Err(Sent::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
         tracing::debug!(%method, path = url.path(), status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "jira request");
         Ok(Answer {
             status,
@@ -445,7 +479,10 @@ impl JiraClient {
             ));
         }
         if answer.status.is_redirection() {
-            let to = header_str(&answer.headers, "location").unwrap_or("elsewhere");
+            let to = crate::text::from_server(
+                header_str(&answer.headers, "location").unwrap_or("elsewhere"),
+                200,
+            );
             return Err(JiraError::new(
                 JiraErrorKind::InvalidResponse,
                 format!("{host} redirected {path} to {to}; ConnKeeper does not send credentials to another site. Check the Host URL (use the site's own https://<name>.atlassian.net address)."),
@@ -528,6 +565,14 @@ enum Classified {
     RetryAfter(Duration),
 }
 
+/// Why one request got no usable answer.
+#[derive(Debug)]
+enum Sent {
+    Transport(reqwest::Error),
+    /// The body exceeded [`ClientConfig::max_body`].
+    TooLarge,
+}
+
 fn basic_auth(email: &str, token: &str) -> String {
     use base64::Engine;
     let raw = format!("{email}:{token}");
@@ -541,9 +586,11 @@ fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// A short text of an error body: plain text first, then Jira's JSON shapes.
+/// A short text of an error body: plain text first, then Jira's JSON shapes; cut to 300
+/// characters with control and bidi characters escaped (the server chose these bytes).
 fn body_text(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
+    let head = &body[..body.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
     let t = text.trim();
     if t.is_empty() || t.starts_with('<') {
         return None;
@@ -552,7 +599,7 @@ fn body_text(body: &[u8]) -> Option<String> {
         Ok(ec) => ec.text()?,
         Err(_) => t.to_owned(),
     };
-    Some(msg.chars().take(300).collect())
+    Some(crate::text::from_server(&msg, 300))
 }
 
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {

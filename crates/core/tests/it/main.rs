@@ -1,6 +1,8 @@
 //! connkeeper-core's integration tests: one binary, one module per area.
 
 mod audit;
+mod binding;
+mod hostile;
 mod keyring;
 mod reminders;
 mod store;
