@@ -16,10 +16,8 @@ const COMMANDS: &[&str] = &[
     "audit_profile",
     "test_connection",
     "cancel_audit",
-    "pick_export_path",
     "export_profiles",
-    "pick_import_path",
-    "import_preview",
+    "import_open",
     "import_apply",
 ];
 

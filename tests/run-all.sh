@@ -12,8 +12,11 @@ step "clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
 step "invariant: connkeeper-core does not depend on tauri"
-if cargo tree --locked -p connkeeper-core -e normal | grep -q '^.*tauri'; then
-  echo "connkeeper-core depends on tauri" >&2; exit 1
+# Capture first: a failing `cargo tree` must fail the check, not pass it.
+tree="$(cargo tree --locked -p connkeeper-core -e normal --prefix none)"
+grep -q '^connkeeper-core ' <<<"$tree" || { echo "cargo tree did not list connkeeper-core" >&2; exit 1; }
+if grep -qi 'tauri' <<<"$tree"; then
+  echo "connkeeper-core depends on tauri:" >&2; grep -i tauri <<<"$tree" >&2; exit 1
 fi
 
 export npm_config_cache="${CONNKEEPER_TOOLS_DIR:-$HOME/.cache/connkeeper-tools}/npm-cache"
@@ -30,7 +33,5 @@ tests/ui/run.sh
 step "end to end (the real app under Xvfb via tauri-driver and WebKitWebDriver)"
 tests/e2e/run.sh
 
-step "scan: no test token in anything the tests left in target/"
-if grep -rIl -e 'ATATT3xFfGF0-' target/e2e-screenshots target/ui-screenshots 2>/dev/null; then
-  echo "a test token leaked into a test artefact" >&2; exit 1
-fi
+step "scan: no test token in any artefact the tests left"
+tests/scan-artefacts.sh "$HOME" target/e2e-screenshots target/ui-screenshots

@@ -4,22 +4,22 @@
 // Tauri hands command arguments over by value.
 #![allow(clippy::needless_pass_by_value)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use connkeeper_core::export::Format;
-use connkeeper_core::import::ImportReport;
+use connkeeper_core::import::{self, ImportReport};
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
 use connkeeper_core::jira::Progress;
+use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::profiles::Saved;
 use connkeeper_core::requirements::{Requirement, REQUIREMENTS};
 use connkeeper_core::settings::Settings;
-use connkeeper_core::store::atomic_write;
-use connkeeper_core::validate::{self, Draft, FieldError, Mode};
-use connkeeper_core::{Error, ErrorPayload, ExposeSecret};
+use connkeeper_core::validate::{Draft, FieldError};
+use connkeeper_core::{Error, ErrorPayload};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tauri_plugin_opener::OpenerExt;
 
 use crate::ipc::{ProgressEvent, AUDIT_PROGRESS_EVENT};
@@ -74,8 +74,9 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Result<Vec<ProfileView
 
 #[tauri::command]
 pub async fn get_profile(state: State<'_, AppState>, id: String) -> Result<ProfileView> {
+    let id = parse_id(&id)?;
     let p = state.profiles.clone();
-    blocking(move || p.view(&p.find(&id)?)).await
+    blocking(move || p.view(&p.get(id)?)).await
 }
 
 #[tauri::command]
@@ -128,7 +129,7 @@ pub fn requirements() -> &'static [Requirement] {
 #[tauri::command]
 pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
     let s = state.settings.clone();
-    blocking(move || Ok(s.load().unwrap_or_default())).await
+    blocking(move || Ok(s.load()?)).await
 }
 
 #[tauri::command]
@@ -137,15 +138,11 @@ pub async fn save_settings<R: Runtime>(
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Result<Settings> {
-    let settings = settings
-        .normalised()
-        .map_err(|m| payload("validation", m))?;
     let store = state.settings.clone();
-    let saved = settings.clone();
-    blocking(move || store.save(&saved).map_err(Error::from)).await?;
-    crate::apply_settings(&app, &settings);
+    let saved = blocking(move || Ok(store.replace(settings)?)).await?;
+    crate::apply_settings(&app, &saved);
     state.wake.notify_one();
-    Ok(settings)
+    Ok(saved)
 }
 
 #[tauri::command]
@@ -161,9 +158,8 @@ pub async fn open_external<R: Runtime>(
 ) -> Result<()> {
     let p = state.profiles.clone();
     let profiles = blocking(move || p.load()).await?;
-    let hosts: Vec<&str> = profiles.iter().map(|p| p.host.as_str()).collect();
-    if !connkeeper_core::links::is_allowed(&url, &hosts) {
-        tracing::warn!(%url, "refused to open a link outside the allow-list");
+    if !links::is_allowed(&url, &links::site_hosts(&profiles)) {
+        tracing::warn!(url = %links::loggable(&url), "refused to open a link outside the allow-list");
         return Err(payload(
             "forbidden",
             "ConnKeeper only opens Atlassian's API token page and your sites' admin pages.",
@@ -174,7 +170,57 @@ pub async fn open_external<R: Runtime>(
         .map_err(|e| payload("internal", e.to_string()))
 }
 
-/// Audits a saved profile with its token from the keyring.
+/// Asks, in a native dialog owned by Rust (the page cannot answer it), whether the API
+/// token may go to `host`, a site outside Atlassian's domains.
+async fn user_confirms_host<R: Runtime>(app: &AppHandle<R>, host: String) -> Result<bool> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut dialog = app
+            .dialog()
+            .message(format!(
+                "{host} is not an Atlassian Cloud site (*.atlassian.net).\n\nSend the API token there only if it is your Jira site (a custom domain). ConnKeeper remembers your answer for this profile."
+            ))
+            .title("Send the API token to this host?")
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Send the token".into(),
+                "Cancel".into(),
+            ));
+        if let Some(w) = app.get_webview_window("main") {
+            dialog = dialog.parent(&w);
+        }
+        dialog.blocking_show()
+    })
+    .await
+    .map_err(|e| payload("internal", e.to_string()))
+}
+
+/// Runs a core preparation; when it needs the user's confirmation of a custom host,
+/// asks in the Rust-owned dialog and runs it again confirmed.
+async fn with_confirmation<R: Runtime, T: Send + 'static>(
+    app: &AppHandle<R>,
+    prepare: impl Fn(bool) -> std::result::Result<T, Error> + Send + Sync + Clone + 'static,
+) -> Result<T> {
+    let first = prepare.clone();
+    match tauri::async_runtime::spawn_blocking(move || first(false))
+        .await
+        .map_err(|e| payload("internal", e.to_string()))?
+    {
+        Err(Error::ConfirmationRequired { host }) => {
+            if !user_confirms_host(app, host).await? {
+                return Err(Error::Cancelled(
+                    "Nothing was sent: you did not confirm the host.".into(),
+                )
+                .payload());
+            }
+            blocking(move || prepare(true)).await
+        }
+        other => other.map_err(|e| e.payload()),
+    }
+}
+
+/// Audits a saved profile with its token from the keyring, against its own host and
+/// email only.
 #[tauri::command]
 pub async fn audit_profile<R: Runtime>(
     app: AppHandle<R>,
@@ -185,35 +231,20 @@ pub async fn audit_profile<R: Runtime>(
 ) -> Result<AuditReport> {
     let pid = parse_id(&id)?;
     let p = state.profiles.clone();
-    let (profile, token) = blocking(move || {
-        let profile = p.find(&pid.to_string())?;
-        let token = p.token(pid)?;
-        Ok((profile, token))
-    })
-    .await?;
-    let token = token.ok_or_else(|| {
-        payload(
-            "token_missing",
-            format!(
-                "No API token is stored for \"{}\". Edit the profile and enter one.",
-                profile.name
-            ),
-        )
-    })?;
-    let input = AuditInput {
-        host: profile.host,
-        email: profile.email,
-        token,
-        application: profile.application,
-        purpose,
-    };
+    let (profile, input) =
+        with_confirmation(&app, move |yes| p.audit_input(pid, purpose, yes)).await?;
     let report = run_audit(&app, &state, run_id, input).await?;
     let p = state.profiles.clone();
-    blocking(move || p.record_audit(pid, &report).map(|()| report)).await
+    blocking(move || {
+        p.record_audit(pid, profile.target(), &report)?;
+        Ok(report)
+    })
+    .await
 }
 
 /// Audits the form's unsaved values. Without a token in the draft, `id` names the saved
-/// profile whose stored token is used (an edited host or email, tested before saving).
+/// profile whose stored token is used, which only ever goes to that profile's stored
+/// host and email (an edited host or email needs the token typed again).
 #[tauri::command]
 pub async fn test_connection<R: Runtime>(
     app: AppHandle<R>,
@@ -223,45 +254,10 @@ pub async fn test_connection<R: Runtime>(
     purpose: AuditPurpose,
     id: Option<String>,
 ) -> Result<AuditReport> {
-    let (host, email, application) = validate::validate_target(
-        &draft.host,
-        &draft.email,
-        &draft.application,
-        state.client.allow_loopback_http,
-    )
-    .map_err(|f| Error::Validation(f).payload())?;
-    let typed = draft
-        .token
-        .as_ref()
-        .filter(|t| !t.expose_secret().trim().is_empty());
-    let token = match (typed, id) {
-        (None, Some(id)) => {
-            let pid = parse_id(&id)?;
-            let p = state.profiles.clone();
-            blocking(move || p.token(pid)).await?.ok_or_else(|| {
-                payload(
-                    "token_missing",
-                    "No API token is stored for this profile; enter one.",
-                )
-            })?
-        }
-        _ => validate::validate_token(draft.token.as_ref(), Mode::Create)
-            .map_err(|f| Error::Validation(vec![f]).payload())?
-            .expect("create mode yields a token"),
-    };
-    run_audit(
-        &app,
-        &state,
-        run_id,
-        AuditInput {
-            host,
-            email,
-            token,
-            application,
-            purpose,
-        },
-    )
-    .await
+    let id = id.as_deref().map(parse_id).transpose()?;
+    let p = state.profiles.clone();
+    let input = with_confirmation(&app, move |yes| p.test_input(&draft, id, purpose, yes)).await?;
+    run_audit(&app, &state, run_id, input).await
 }
 
 #[tauri::command]
@@ -305,11 +301,11 @@ async fn run_audit<R: Runtime>(
     match outcome {
         Ok(Ok(report)) => Ok(report),
         Ok(Err(e)) => Err(Error::Jira(e).payload()),
-        Err(_) => Err(payload("cancelled", "The audit was cancelled.")),
+        Err(_) => Err(Error::Cancelled("The audit was cancelled.".into()).payload()),
     }
 }
 
-/// Where an export was written.
+/// Where an export was written (shown to the user; the page never names a path).
 #[derive(Serialize)]
 pub struct Exported {
     path: String,
@@ -331,69 +327,106 @@ async fn file_dialog<R: Runtime>(
     ask: impl FnOnce(tauri_plugin_dialog::FileDialogBuilder<R>) -> Option<tauri_plugin_dialog::FilePath>
         + Send
         + 'static,
-) -> Result<Option<String>> {
-    let picked = tauri::async_runtime::spawn_blocking(move || ask(app.dialog().file()))
-        .await
-        .map_err(|e| payload("internal", e.to_string()))?;
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
+) -> Result<Option<PathBuf>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let mut builder = app.dialog().file();
+        if let Some(w) = app.get_webview_window("main") {
+            builder = builder.set_parent(&w);
+        }
+        ask(builder)
+    })
+    .await
+    .map_err(|e| payload("internal", e.to_string()))?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
 }
 
+/// Asks where to save with the native dialog and writes the export there, in one
+/// command: the page chooses a format, never a path. `None` when cancelled.
 #[tauri::command]
-pub async fn pick_export_path<R: Runtime>(
+pub async fn export_profiles<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, AppState>,
     format: String,
-) -> Result<Option<String>> {
-    let ext = format_of(&format)?.extension();
-    file_dialog(app, move |d| {
+    with_audit: bool,
+) -> Result<Option<Exported>> {
+    let format = format_of(&format)?;
+    let ext = format.extension();
+    let Some(target) = file_dialog(app, move |d| {
         d.set_title("Export ConnKeeper profiles")
             .set_file_name(format!("connkeeper-profiles.{ext}"))
             .add_filter(ext.to_uppercase(), &[ext])
             .blocking_save_file()
     })
-    .await
-}
-
-#[tauri::command]
-pub async fn export_profiles(
-    state: State<'_, AppState>,
-    format: String,
-    path: String,
-    with_audit: bool,
-) -> Result<Exported> {
-    let format = format_of(&format)?;
+    .await?
+    else {
+        return Ok(None);
+    };
     let p = state.profiles.clone();
-    let target = PathBuf::from(&path);
-    let count = blocking(move || {
-        let (bytes, count) = p.export(format, with_audit)?;
-        atomic_write(&target, &bytes)?;
-        Ok(count)
-    })
-    .await?;
-    Ok(Exported { path, count })
+    let path = target.display().to_string();
+    let count = blocking(move || p.export_file(format, with_audit, &target)).await?;
+    Ok(Some(Exported { path, count }))
 }
 
+/// A file chosen for import: what importing it would do, and the one-shot handle that
+/// applies exactly this content.
+#[derive(Serialize)]
+pub struct ImportPreview {
+    handle: String,
+    path: String,
+    report: ImportReport,
+}
+
+/// Asks for a file with the native dialog, reads it (at most 64 MiB) and reports what an
+/// import would do, writing nothing. The content waits under a one-shot handle.
 #[tauri::command]
-pub async fn pick_import_path<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>> {
-    file_dialog(app, |d| {
+pub async fn import_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<ImportPreview>> {
+    let Some(path) = file_dialog(app, |d| {
         d.set_title("Import profiles")
             .add_filter("ConnKeeper export (JSON, CSV)", &["json", "csv"])
             .blocking_pick_file()
     })
-    .await
+    .await?
+    else {
+        return Ok(None);
+    };
+    let p = state.profiles.clone();
+    let shown = path.display().to_string();
+    let (incoming, report) = blocking(move || {
+        let incoming = import::read_file(&path)?;
+        let report = p.import(&incoming, true)?;
+        Ok((incoming, report))
+    })
+    .await?;
+    let handle = ProfileId::new().to_string();
+    *state.pending_import.lock().expect("import slot") = Some((handle.clone(), incoming));
+    Ok(Some(ImportPreview {
+        handle,
+        path: shown,
+        report,
+    }))
 }
 
+/// Imports, all or nothing, the content previewed under `handle` (usable once).
 #[tauri::command]
-pub async fn import_preview(state: State<'_, AppState>, path: String) -> Result<ImportReport> {
+pub async fn import_apply(state: State<'_, AppState>, handle: String) -> Result<ImportReport> {
+    let incoming = {
+        let mut slot = state.pending_import.lock().expect("import slot");
+        match slot.take() {
+            Some((h, incoming)) if h == handle => incoming,
+            other => {
+                *slot = other;
+                return Err(payload(
+                    "not_found",
+                    "This import is no longer pending; choose the file again.",
+                ));
+            }
+        }
+    };
     let p = state.profiles.clone();
-    blocking(move || p.import_file(Path::new(&path), true)).await
-}
-
-#[tauri::command]
-pub async fn import_apply(state: State<'_, AppState>, path: String) -> Result<ImportReport> {
-    let p = state.profiles.clone();
-    let report = blocking(move || p.import_file(Path::new(&path), false)).await?;
+    let report = blocking(move || p.import(&incoming, false)).await?;
     state.wake.notify_one();
     Ok(report)
 }

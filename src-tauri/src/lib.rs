@@ -33,10 +33,8 @@ pub fn builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::audit_profile,
             commands::test_connection,
             commands::cancel_audit,
-            commands::pick_export_path,
             commands::export_profiles,
-            commands::pick_import_path,
-            commands::import_preview,
+            commands::import_open,
             commands::import_apply,
         ])
 }
@@ -60,13 +58,13 @@ pub(crate) fn apply_settings<R: Runtime>(
 /// The first time the window is closed, says that ConnKeeper keeps running in the tray.
 fn hide_hint<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
-    let mut settings = state.settings.load().unwrap_or_default();
-    if settings.tray_hint_shown {
-        return;
-    }
-    settings.tray_hint_shown = true;
-    if let Err(e) = state.settings.save(&settings) {
-        tracing::warn!(error = %e, "could not save settings");
+    match connkeeper_core::settings::AppState::first_tray_hint(state.profiles.store().dir()) {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not save the app state");
+            return;
+        }
     }
     let _ = app
         .notification()
@@ -74,6 +72,30 @@ fn hide_hint<R: Runtime>(app: &tauri::AppHandle<R>) {
         .title("ConnKeeper keeps running in the tray")
         .body("Expiry reminders continue while the window is closed. Use the tray icon to open ConnKeeper, or Quit from its menu.")
         .show();
+}
+
+/// Keeps every webview on the app's own pages: a navigation anywhere else (a link, a
+/// script setting `location`, a redirect) is refused and logged without its query.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let own = is_app_page(url);
+            if !own {
+                tracing::warn!(url = %connkeeper_core::links::loggable(url.as_str()), "refused a navigation away from the app");
+            }
+            own
+        })
+        .build()
+}
+
+/// The app's own pages: `tauri://localhost` (Linux, macOS) and `http(s)://tauri.localhost`
+/// (Windows), where Tauri serves `ui/`.
+fn is_app_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost") && url.port().is_none(),
+        _ => false,
+    }
 }
 
 /// Starts the desktop app.
@@ -91,6 +113,7 @@ pub fn run() {
             tracing::info!("another launch: showing the running window");
             tray::show_window(app);
         }))
+        .plugin(navigation_guard())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -124,4 +147,25 @@ pub fn run() {
         })
         .run(tauri::generate_context!())
         .expect("error while running ConnKeeper");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_app_page;
+
+    #[test]
+    fn only_the_apps_own_pages_are_navigable() {
+        let ok = |u: &str| is_app_page(&tauri::Url::parse(u).unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/#/edit/x"));
+        assert!(ok("https://tauri.localhost/index.html"));
+        assert!(!ok("https://evil.example/"));
+        assert!(!ok("https://tauri.localhost.evil.example/"));
+        assert!(!ok("http://tauri.localhost:8080/"));
+        assert!(!ok("tauri://evil/"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok(
+            "https://id.atlassian.com/manage-profile/security/api-tokens"
+        ));
+    }
 }

@@ -47,6 +47,19 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     });
 }
 
+/// A notification body as the platform reads it: freedesktop servers parse a small
+/// markup language, so a profile named `<b>` or `A & B` is escaped there.
+fn notification_body(body: &str) -> String {
+    #[cfg(target_os = "linux")]
+    {
+        connkeeper_core::text::escape_markup(body).into_owned()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        body.to_owned()
+    }
+}
+
 /// One check: due reminders become notifications; the tray is refreshed. Returns how
 /// long until the next check.
 async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
@@ -57,7 +70,10 @@ async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
             .iter()
             .map(|p| ProfileView::new(p, state.clock.today(), true))
             .collect();
-        let settings = state.settings.load().unwrap_or_default();
+        let settings = state.settings.load().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "settings unreadable; reminding with the defaults");
+            connkeeper_core::settings::Settings::default()
+        });
         if !settings.notifications {
             return Ok::<_, connkeeper_core::Error>((views, Vec::new(), Duration::from_secs(3600)));
         }
@@ -94,7 +110,7 @@ async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
                     .notification()
                     .builder()
                     .title(&n.title)
-                    .body(&n.body)
+                    .body(notification_body(&n.body))
                     .show()
                 {
                     tracing::warn!(error = %e, "notification failed");

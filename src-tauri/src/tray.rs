@@ -127,12 +127,13 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         "quit" => app.exit(0),
         "autostart" => {
             let state = app.state::<AppState>();
-            let mut settings = state.settings.load().unwrap_or_default();
-            settings.start_at_login = !settings.start_at_login;
-            if let Err(e) = state.settings.save(&settings) {
-                tracing::warn!(error = %e, "could not save settings");
+            match state
+                .settings
+                .update(|s| s.start_at_login = !s.start_at_login)
+            {
+                Ok(settings) => crate::apply_settings(app, &settings),
+                Err(e) => tracing::warn!(error = %e, "could not save settings"),
             }
-            crate::apply_settings(app, &settings);
             state.wake.notify_one();
         }
         other => {
@@ -173,8 +174,7 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>, views: &[ProfileView]) {
         .state::<AppState>()
         .settings
         .load()
-        .unwrap_or_default()
-        .start_at_login;
+        .is_ok_and(|s| s.start_at_login);
     let labels: Vec<&str> = summary.urgent.iter().map(|(_, l)| l.as_str()).collect();
     tracing::info!(tooltip = %summary.tooltip, menu = ?labels, "tray updated");
     let icon = if summary.attention {

@@ -16,6 +16,8 @@ use connkeeper_core::store::ProfileStore;
 use connkeeper_core::validate::Draft;
 use connkeeper_core::SecretString;
 
+const TOKEN: &str = "ATATT3xFfGF0-desktop-test-token-1";
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -25,14 +27,21 @@ impl Drop for Killed {
     }
 }
 
-fn wait_for<T>(what: &str, timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+fn wait_for<T>(what: &str, timeout: Duration, probe: impl FnMut() -> Option<T>) -> T {
+    try_wait_for(timeout, probe).unwrap_or_else(|| panic!("timed out waiting for {what}"))
+}
+
+/// Polls `probe` until it answers or `timeout` passes.
+fn try_wait_for<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
     let start = Instant::now();
     loop {
         if let Some(v) = probe() {
-            return v;
+            return Some(v);
         }
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(150));
+        if start.elapsed() >= timeout {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -109,14 +118,13 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
     let expires = SystemClock.today() + chrono::Days::new(2);
     let saved = profiles
         .create(&Draft {
-            name: "Nightly backup".into(),
+            // Markup characters: freedesktop servers would read them as tags.
+            name: "Nightly <b>backup</b> & co".into(),
             description: None,
             application: "jsm".into(),
             host: "acme.atlassian.net".into(),
             email: "backup@acme.com".into(),
-            token: Some(SecretString::from(
-                "ATATT3xFfGF0-desktop-test-token-1".to_owned(),
-            )),
+            token: Some(SecretString::from(TOKEN.to_owned())),
             expires: expires.to_string(),
         })
         .unwrap();
@@ -153,7 +161,10 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
             .spawn()
             .expect("dbus-monitor is installed"),
     );
-    std::thread::sleep(Duration::from_millis(500));
+    // The monitor is listening once it reports its own name on the bus.
+    wait_for("dbus-monitor to listen", Duration::from_secs(20), || {
+        read(&bus_log).contains("NameAcquired").then_some(())
+    });
 
     // First launch: the reminder is a Notify call on the session bus.
     let app = launch(&data, &xdg, &service);
@@ -163,8 +174,10 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
     });
     let bus = read(&bus_log);
     assert!(
-        bus.contains("Nightly backup (Jira Service Management, https://acme.atlassian.net)"),
-        "{bus}"
+        bus.contains(
+            "Nightly &lt;b&gt;backup&lt;/b&gt; &amp; co (Jira Service Management, https://acme.atlassian.net)"
+        ),
+        "the body is escaped for the server's markup: {bus}"
     );
     assert!(
         bus.contains(&expires.to_string()) && bus.contains("id.atlassian.com"),
@@ -183,7 +196,7 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
         l.contains("tray updated").then_some(l)
     });
     assert!(
-        logged.contains("Nightly backup: expires in 2 days"),
+        logged.contains("Nightly <b>backup</b> & co: expires in 2 days"),
         "{logged}"
     );
     assert!(
@@ -195,30 +208,46 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
             .lines()
             .map(str::to_owned)
             .collect();
-    xdotool(&["mousemove", "--window", &icon, "10", "10", "click", "3"]);
-    let popup = wait_for("the tray menu", Duration::from_secs(10), || {
-        xdotool(&["search", "--onlyvisible", "--class", "connkeeper-desktop"])
-            .lines()
-            .filter(|w| !before.iter().any(|b| b == w))
-            .map(str::to_owned)
-            .find(|w| {
-                let (_, _, width, height) = geometry(w);
-                width > 100 && height > 60
-            })
-    });
-    screenshot("tray-menu.png");
-    let (x, y, _, _) = geometry(&popup);
-    // The first item is the most urgent profile: clicking it asks to open its form.
-    // GTK activates an item that the pointer has entered; move first, then click.
-    xdotool(&["mousemove", &(x + 40).to_string(), &(y + 14).to_string()]);
-    std::thread::sleep(Duration::from_millis(400));
-    xdotool(&["mousemove", &(x + 44).to_string(), &(y + 16).to_string()]);
-    std::thread::sleep(Duration::from_millis(200));
-    xdotool(&["click", "1"]);
+    // Open the menu and click the first item (the most urgent profile), which asks the
+    // window to open its form. On a cold start the menu may map late or resize while it
+    // fills, so wait for a stable, mapped menu and retry until the click is logged.
     let wanted = format!("tray menu item=\"profile:{id}\"");
-    wait_for("the profile's menu item", Duration::from_secs(10), || {
-        logs(&xdg).contains(&wanted).then_some(())
+    let clicked = (0..6).any(|attempt| {
+        xdotool(&["mousemove", "--window", &icon, "10", "10", "click", "3"]);
+        let Some(popup) = try_wait_for(Duration::from_secs(10), || {
+            let found = xdotool(&["search", "--onlyvisible", "--class", "connkeeper-desktop"])
+                .lines()
+                .filter(|w| !before.iter().any(|b| b == w))
+                .map(str::to_owned)
+                .find(|w| {
+                    let (_, _, width, height) = geometry(w);
+                    width > 100 && height > 60
+                })?;
+            // Stable: the same geometry on two looks in a row.
+            let first = geometry(&found);
+            std::thread::sleep(Duration::from_millis(100));
+            (geometry(&found) == first).then_some(found)
+        }) else {
+            return false;
+        };
+        if attempt == 0 {
+            screenshot("tray-menu.png");
+        }
+        let (x, y, _, _) = geometry(&popup);
+        // GTK activates an item the pointer has entered: move in, move within, click.
+        xdotool(&["mousemove", &(x + 40).to_string(), &(y + 14).to_string()]);
+        xdotool(&["mousemove", &(x + 44).to_string(), &(y + 16).to_string()]);
+        xdotool(&["click", "1"]);
+        let done = try_wait_for(Duration::from_secs(3), || {
+            logs(&xdg).contains(&wanted).then_some(())
+        })
+        .is_some();
+        if !done {
+            xdotool(&["key", "Escape"]); // close a menu that is still open, then retry
+        }
+        done
     });
+    assert!(clicked, "the tray menu's profile item was never activated");
 
     // A second launch hands over to the running app and exits.
     let mut second = Command::new(env!("CARGO_BIN_EXE_connkeeper-desktop"))
@@ -256,7 +285,18 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
     wait_for("the second reminder check", Duration::from_secs(40), || {
         (logs(&xdg).matches("reminder check").count() > checks).then_some(())
     });
-    std::thread::sleep(Duration::from_secs(1));
+    // A notification the app would have sent is on the bus before one sent after the
+    // check: send a marker and wait for it instead of sleeping.
+    let marker = Command::new("notify-send")
+        .args(["connkeeper-test-marker", "after the second check"])
+        .status()
+        .expect("notify-send (libnotify-bin) is installed");
+    assert!(marker.success());
+    wait_for("the marker notification", Duration::from_secs(20), || {
+        read(&bus_log)
+            .contains("connkeeper-test-marker")
+            .then_some(())
+    });
     drop(app);
     assert_eq!(
         read(&bus_log).matches(title).count(),
@@ -268,4 +308,31 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
         "the second check found nothing due"
     );
     profiles.delete(id).unwrap();
+
+    // The scan: the token is in no file the app wrote (data folder, logs) nor on the bus.
+    let token = TOKEN;
+    let mut files = vec![bus_log];
+    let mut dirs = vec![data, xdg];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("profiles.json"))
+            && files.iter().any(|f| f.ends_with("connkeeper.log")),
+        "the scan covers the data folder and the log: {files:?}"
+    );
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(token),
+            "the token leaked into {}",
+            f.display()
+        );
+    }
 }

@@ -56,6 +56,41 @@ function keyring(id) {
   }
 }
 
+/** Everything the app logged so far. */
+function appLog() {
+  const dir = join(xdg, 'connkeeper', 'logs');
+  let all = '';
+  try {
+    for (const name of readdirSync(dir)) all += readFileSync(join(dir, name), 'utf8');
+  } catch {
+    // no log yet
+  }
+  return all;
+}
+
+/** X windows whose title contains `name` (xdotool exits 1 when there are none). */
+function windowsNamed(name) {
+  try {
+    return execFileSync('xdotool', ['search', '--onlyvisible', '--name', name]).toString().split('\n').filter(Boolean);
+  } catch (e) {
+    if (e.status === 1) return [];
+    throw e;
+  }
+}
+
+/** Waits for the native dialog titled `name` (owned by Rust, outside the webview). */
+async function nativeDialog(name) {
+  let found = [];
+  await wd.until(`the native dialog "${name}"`, async () => (found = windowsNamed(name)).length > 0, 30000);
+  return found[0];
+}
+
+/** Presses a key in a native window as a person would (focus it, then type). */
+function pressIn(win, key) {
+  execFileSync('xdotool', ['windowfocus', '--sync', win]);
+  execFileSync('xdotool', ['key', key]);
+}
+
 /** Sets a form control's value as a person would, firing input and change. */
 async function setValue(css, value) {
   await wd.exec(
@@ -145,6 +180,24 @@ test('create with errors, list, keyring, edit, audit, delete', async () => {
 });
 
 async function scenario() {
+  // Record every answer the real backend gives the page: none may ever carry a token.
+  // (Tauri freezes its modules; api.js reads window.__TAURI__ on every call, so a
+  // wrapping copy of it sees every answer.)
+  await wd.exec(`
+    window.__answers = [];
+    const tauri = window.__TAURI__;
+    const invoke = tauri.core.invoke;
+    window.__TAURI__ = { ...tauri, core: { ...tauri.core, invoke: async (cmd, args, options) => {
+      try {
+        const r = await invoke(cmd, args, options);
+        window.__answers.push(cmd + ' ' + JSON.stringify(r ?? null));
+        return r;
+      } catch (e) {
+        window.__answers.push(cmd + ' error ' + JSON.stringify(e ?? null));
+        throw e;
+      }
+    } } };`);
+
   // First run: the empty state invites the first profile.
   await clickOn('[data-fk="new-empty"], [data-fk="new"]');
   await wd.waitFor('#f-name');
@@ -214,6 +267,52 @@ async function scenario() {
   assert.ok(audit.projects_with_gaps > 0, 'the demo site has gaps');
   await shot('audit.png');
 
+  // The page cannot leave the app: a navigation elsewhere is refused and logged
+  // without its query.
+  await wd.exec("window.location.href = 'https://example.invalid/phish?token=nav-secret-123'");
+  await wd.until('the refused navigation in the log', async () => appLog().includes('refused a navigation away from the app'));
+  assert.match(appLog(), /url=https:\/\/example\.invalid\/phish(\s|$)/m);
+  assert.ok(!appLog().includes('nav-secret-123'), 'the query is not logged');
+  assert.match(String(await wd.exec('return location.href')), /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)[/#]/);
+  await wd.waitFor('#audit-result-title');
+
+  // A custom domain: the token goes there only after the user confirms in a dialog that
+  // Rust owns (the page cannot answer it); cancelling sends nothing and is not remembered.
+  await toList();
+  await clickOn('[data-fk="new"]');
+  await typeInto('#f-name', 'Custom domain');
+  await setValue('#f-application', 'jira');
+  await typeInto('#f-host', 'jira.acme-corp.invalid');
+  await typeInto('#f-email', fakeEmail);
+  await typeInto('#f-token', `${token}0`);
+  await clickOn('[data-fk="quick-90"]');
+  await clickOn('[data-fk="save"]');
+  await wd.waitFor('#form-banner.banner-success');
+  await toList();
+  const customId = profilesFile().profiles.find((p) => p.name === 'Custom domain').id;
+  await clickOn(`[data-fk="audit-${customId}"]`);
+  let dialog = await nativeDialog('Send the API token to this host?');
+  execFileSync('import', ['-window', 'root', join(shots, 'confirm-host.png')]);
+  pressIn(dialog, 'Escape');
+  await wd.until('the cancelled audit', async () => (await wd.exec("return document.body.innerText.includes('Audit cancelled.')")) === true);
+  assert.equal(profilesFile().profiles.find((p) => p.id === customId).confirmed_host, undefined, 'a cancel is not remembered');
+  await wd.until('the dialog to close', async () => windowsNamed('Send the API token to this host?').length === 0);
+  // Confirm: the audit runs (the .invalid name then fails to resolve), and it is remembered.
+  await clickOn('[data-fk="audit-run"]');
+  dialog = await nativeDialog('Send the API token to this host?');
+  pressIn(dialog, 'Return');
+  await wd.until('the network error', async () => (await wd.findAll('.audit-error[data-kind="network"]')).length > 0, 60000);
+  assert.equal(profilesFile().profiles.find((p) => p.id === customId).confirmed_host, 'https://jira.acme-corp.invalid');
+  // Remembered: the next audit asks nothing.
+  await clickOn('[data-fk="audit-run"]');
+  await wd.until('the network error again', async () => (await wd.findAll('.audit-error[data-kind="network"]')).length > 0, 60000);
+  assert.equal(windowsNamed('Send the API token to this host?').length, 0);
+  await toList();
+  await clickOn(`[data-fk="edit-${customId}"]`);
+  await clickOn('[data-fk="delete"]');
+  await clickOn('.dialog-confirm .btn-danger');
+  await wd.until('the custom profile gone', async () => profilesFile().profiles.length === 1);
+
   // Delete with confirmation: file and keyring are both cleared.
   await toList();
   await clickOn(`[data-fk="edit-${id}"]`);
@@ -221,6 +320,12 @@ async function scenario() {
   await clickOn('.dialog-confirm .btn-danger');
   await wd.until('the empty list', async () => profilesFile().profiles.length === 0);
   assert.equal(keyring(id), null, 'token removed from the keyring');
+
+  // No answer of the real backend ever carried a token.
+  const answers = /** @type {string[]} */ (await wd.exec('return window.__answers'));
+  assert.ok(answers.length > 10, `the recorder saw the answers (${answers.length})`);
+  assert.ok(answers.some((a) => a.startsWith('get_profile ')), 'the recorder saw the edit form load');
+  for (const a of answers) assert.ok(!a.includes(token), `an answer carried the token: ${a.slice(0, 80)}`);
 
   // The scan: no token in the data folder or the app's logs.
   const scan = (dir) => {

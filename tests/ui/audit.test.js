@@ -209,15 +209,22 @@ test('Test connection and audit from the form uses the form values; Escape close
   await dialog.getByRole('button', { name: 'Close' }).last().click();
   await dialog.waitFor({ state: 'detached' });
 
-  // An unsaved host with the stored token audits the form's values, with the profile's id.
+  // An unsaved host never gets the stored token: the form asks for the new site's token.
+  const before = (await app.callsOf('test_connection')).length;
   await page.fill('#f-host', 'https://moved.atlassian.net');
+  await page.click('[data-action="test"]');
+  await page.waitForSelector('#f-token-err:not([hidden])');
+  assert.match(await page.locator('#f-token-err').innerText(), /stored API token stays with the saved host and email/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-token');
+  assert.equal((await app.callsOf('test_connection')).length, before, 'nothing was sent');
+  // With the new token typed, the form's values are tested with it.
+  await page.fill('#f-token', 'ATATT-moved-site-token-0123456789');
   await page.click('[data-action="test"]');
   await dialog.waitFor();
   await dialog.locator('.verdict-card').first().waitFor();
   const moved = (await app.callsOf('test_connection')).at(-1).args;
-  assert.equal(moved.id, 'p-beta');
   assert.equal(moved.draft.host, 'https://moved.atlassian.net');
-  assert.ok(!moved.draft.token, 'no token travels; the stored one is used');
+  assert.equal(moved.draft.token, 'ATATT-moved-site-token-0123456789');
   await dialog.getByRole('button', { name: 'Close' }).last().click();
   await dialog.waitFor({ state: 'detached' });
   await app.assertClean();

@@ -73,10 +73,11 @@
   const violations = [];
   const audits = new Map(); // runId -> {cancelled, reject}
   let release = null;
+  let pendingImport = null;
 
   const view = (p) => {
     const d = daysLeft(p.expires);
-    return { ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok', token_stored: keyring.has(p.id) };
+    return { ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok', token_stored: keyring.has(p.id), host_confirmed: true };
   };
   const nowIso = () => new Date().toISOString();
 
@@ -103,6 +104,8 @@
     message: `invalid profile: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
     fields,
   });
+
+  const movedError = (p) => fieldError('token', 'required_for_new_target', `The stored API token belongs to ${p.email} at ${p.host}; it is never sent anywhere else. Paste the token for the new host or email.`);
 
   /** Mirrors crates/core/src/validate.rs closely enough for the UI. */
   function validate(draft, mode, id) {
@@ -155,6 +158,10 @@
       if (changed && d < 0) errors.push(fieldError('expires', 'in_past', `${expires} is in the past; a token that has expired no longer works. Create a new token and enter its date.`));
       else if (changed && d > 365) errors.push(fieldError('expires', 'too_far', `Atlassian API tokens last at most 365 days; choose a date on or before ${addDays(365)}.`));
       else if (d === 0) warnings.push(fieldError('expires', 'expires_today', 'The token expires today; create a new one soon.'));
+    }
+    if (mode === 'edit' && !token && normalHost && profiles.has(id)) {
+      const p = profiles.get(id);
+      if (normalHost !== p.host || email.toLowerCase() !== p.email.toLowerCase()) errors.push(movedError(p));
     }
     if (errors.length) throw validationError(errors);
     return { name, description: desc || null, application: app, host: normalHost, email, token: token || null, expires, warnings };
@@ -292,13 +299,19 @@
     audit_profile: ({ id, runId, purpose }) => {
       const p = profiles.get(id);
       if (!p) throw notFound(id);
-      if (!keyring.has(id)) throw { kind: 'keyring_missing', message: `No API token is stored for "${p.name}"; edit the profile and enter one.`, fields: [] };
+      if (!keyring.has(id)) throw { kind: 'token_missing', message: `no API token is stored for "${p.name}"; edit the profile and enter one`, fields: [] };
       return runAudit(runId, p.host, p.application, purpose, p.email, id);
     },
     test_connection: ({ draft, runId, purpose, id }) => {
       // Like the backend: only host, email, application and token are checked; without a
       // token, `id` names the saved profile whose stored token is used.
       const stored = id && !(draft.token ?? '').trim() && profiles.has(id);
+      if (stored) {
+        // The stored token goes only to its own host and email.
+        const p = profiles.get(id);
+        const v = validate({ ...draft, name: p.name, expires: p.expires }, 'edit', id);
+        if (v.host !== p.host || v.email.toLowerCase() !== p.email.toLowerCase()) throw validationError([movedError(p)]);
+      }
       const probe = { ...draft, name: `test connection ${runId}`, description: null, expires: addDays(30), token: stored ? 'stored-token-placeholder' : draft.token };
       const v = validate(probe, 'create', null);
       return runAudit(runId, v.host, v.application, purpose, v.email, null);
@@ -310,14 +323,22 @@
     },
     open_external: ({ url }) => null,
     requirements: () => clone(REQUIREMENTS),
-    get_settings: () => clone(settings),
+    get_settings: () => {
+      if (seed.settingsError) throw { kind: 'store', message: seed.settingsError, fields: [] };
+      return clone(settings);
+    },
     save_settings: ({ settings: s }) => { settings = clone(s); return clone(settings); },
     os_locale: () => seed.osLocale || 'en-US',
-    pick_export_path: ({ format }) => (seed.exportPath === null ? null : seed.exportPath || `/home/admin/connkeeper-profiles.${format}`),
-    export_profiles: ({ format, path, withAudit }) => ({ path, count: profiles.size }),
-    pick_import_path: () => (seed.importPath === null ? null : seed.importPath || '/home/admin/profiles.csv'),
-    import_preview: ({ path }) => importReport(true),
-    import_apply: ({ path }) => {
+    // Like the app: the save dialog belongs to the backend; the page names no path.
+    export_profiles: ({ format, withAudit }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),
+    import_open: () => {
+      if (seed.importPath === null) return null;
+      pendingImport = `h-${++idSeq}`;
+      return { handle: pendingImport, path: seed.importPath || '/home/admin/profiles.csv', report: importReport(true) };
+    },
+    import_apply: ({ handle }) => {
+      if (!handle || handle !== pendingImport) throw { kind: 'not_found', message: 'This import is no longer pending; choose the file again.', fields: [] };
+      pendingImport = null;
       const r = importReport(false);
       if (r.invalid) throw { kind: 'validation', message: 'the file has invalid rows; nothing was imported', fields: [] };
       for (const row of seed.importRows || []) {

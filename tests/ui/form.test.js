@@ -1,4 +1,5 @@
-// The create/edit form: inline validation, create (and the token never coming back),
+// The create/edit form: inline validation, create (the token never shown again; that no
+// answer of the real backend carries it is checked end to end in tests/e2e),
 // edit with a quick pick and no token, delete from the form, the tray's open-profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,10 +130,6 @@ test('create: saved profile appears in the list and the token is nowhere in the 
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-token');
   await page.click('[data-fk="keep-token"]');
   await scan('after replace/keep');
-
-  // No answer of the fake backend ever carried the token.
-  const calls = await app.calls();
-  for (const c of calls) assert.ok(!(c.resultJson ?? '').includes(TOKEN), `${c.cmd} answered with the token`);
 
   await page.click('[data-fk="back"]');
   await page.waitForSelector('table.profiles tbody tr[data-id]');

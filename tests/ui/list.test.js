@@ -142,10 +142,8 @@ test('export asks for a format, then a path, and reports the result', async () =
   await dialog.getByLabel('Include the last audit').check();
   await dialog.getByRole('button', { name: 'Export…' }).click();
   await dialog.waitFor({ state: 'detached' });
-  const pick = await app.callsOf('pick_export_path');
-  assert.deepEqual(pick.at(-1).args, { format: 'ics' });
   const exp = await app.callsOf('export_profiles');
-  assert.deepEqual(exp.at(-1).args, { format: 'ics', path: '/home/admin/connkeeper-profiles.ics', withAudit: true });
+  assert.deepEqual(exp.at(-1).args, { format: 'ics', withAudit: true }, 'the page names no path');
   assert.match(await page.locator('#toasts').innerText(), /Exported 5 profiles to \/home\/admin\/connkeeper-profiles\.ics/);
   await app.assertClean();
   await app.close();
@@ -172,11 +170,14 @@ test('import previews the rows, then imports them', async () => {
   assert.match(text, /a profile with this name exists/);
   assert.equal(await dialog.locator('tbody tr').count(), 3);
   assert.equal((await app.callsOf('import_apply')).length, 0, 'the preview writes nothing');
+  const opened = (await app.callsOf('import_open')).at(-1);
+  assert.deepEqual(opened.args ?? {}, {}, 'the page names no path');
   await dialog.getByRole('button', { name: 'Import 2 profiles' }).click();
   await dialog.waitFor({ state: 'detached' });
   await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr').length === 3);
   assert.match(await page.locator('#toasts').innerText(), /Imported 2 profiles/);
   assert.equal(await page.locator('.chip[data-status="token_missing"]').count(), 2);
+  assert.deepEqual((await app.callsOf('import_apply')).at(-1).args, { handle: opened.result.handle }, 'applies the previewed content by its one-shot handle');
   await app.assertClean();
   await app.close();
 });
@@ -192,5 +193,13 @@ test('a long list paints quickly, then holds every row; search still filters', a
   const names = await rowNames(page);
   assert.ok(names.every((n) => n?.startsWith('Site 59')), names.join(','));
   await app.assertClean();
+  await app.close();
+});
+
+test('a corrupt settings file is reported, not silently replaced by defaults', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES.slice(0, 1), settingsError: '/home/a/.config/connkeeper/settings.json is not valid ConnKeeper profile data (invalid JSON)' } });
+  const { page } = app;
+  await page.waitForFunction(() => (document.querySelector('#alerts')?.textContent ?? '').includes('Settings could not be read'));
+  assert.match(await page.locator('#alerts').innerText(), /settings\.json is not valid/);
   await app.close();
 });

@@ -12,7 +12,7 @@
  *   coverage_complete: boolean, warnings: number}} AuditSummary
  * @typedef {{id: string, name: string, description: string|null, application: Application,
  *   host: string, email: string, expires: string, days_left: number,
- *   status: 'expired'|'expiring'|'ok', token_stored: boolean, created_at: string,
+ *   status: 'expired'|'expiring'|'ok', token_stored: boolean, host_confirmed: boolean, created_at: string,
  *   updated_at: string, last_audit: AuditSummary|null}} Profile
  * @typedef {{name: string, description: string|null, application: string, host: string,
  *   email: string, token: string|null, expires: string}} Draft
@@ -90,18 +90,17 @@ export const onOpenProfile = (cb) => tauri().event.listen('open-profile', (e) =>
 /**
  * @typedef {'csv'|'json'|'md'|'ics'} ExportFormat
  * @typedef {{row: number, name: string, outcome: 'created'|'skipped'|'invalid', reason: string|null}} ImportRow
- * @typedef {{rows: ImportRow[], created: number, skipped: number, invalid: number, dry_run: boolean}} ImportReport
+ * @typedef {{rows: ImportRow[], created: number, skipped: number, invalid: number, dry_run: boolean, applied: boolean}} ImportReport
+ * @typedef {{handle: string, path: string, report: ImportReport}} ImportPreview
  */
 
-/** Asks for a destination with the native save dialog. @param {ExportFormat} format
- *  @returns {Promise<string|null>} the chosen path, or null when cancelled */
-export const pickExportPath = (format) => call('pick_export_path', { format });
-/** @param {ExportFormat} format @param {string} path @param {boolean} withAudit
- *  @returns {Promise<{path: string, count: number}>} */
-export const exportProfiles = (format, path, withAudit) => call('export_profiles', { format, path, withAudit });
-/** Asks for a file to import with the native open dialog. @returns {Promise<string|null>} */
-export const pickImportPath = () => call('pick_import_path');
-/** What an import would do, writing nothing. @param {string} path @returns {Promise<ImportReport>} */
-export const importPreview = (path) => call('import_preview', { path });
-/** Imports all or nothing. @param {string} path @returns {Promise<ImportReport>} */
-export const importApply = (path) => call('import_apply', { path });
+/** Asks for a destination with the native save dialog and writes the export there (the page
+ *  never names a path). @param {ExportFormat} format @param {boolean} withAudit
+ *  @returns {Promise<{path: string, count: number}|null>} null when cancelled */
+export const exportProfiles = (format, withAudit) => call('export_profiles', { format, withAudit });
+/** Asks for a file with the native open dialog and previews its import, writing nothing.
+ *  @returns {Promise<ImportPreview|null>} null when cancelled */
+export const importOpen = () => call('import_open');
+/** Imports, all or nothing, what the preview with this one-shot handle showed.
+ *  @param {string} handle @returns {Promise<ImportReport>} */
+export const importApply = (handle) => call('import_apply', { handle });

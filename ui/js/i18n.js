@@ -135,6 +135,7 @@ export const catalogue = {
     'form.fixFields': 'Check the {n} highlighted fields.',
     'form.fixFields.one': 'Check the highlighted field.',
     'form.testNeedsToken': 'Enter the API token to test the connection.',
+    'form.tokenForNewTarget': 'The stored API token stays with the saved host and email. Paste the token for the new host or email.',
     'form.auditUsesSaved': 'This audits the saved profile: unsaved changes to the host, email or application are not used. Save first to audit them.',
     'form.notFound': 'This profile no longer exists.',
     'form.discardTitle': 'Discard changes?',
@@ -280,6 +281,7 @@ export const catalogue = {
     'import.tokenNote': 'Imported profiles have no API token yet: open each one and enter its token.',
 
     'settings.title': 'Settings',
+    'settings.loadFailed': 'Settings could not be read; the defaults apply until this is fixed. {message}',
     'settings.language': 'Language',
     'settings.langAuto': 'Automatic (system language)',
     'settings.notifications': 'Desktop notifications before tokens expire',
@@ -420,6 +422,7 @@ export const catalogue = {
     'form.fixFields': '強調表示された {n} 件の項目を確認してください。',
     'form.fixFields.one': '強調表示された項目を確認してください。',
     'form.testNeedsToken': '接続をテストするには API トークンを入力してください。',
+    'form.tokenForNewTarget': '保存済みの API トークンは保存済みのホストとメールアドレス専用です。新しいホストまたはメールアドレスのトークンを貼り付けてください。',
     'form.auditUsesSaved': '保存済みのプロファイルを監査します。ホスト、メール、アプリケーションの未保存の変更は使われません。変更を監査するには先に保存してください。',
     'form.notFound': 'このプロファイルはもう存在しません。',
     'form.discardTitle': '変更を破棄しますか？',
@@ -565,6 +568,7 @@ export const catalogue = {
     'import.tokenNote': 'インポートしたプロファイルにはまだ API トークンがありません。各プロファイルを開いてトークンを入力してください。',
 
     'settings.title': '設定',
+    'settings.loadFailed': '設定を読み込めませんでした。修正されるまで既定値を使います。{message}',
     'settings.language': '言語',
     'settings.langAuto': '自動（システムの言語）',
     'settings.notifications': 'トークンの期限前にデスクトップ通知を表示',

@@ -121,6 +121,10 @@ async function boot() {
   if (locale.status === 'fulfilled') osLocale = String(locale.value);
   setLanguage(resolveLanguage(settings.language, osLocale));
   renderChrome();
+  if (saved.status === 'rejected') {
+    // A corrupt settings.json is reported, never silently replaced by defaults.
+    toast(t('settings.loadFailed', { message: asCommandError(saved.reason).message }), { kind: 'error' });
+  }
   onLanguageChange(() => {
     renderChrome();
     current?.render();

@@ -91,6 +91,13 @@ pub struct AuditArgs {
     /// Machine-readable report on stdout (documented in README.md).
     #[arg(long)]
     pub json: bool,
+    /// Confirm sending the API token to a host outside *.atlassian.net (a custom domain);
+    /// a saved profile remembers the confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Give up when the whole audit takes longer than SECS seconds.
+    #[arg(long, default_value_t = 600, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub deadline: u64,
     /// Requests in flight at once against the site.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=16))]
     pub max_in_flight: u16,
@@ -137,7 +144,7 @@ pub struct JsonFlag {
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Profile name, unique (1 to 64 characters).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: String,
     /// jira, jira-admin or jsm.
     #[arg(long)]
@@ -152,7 +159,7 @@ pub struct AddArgs {
     #[arg(long)]
     pub expires: String,
     /// Optional note (at most 500 characters).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub description: Option<String>,
     /// Read the API token from stdin (one trailing newline is stripped).
     #[arg(long)]
@@ -166,15 +173,17 @@ pub struct AddArgs {
 pub struct EditArgs {
     /// The profile to change (name or id).
     pub profile: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
     /// New description ("" clears it).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub description: Option<String>,
     #[arg(long)]
     pub application: Option<String>,
+    /// A new site URL; the stored token stays with the old one, so --token-stdin is required.
     #[arg(long)]
     pub host: Option<String>,
+    /// A new account email; like --host, it needs the new account's token (--token-stdin).
     #[arg(long)]
     pub email: Option<String>,
     #[arg(long)]

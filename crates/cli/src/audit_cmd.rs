@@ -1,6 +1,6 @@
 //! `connkeeper audit`
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -8,11 +8,12 @@ use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport, 
 use connkeeper_core::jira::{ClientConfig, JiraError};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
-use connkeeper_core::validate;
+use connkeeper_core::validate::{self, Draft};
 use connkeeper_core::Error;
 
 use crate::args::AuditArgs;
-use crate::exit::{Failure, ENV, PROBLEMS};
+use crate::exit::{Failure, ENV, INTERRUPTED, PROBLEMS};
+use crate::output::{esc, outln};
 use crate::{output, token};
 
 pub fn run<S: SecretStore>(
@@ -29,27 +30,18 @@ pub fn run<S: SecretStore>(
     let (input, saved) = match &a.profile {
         Some(name) => {
             let p = profiles.find(name)?;
-            let token = profiles.token(p.id)?.ok_or_else(|| {
-                Failure::env(format!(
-                    "no API token is stored for \"{}\"; add it with `connkeeper profile edit \"{}\" --token-stdin`",
-                    p.name, p.name
-                ))
+            let (p, input) = confirmed(a.yes, !a.token_stdin, |yes| {
+                profiles.audit_input(p.id, purpose, yes)
             })?;
-            let input = AuditInput {
-                host: p.host.clone(),
-                email: p.email.clone(),
-                token,
-                application: p.application,
-                purpose,
-            };
             (input, Some(p))
         }
-        None => (adhoc_input(a, purpose, allow_loopback_http)?, None),
+        None => (adhoc_input(profiles, a, purpose)?, None),
     };
     let cfg = ClientConfig {
         max_in_flight: usize::from(a.max_in_flight),
         request_timeout: Duration::from_secs(a.timeout),
         retry_base: Duration::from_millis(a.retry_base_ms),
+        deadline: Duration::from_secs(a.deadline),
         allow_loopback_http,
         ..ClientConfig::default()
     };
@@ -59,23 +51,41 @@ pub fn run<S: SecretStore>(
         .build()
         .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))?;
     let clock = connkeeper_core::clock::SystemClock;
-    let report = rt.block_on(audit::run(input, cfg, &clock, &|p| {
-        if show_progress {
-            progress_line(p);
+    let report = rt.block_on(async {
+        let progress = |p| {
+            if show_progress {
+                progress_line(p);
+            }
+        };
+        let audit = audit::run(input, cfg, &clock, &progress);
+        tokio::select! {
+            r = audit => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
         }
-    }));
+    });
     if show_progress {
         eprint!("\r\x1b[2K");
     }
     let report = match report {
-        Ok(r) => r,
-        Err(e) => return Err(audit_failure(&e, a.json)),
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(audit_failure(&e, a.json)),
+        None => {
+            return Err(Failure {
+                code: INTERRUPTED,
+                message: "the audit was cancelled (Ctrl-C); nothing was recorded".into(),
+            })
+        }
     };
     if let Some(p) = &saved {
-        if let Err(e) = profiles.record_audit(p.id, &report) {
-            eprintln!(
-                "warning: the audit ran but its summary could not be saved on the profile: {e}"
-            );
+        match profiles.record_audit(p.id, p.target(), &report) {
+            Ok(true) => {}
+            Ok(false) => eprintln!(
+                "warning: the profile was changed or deleted while the audit ran; its result was not saved on it"
+            ),
+            Err(e) => eprintln!(
+                "warning: the audit ran but its summary could not be saved on the profile: {}",
+                esc(&e.to_string())
+            ),
         }
     }
     if a.json {
@@ -90,28 +100,55 @@ pub fn run<S: SecretStore>(
     })
 }
 
-fn adhoc_input(
+/// Runs `prepare`; when it needs the user's confirmation of a custom host, asks on the
+/// terminal (if `may_prompt` and stdin is one) and runs it again confirmed.
+fn confirmed<T>(
+    yes: bool,
+    may_prompt: bool,
+    prepare: impl Fn(bool) -> Result<T, Error>,
+) -> Result<T, Failure> {
+    match prepare(yes) {
+        Err(Error::ConfirmationRequired { host })
+            if may_prompt && std::io::stdin().is_terminal() =>
+        {
+            eprint!("{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ");
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin()
+                .read_line(&mut answer)
+                .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
+            if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+                Ok(prepare(true)?)
+            } else {
+                Err(Failure::usage("nothing was sent"))
+            }
+        }
+        other => Ok(other?),
+    }
+}
+
+fn adhoc_input<S: SecretStore>(
+    profiles: &Profiles<S>,
     a: &AuditArgs,
     purpose: AuditPurpose,
-    allow_loopback_http: bool,
 ) -> Result<AuditInput, Failure> {
-    let (host, email, application) = validate::validate_target(
-        a.host.as_deref().unwrap_or_default(),
-        a.email.as_deref().unwrap_or_default(),
-        a.application.as_deref().unwrap_or("jira"),
-        allow_loopback_http,
+    let mut draft = Draft {
+        host: a.host.clone().unwrap_or_default(),
+        email: a.email.clone().unwrap_or_default(),
+        application: a.application.clone().unwrap_or_else(|| "jira".to_owned()),
+        ..Draft::default()
+    };
+    // The fields first, so a typo costs no paste.
+    validate::validate_target(
+        &draft.host,
+        &draft.email,
+        &draft.application,
+        profiles.loopback_allowed(),
     )
     .map_err(Error::Validation)?;
-    let raw = token::for_create(a.token_stdin)?;
-    let token = validate::validate_token(Some(&raw), validate::Mode::Create)
-        .map_err(|e| Failure::from(Error::Validation(vec![e])))?
-        .expect("create mode yields a token");
-    Ok(AuditInput {
-        host,
-        email,
-        token,
-        application,
-        purpose,
+    draft.token = Some(token::for_create(a.token_stdin)?);
+    confirmed(a.yes, false, |yes| {
+        profiles.test_input(&draft, None, purpose, yes)
     })
 }
 
@@ -177,11 +214,14 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         (None, Some(e)) => e.clone(),
         (None, None) => r.account.account_id.clone(),
     };
-    let title = profile.map(|p| format!("\"{p}\" ")).unwrap_or_default();
-    println!(
-        "Audit {title}of {} ({}) as {who}",
+    let title = profile
+        .map(|p| format!("\"{}\" ", esc(p)))
+        .unwrap_or_default();
+    outln!(
+        "Audit {title}of {} ({}) as {}",
         r.host,
-        r.application.display_name()
+        r.application.display_name(),
+        esc(&who)
     );
     let verdict = |ok: bool| {
         if ok {
@@ -191,17 +231,17 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
     };
     if r.purpose != AuditPurpose::Restore {
-        println!("  Backup:  {}", verdict(r.backup_ok));
+        outln!("  Backup:  {}", verdict(r.backup_ok));
     }
     if r.purpose != AuditPurpose::Backup {
-        println!("  Restore: {}", verdict(r.restore_ok));
+        outln!("  Restore: {}", verdict(r.restore_ok));
     }
     let missing: Vec<_> = r.global.iter().filter(|g| !g.granted).collect();
     if !missing.is_empty() {
-        println!("\nMissing global permissions (grant them to a group the account is in):");
+        outln!("\nMissing global permissions (grant them to a group the account is in):");
         for g in &missing {
             let purposes: Vec<&str> = g.required_for.iter().map(|p| p.code()).collect();
-            println!(
+            outln!(
                 "  - {} [{}] ({}): {}",
                 g.name,
                 g.key,
@@ -209,7 +249,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
                 g.why
             );
         }
-        println!("  Fix: {}", missing[0].fix_url);
+        outln!("  Fix: {}", missing[0].fix_url);
     }
     let gaps = r.gaps_by_permission();
     let with_gaps: Vec<_> = r
@@ -218,7 +258,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         .filter(|p| !p.missing.is_empty())
         .collect();
     if !gaps.is_empty() {
-        println!(
+        outln!(
             "\nProjects with gaps ({} of {}):",
             with_gaps.len(),
             r.projects.len()
@@ -230,39 +270,39 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
             } else {
                 "projects lack"
             };
-            println!(
+            outln!(
                 "  {} {noun} {}: {}",
                 keys.len(),
                 req.name,
-                list_keys(&keys, 5)
+                esc(&list_keys(&keys, 5))
             );
         }
-        println!("\nFix links:");
+        outln!("\nFix links:");
         for p in with_gaps.iter().take(10) {
             let note = if p.team_managed {
                 " (team-managed: Space settings > Access)"
             } else {
                 ""
             };
-            println!("  {:<10} {}{note}", p.key, p.fix_url);
+            outln!("  {:<10} {}{note}", esc(&p.key), esc(&p.fix_url));
         }
         if with_gaps.len() > 10 {
-            println!(
+            outln!(
                 "  ... and {} more (--json lists every project)",
                 with_gaps.len() - 10
             );
         }
     }
     if !r.warnings.is_empty() {
-        println!("\nWarnings:");
+        outln!("\nWarnings:");
         for w in &r.warnings {
-            println!("  ! {}", w.message);
+            outln!("  ! {}", esc(&w.message));
         }
     }
     if let Some(n) = r.service_desks {
-        println!("\nService desks reached: {n}");
+        outln!("\nService desks reached: {n}");
     }
-    println!(
+    outln!(
         "\nChecked {} project(s) ({}) with {} requests in {:.1} s.",
         r.projects.len(),
         if r.coverage.complete {

@@ -11,6 +11,8 @@ pub const PROBLEMS: u8 = 1;
 pub const USAGE: u8 = 2;
 /// Environment failure.
 pub const ENV: u8 = 3;
+/// Interrupted by the user (Ctrl-C): 128 + SIGINT, as shells report it.
+pub const INTERRUPTED: u8 = 130;
 
 /// A failed command: what to print on stderr and the exit code.
 #[derive(Debug)]
@@ -37,7 +39,11 @@ impl Failure {
     /// Prints the message and returns the exit code.
     pub fn report(self) -> ExitCode {
         if !self.message.is_empty() {
-            eprintln!("error: {}", self.message);
+            // Messages quote input and Jira's answers: escape all but our own line breaks.
+            eprintln!(
+                "error: {}",
+                connkeeper_core::text::escape_terminal_lines(&self.message)
+            );
         }
         ExitCode::from(self.code)
     }
@@ -49,12 +55,24 @@ impl From<Error> for Failure {
             Error::Validation(fields) => {
                 let mut msg = String::from("invalid profile; nothing was changed:");
                 for f in fields {
-                    msg.push_str(&format!("\n  --{}: {}", f.field.code(), f.message));
+                    let flag = match f.field {
+                        connkeeper_core::validate::Field::Token => "token-stdin",
+                        other => other.code(),
+                    };
+                    msg.push_str(&format!("\n  --{flag}: {}", f.message));
                 }
                 Failure::usage(msg)
             }
-            Error::NotFound(_) | Error::BadFile(_) => Failure::usage(e.to_string()),
-            Error::Secret(_) | Error::Store(_) | Error::Jira(_) => Failure::env(e.to_string()),
+            Error::ConfirmationRequired { .. } => {
+                Failure::usage(format!("{e}. If it is, run again with --yes."))
+            }
+            Error::NotFound(_)
+            | Error::BadFile(_)
+            | Error::InvalidSettings(_)
+            | Error::Cancelled(_) => Failure::usage(e.to_string()),
+            Error::Secret(_) | Error::Store(_) | Error::Jira(_) | Error::TokenMissing { .. } => {
+                Failure::env(e.to_string())
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::exit::{Failure, PROBLEMS};
 use crate::output;
+use crate::output::outln;
 
 /// One line of `expiring --json`.
 #[derive(Serialize)]
@@ -55,7 +56,7 @@ pub fn run<S: SecretStore>(
             .collect();
         output::json(&out);
     } else if views.is_empty() {
-        println!("No API token has expired or expires within {within} days.");
+        outln!("No API token has expired or expires within {within} days.");
     } else {
         output::expiring_table(&views);
     }

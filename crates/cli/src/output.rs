@@ -1,23 +1,68 @@
-//! Human and JSON output.
+//! Human and JSON output. Everything goes through [`write_out`]: a closed pipe
+//! (`connkeeper profile list | head -1`) ends the process quietly with status 141, as a
+//! Unix tool killed by SIGPIPE would, instead of a panic; values that came from input or
+//! from Jira are escaped ([`esc`]) so they cannot drive the terminal.
 
+use std::borrow::Cow;
 use std::io::Write;
+
+use connkeeper_core::text::escape_terminal;
+
+/// Prints a formatted line on stdout (a `println!` that survives a closed pipe).
+macro_rules! outln {
+    () => { $crate::output::write_out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use outln;
+
+/// The exit status of a process whose reader went away (128 + SIGPIPE).
+pub const BROKEN_PIPE_STATUS: i32 = 141;
+
+/// Writes to stdout; a closed pipe exits quietly, any other failure exits 3.
+pub fn write_out(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        stdout_failed(&e);
+    }
+}
+
+/// Writes raw bytes to stdout (exports), with the same closed-pipe handling.
+pub fn write_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        stdout_failed(&e);
+    }
+}
+
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(BROKEN_PIPE_STATUS);
+    }
+    eprintln!("error: cannot write to stdout: {e}");
+    std::process::exit(i32::from(crate::exit::ENV));
+}
+
+/// A value from input or from Jira, escaped for the terminal.
+pub fn esc(s: &str) -> Cow<'_, str> {
+    escape_terminal(s)
+}
 
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
 use connkeeper_core::model::{ExpiryStatus, ProfileView};
 use connkeeper_core::validate::FieldError;
 use serde::Serialize;
 
-/// Prints `value` as pretty JSON on stdout.
+/// Prints `value` as pretty JSON on stdout (JSON escapes control characters itself).
 pub fn json<T: Serialize + ?Sized>(value: &T) {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).expect("stdout accepts JSON");
-    let _ = writeln!(out);
+    let mut buf = serde_json::to_vec_pretty(value).expect("our types always serialise");
+    buf.push(b'\n');
+    write_bytes(&buf);
 }
 
 /// Prints cautions on stderr.
 pub fn warnings(ws: &[FieldError]) {
     for w in ws {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", esc(&w.to_string()));
     }
 }
 
@@ -58,7 +103,7 @@ fn audit_text(v: &ProfileView) -> String {
 /// An aligned table of profiles.
 pub fn profile_table(views: &[ProfileView]) {
     if views.is_empty() {
-        println!("No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
+        outln!("No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
         return;
     }
     print_table(&table(views, true));
@@ -89,10 +134,10 @@ fn table(views: &[ProfileView], full: bool) -> Table {
     t.set_header(header);
     for v in views {
         let mut row = vec![
-            Cell::new(&v.name),
+            Cell::new(esc(&v.name)),
             Cell::new(v.application.code()),
             Cell::new(&v.host),
-            Cell::new(&v.email),
+            Cell::new(esc(&v.email)),
             Cell::new(v.expires),
             Cell::new(days_text(v)).set_alignment(CellAlignment::Right),
             Cell::new(if full {
@@ -111,17 +156,20 @@ fn table(views: &[ProfileView], full: bool) -> Table {
 
 fn print_table(t: &Table) {
     for line in t.lines() {
-        println!("{}", line.strip_prefix(' ').unwrap_or(&line).trim_end());
+        outln!("{}", line.strip_prefix(' ').unwrap_or(&line).trim_end());
     }
 }
 
 /// A readable block for one profile.
 pub fn profile_block(v: &ProfileView, store_name: &str) {
-    let rows: [(&str, String); 11] = [
-        ("Name", v.name.clone()),
+    let rows: [(&str, String); 12] = [
+        ("Name", esc(&v.name).into_owned()),
         (
             "Description",
-            v.description.clone().unwrap_or_else(|| "-".to_owned()),
+            v.description.as_deref().map_or_else(
+                || "-".to_owned(),
+                connkeeper_core::text::escape_terminal_lines,
+            ),
         ),
         (
             "Application",
@@ -132,7 +180,15 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
             ),
         ),
         ("Host", v.host.clone()),
-        ("Email", v.email.clone()),
+        (
+            "Host check",
+            if v.host_confirmed {
+                "the token may be sent to this host".to_owned()
+            } else {
+                "custom domain not confirmed yet: the first audit asks (--yes)".to_owned()
+            },
+        ),
+        ("Email", esc(&v.email).into_owned()),
         ("Expires", format!("{} ({})", v.expires, days_text(v))),
         ("Status", status_text(v).to_owned()),
         (
@@ -149,10 +205,10 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
     ];
     for (k, val) in rows {
         let mut lines = val.lines();
-        println!("{:<12} {}", format!("{k}:"), lines.next().unwrap_or(""));
+        outln!("{:<12} {}", format!("{k}:"), lines.next().unwrap_or(""));
         for more in lines {
-            println!("{:<12} {more}", "");
+            outln!("{:<12} {more}", "");
         }
     }
-    println!("{:<12} {}", "Id:", v.id);
+    outln!("{:<12} {}", "Id:", v.id);
 }

@@ -9,6 +9,7 @@ use connkeeper_core::validate::Draft;
 
 use crate::args::{AddArgs, EditArgs, ProfileCmd};
 use crate::exit::Failure;
+use crate::output::{esc, outln};
 use crate::{output, token};
 
 pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<ExitCode, Failure> {
@@ -64,9 +65,9 @@ fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<ExitCode, F
     if a.json {
         output::json(&saved.profile);
     } else {
-        println!(
+        outln!(
             "Created profile \"{}\" ({}); token stored in {}.",
-            saved.profile.name,
+            esc(&saved.profile.name),
             saved.profile.host,
             profiles.secrets().store_name()
         );
@@ -107,7 +108,7 @@ fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<ExitCode,
     if e.json {
         output::json(&saved.profile);
     } else {
-        println!("Updated profile \"{}\".", saved.profile.name);
+        outln!("Updated profile \"{}\".", esc(&saved.profile.name));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -126,7 +127,8 @@ fn delete<S: SecretStore>(
         }
         eprint!(
             "Delete profile \"{}\" ({}) and its API token? [y/N] ",
-            p.name, p.host
+            esc(&p.name),
+            p.host
         );
         let _ = std::io::stderr().flush();
         let mut answer = String::new();
@@ -139,6 +141,9 @@ fn delete<S: SecretStore>(
         }
     }
     let removed = profiles.delete(p.id)?;
-    println!("Deleted profile \"{}\" and its API token.", removed.name);
+    outln!(
+        "Deleted profile \"{}\" and its API token.",
+        esc(&removed.name)
+    );
     Ok(ExitCode::SUCCESS)
 }

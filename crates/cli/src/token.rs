@@ -7,12 +7,22 @@ use connkeeper_core::SecretString;
 
 use crate::exit::Failure;
 
+/// The most bytes read from stdin for a token (a token has at most 2,048 characters).
+const MAX_STDIN: u64 = 64 * 1024;
+
 /// Reads all of stdin as the token, stripping one trailing newline.
 pub fn from_stdin() -> Result<SecretString, Failure> {
     let mut buf = String::new();
     std::io::stdin()
+        .take(MAX_STDIN + 1)
         .read_to_string(&mut buf)
         .map_err(|e| Failure::usage(format!("cannot read the API token from stdin: {e}")))?;
+    if buf.len() as u64 > MAX_STDIN {
+        return Err(Failure::usage(format!(
+            "--token-stdin: more than {} KiB arrived on stdin; pipe in only the API token",
+            MAX_STDIN / 1024
+        )));
+    }
     if buf.ends_with('\n') {
         buf.pop();
         if buf.ends_with('\r') {

@@ -1,6 +1,5 @@
 //! `connkeeper export` and `connkeeper import`.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -11,6 +10,7 @@ use connkeeper_core::secrets::SecretStore;
 
 use crate::exit::Failure;
 use crate::output;
+use crate::output::{esc, outln};
 
 pub fn export<S: SecretStore>(
     profiles: &Profiles<S>,
@@ -28,12 +28,12 @@ pub fn export<S: SecretStore>(
         Some(path) => {
             connkeeper_core::store::atomic_write(path, &buf)
                 .map_err(|e| Failure::env(e.to_string()))?;
-            eprintln!("Exported {count} profile(s) to {}.", path.display());
+            eprintln!(
+                "Exported {count} profile(s) to {}.",
+                esc(&path.display().to_string())
+            );
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(&buf)
-            .map_err(|e| Failure::env(format!("cannot write to stdout: {e}")))?,
+        None => output::write_bytes(&buf),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -61,19 +61,27 @@ pub fn import<S: SecretStore>(
                     format!(": {}", r.reason.as_deref().unwrap_or_default()),
                 ),
             };
-            println!("row {:>4}  {:<13} {}{why}", r.row, word, r.name);
+            outln!(
+                "row {:>4}  {:<13} {}{}",
+                r.row,
+                word,
+                esc(&r.name),
+                esc(&why)
+            );
         }
         let verb = if report.applied {
             "Imported"
         } else {
             "Would import"
         };
-        println!(
+        outln!(
             "{verb} {} profile(s); {} skipped; {} invalid.",
-            report.created, report.skipped, report.invalid
+            report.created,
+            report.skipped,
+            report.invalid
         );
         if report.applied && report.created > 0 {
-            println!("Imported profiles have no API token yet: add each with `connkeeper profile edit NAME --token-stdin`.");
+            outln!("Imported profiles have no API token yet: add each with `connkeeper profile edit NAME --token-stdin`.");
         }
     }
     if report.invalid > 0 {

@@ -64,6 +64,7 @@ fn main() {
                     coverage_complete: true,
                     warnings: 0,
                 }),
+                confirmed_host: None,
             };
             ProfileView::new(&p, today, i % 10 != 0)
         })

@@ -26,6 +26,28 @@ pub enum Error {
     /// Talking to Jira failed (the kind says how).
     #[error(transparent)]
     Jira(#[from] JiraError),
+    /// The profile has no token in the keyring.
+    #[error("no API token is stored for \"{name}\"; edit the profile and enter one")]
+    TokenMissing { name: String },
+    /// The token would go to a host outside Atlassian's domains that the user has not
+    /// confirmed yet; nothing was sent.
+    #[error("{host} is not an Atlassian Cloud site (*.atlassian.net); ConnKeeper sends an API token there only after you confirm it is your Jira site. Nothing was sent")]
+    ConfirmationRequired { host: String },
+    /// The user cancelled (a dialog, Ctrl-C, the audit's Cancel button).
+    #[error("{0}")]
+    Cancelled(String),
+    /// A setting is out of range; nothing was saved.
+    #[error("invalid settings: {0}")]
+    InvalidSettings(String),
+}
+
+impl From<crate::settings::SettingsError> for Error {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        match e {
+            crate::settings::SettingsError::Invalid(m) => Error::InvalidSettings(m),
+            crate::settings::SettingsError::Store(s) => Error::Store(s),
+        }
+    }
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -37,7 +59,7 @@ impl Error {
     /// A stable machine code the UI and scripts branch on.
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::Validation(_) => "validation",
+            Error::Validation(_) | Error::InvalidSettings(_) => "validation",
             Error::NotFound(_) => "not_found",
             Error::Secret(SecretError::Unavailable { .. }) => "keyring_unavailable",
             Error::Secret(SecretError::Refused { .. }) => "keyring_refused",
@@ -45,6 +67,9 @@ impl Error {
             Error::Store(_) => "store",
             Error::BadFile(_) => "bad_file",
             Error::Jira(e) => e.kind.code(),
+            Error::TokenMissing { .. } => "token_missing",
+            Error::ConfirmationRequired { .. } => "confirmation_required",
+            Error::Cancelled(_) => "cancelled",
         }
     }
 

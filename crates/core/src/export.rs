@@ -475,4 +475,17 @@ impl<S: SecretStore> Profiles<S> {
         .expect("writing to memory cannot fail");
         Ok((buf, records.len()))
     }
+
+    /// Exports to `path` atomically (the file is whole or untouched); returns the count.
+    pub fn export_file(
+        &self,
+        format: Format,
+        with_audit: bool,
+        path: &std::path::Path,
+    ) -> Result<usize, Error> {
+        let (bytes, count) = self.export(format, with_audit)?;
+        crate::store::atomic_write(path, &bytes)?;
+        tracing::info!(count, format = format.extension(), "profiles exported");
+        Ok(count)
+    }
 }

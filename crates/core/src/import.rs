@@ -182,6 +182,35 @@ impl From<StoreError> for Flow {
     }
 }
 
+/// The largest file `import` reads.
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads and parses an import file, refusing files over [`MAX_IMPORT_BYTES`] (an endless
+/// device such as `/dev/zero` stops there too).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<Incoming>, Error> {
+    let shown = path.display();
+    let bytes = crate::store::read_capped(path, MAX_IMPORT_BYTES).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            Error::BadFile(format!(
+                "{shown} is larger than {} MiB; ConnKeeper imports its own exports, which are far smaller. Check the file",
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ))
+        } else {
+            Error::BadFile(format!("cannot read {shown}: {e}"))
+        }
+    })?;
+    parse(&bytes).map_err(|e| Error::BadFile(format!("{shown}: {e}")))
+}
+
+fn fresh_id(taken: &HashSet<ProfileId>) -> ProfileId {
+    loop {
+        let id = ProfileId::new();
+        if !taken.contains(&id) {
+            return id;
+        }
+    }
+}
+
 impl<S: SecretStore> Profiles<S> {
     /// Reads `path` and imports it (see [`Profiles::import`]).
     pub fn import_file(
@@ -189,11 +218,7 @@ impl<S: SecretStore> Profiles<S> {
         path: &std::path::Path,
         dry_run: bool,
     ) -> Result<ImportReport, Error> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::BadFile(format!("cannot read {}: {e}", path.display())))?;
-        let incoming =
-            parse(&bytes).map_err(|e| Error::BadFile(format!("{}: {e}", path.display())))?;
-        self.import(&incoming, dry_run)
+        self.import(&read_file(path)?, dry_run)
     }
 
     /// Imports `incoming`. Nothing is written on a dry run or when any row is invalid;
@@ -236,15 +261,14 @@ impl<S: SecretStore> Profiles<S> {
                     mode: Mode::Import,
                     allow_loopback_http: self.loopback_allowed(),
                     other_names: &[],
+                    bound_to: None,
                 };
                 match validate::validate(&draft, &rules) {
                     Ok(v) => {
-                        let id = inc
-                            .id
-                            .as_deref()
-                            .and_then(|s| s.parse::<ProfileId>().ok())
-                            .filter(|id| !ids.contains(id))
-                            .unwrap_or_default();
+                        // Always a fresh id: an id from the file could name a keyring
+                        // entry of this machine, and the imported profile (with the
+                        // file's host) would then pick up that profile's token.
+                        let id = fresh_id(&ids);
                         let created_at = inc
                             .created_at
                             .as_deref()
@@ -269,6 +293,7 @@ impl<S: SecretStore> Profiles<S> {
                             created_at,
                             updated_at: now,
                             last_audit: None,
+                            confirmed_host: None,
                         });
                     }
                     Err(errors) => {

@@ -1,10 +1,37 @@
 //! Which links the app may open in the user's browser: Atlassian's API token page and
-//! the admin pages of the user's own Jira sites. Anything else is refused, so a
-//! compromised page or a crafted Jira answer cannot send the browser elsewhere.
+//! the admin pages of the user's own Jira sites (their Atlassian hosts, or a custom
+//! domain the user confirmed). Anything else is refused, so a compromised page or a
+//! crafted Jira answer cannot send the browser elsewhere.
 
 use url::Url;
 
+use crate::model::Profile;
 use crate::requirements::TOKEN_PAGE;
+
+/// The origins whose admin pages may be opened: the profiles' hosts that are Atlassian
+/// sites or confirmed custom domains (an unconfirmed host of an imported profile is not).
+pub fn site_hosts(profiles: &[Profile]) -> Vec<&str> {
+    profiles
+        .iter()
+        .filter(|p| p.host_confirmed())
+        .map(|p| p.host.as_str())
+        .collect()
+}
+
+/// A URL as it may be logged: scheme, host and path, never the query or fragment
+/// (where tokens of other systems travel).
+pub fn loggable(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            crate::text::from_server(u.as_str(), 200)
+        }
+        Err(_) => "(not a URL)".to_owned(),
+    }
+}
 
 /// Path prefixes on a profile's own site that the app links to.
 const SITE_PATHS: &[&str] = &[
@@ -65,5 +92,14 @@ mod tests {
             &hosts
         ));
         assert!(!is_allowed("javascript:alert(1)", &hosts));
+    }
+
+    #[test]
+    fn logged_urls_lose_query_and_credentials() {
+        assert_eq!(
+            loggable("https://u:p@evil.example/a/b?token=secret#frag"),
+            "https://evil.example/a/b"
+        );
+        assert_eq!(loggable("::"), "(not a URL)");
     }
 }

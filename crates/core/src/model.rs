@@ -109,6 +109,27 @@ pub struct Profile {
     /// A summary of the last permission audit, if one ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_audit: Option<AuditSummary>,
+    /// A host outside Atlassian's domains that the user confirmed as the destination of
+    /// this profile's token. It counts only while it equals `host`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_host: Option<String>,
+}
+
+impl Profile {
+    /// Whether the token may be sent to `host` without asking: Atlassian's own hosts and
+    /// loopback test servers always; any other host once the user confirmed it.
+    pub fn host_confirmed(&self) -> bool {
+        !crate::validate::HostKind::of(&self.host).needs_confirmation()
+            || self.confirmed_host.as_deref() == Some(self.host.as_str())
+    }
+
+    /// The site and account its stored token is bound to.
+    pub fn target(&self) -> crate::validate::Target<'_> {
+        crate::validate::Target {
+            host: &self.host,
+            email: &self.email,
+        }
+    }
 }
 
 /// How close a token is to its expiry.
@@ -188,6 +209,9 @@ pub struct ProfileView {
     pub days_left: i64,
     pub status: ExpiryStatus,
     pub token_stored: bool,
+    /// The token may be sent to `host` without asking (always for Atlassian's hosts;
+    /// for a custom domain once the user confirmed it).
+    pub host_confirmed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_audit: Option<AuditSummary>,
@@ -208,6 +232,7 @@ impl ProfileView {
             days_left,
             status: ExpiryStatus::from_days_left(days_left),
             token_stored,
+            host_confirmed: p.host_confirmed(),
             created_at: p.created_at,
             updated_at: p.updated_at,
             last_audit: p.last_audit.clone(),

@@ -10,10 +10,10 @@ use secrecy::SecretString;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::jira::AuditReport;
+use crate::jira::{AuditInput, AuditPurpose, AuditReport};
 use crate::model::{Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
-use crate::store::{read_json, write_json, ProfileStore};
+use crate::store::{read_json, write_json, ProfileStore, StoreError};
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
@@ -105,12 +105,21 @@ impl<S: SecretStore> Profiles<S> {
         Ok(ProfileView::new(p, self.clock.today(), stored))
     }
 
-    /// Finds a profile by name (ignoring case) or by id.
+    /// Finds a profile for a person's argument: by id first, then by name (ignoring case).
+    /// Commands that receive an id from a program use [`Profiles::get`].
     pub fn find(&self, name_or_id: &str) -> Result<Profile, Error> {
         let profiles = self.load()?;
         find_in(&profiles, name_or_id)
             .cloned()
             .ok_or_else(|| Error::NotFound(name_or_id.to_owned()))
+    }
+
+    /// The profile with this id; never a name lookup.
+    pub fn get(&self, id: ProfileId) -> Result<Profile, Error> {
+        self.load()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::NotFound(id.to_string()))
     }
 
     /// The stored token of a profile.
@@ -126,33 +135,41 @@ impl<S: SecretStore> Profiles<S> {
         editing: Option<ProfileId>,
     ) -> Result<Vec<FieldError>, Error> {
         let profiles = self.load()?;
-        let mode = match editing.and_then(|id| profiles.iter().find(|p| p.id == id)) {
-            Some(p) => Mode::Edit {
-                stored_expires: p.expires,
-            },
-            None => Mode::Create,
+        let editing = match editing {
+            Some(id) => Some(
+                profiles
+                    .iter()
+                    .find(|p| p.id == id)
+                    .ok_or_else(|| Error::NotFound(id.to_string()))?,
+            ),
+            None => None,
         };
-        self.validate(draft, &profiles, editing, mode)
-            .map(|v| v.warnings)
+        self.validate(draft, &profiles, editing).map(|v| v.warnings)
     }
 
+    /// Validates `draft` as a new profile (`editing` None) or as an edit of `editing`:
+    /// then the date rules of an edit apply and the stored token stays bound to the
+    /// stored host and email.
     fn validate(
         &self,
         draft: &Draft,
         profiles: &[Profile],
-        editing: Option<ProfileId>,
-        mode: Mode,
+        editing: Option<&Profile>,
     ) -> Result<validate::Valid, Error> {
+        let editing_id = editing.map(|p| p.id);
         let others: Vec<&str> = profiles
             .iter()
-            .filter(|p| Some(p.id) != editing)
+            .filter(|p| Some(p.id) != editing_id)
             .map(|p| p.name.as_str())
             .collect();
         let rules = Rules {
             today: self.clock.today(),
-            mode,
+            mode: editing.map_or(Mode::Create, |p| Mode::Edit {
+                stored_expires: p.expires,
+            }),
             allow_loopback_http: self.allow_loopback_http,
             other_names: &others,
+            bound_to: editing.map(Profile::target),
         };
         validate::validate(draft, &rules).map_err(Error::Validation)
     }
@@ -161,7 +178,7 @@ impl<S: SecretStore> Profiles<S> {
     pub fn create(&self, draft: &Draft) -> Result<Saved, Error> {
         let token_written = Cell::new(None::<ProfileId>);
         let result = self.store.update(|profiles| {
-            let valid = self.validate(draft, profiles, None, Mode::Create)?;
+            let valid = self.validate(draft, profiles, None)?;
             let token = valid.token.as_ref().expect("create requires a token");
             let now = self.clock.now();
             let profile = Profile {
@@ -175,6 +192,7 @@ impl<S: SecretStore> Profiles<S> {
                 created_at: now,
                 updated_at: now,
                 last_audit: None,
+                confirmed_host: None,
             };
             self.secrets.set(profile.id, token)?;
             token_written.set(Some(profile.id));
@@ -209,17 +227,17 @@ impl<S: SecretStore> Profiles<S> {
                 .iter()
                 .position(|p| p.id == id)
                 .ok_or_else(|| Error::NotFound(id.to_string()))?;
-            let mode = Mode::Edit {
-                stored_expires: profiles[idx].expires,
-            };
-            let valid = self.validate(draft, profiles, Some(id), mode)?;
+            let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
             if let Some(token) = &valid.token {
                 let previous = self.secrets.get(id)?;
                 self.secrets.set(id, token)?;
                 replaced.set(Some(previous));
             }
             let p = &mut profiles[idx];
-            let host_changed = p.host != valid.host || p.email != valid.email;
+            let host_changed = !p.target().same_as(&valid.host, &valid.email);
+            if p.host != valid.host {
+                p.confirmed_host = None;
+            }
             p.name = valid.name;
             p.description = valid.description;
             p.application = valid.application;
@@ -274,19 +292,146 @@ impl<S: SecretStore> Profiles<S> {
         Ok(removed)
     }
 
-    /// Records an audit: its summary on the profile (`last_audit`) and the full report
-    /// in `audits/<id>.json` (dated evidence for exports).
-    pub fn record_audit(&self, id: ProfileId, report: &AuditReport) -> Result<(), Error> {
+    /// Records an audit of `target` (the host and email the audit ran against): its
+    /// summary on the profile (`last_audit`) and the full report in `audits/<id>.json`,
+    /// both under the store lock. When the profile was deleted or moved to another host
+    /// or email while the audit ran, nothing is recorded and `false` is returned.
+    pub fn record_audit(
+        &self,
+        id: ProfileId,
+        target: validate::Target<'_>,
+        report: &AuditReport,
+    ) -> Result<bool, Error> {
+        let path = self.report_path(id);
+        self.store.update(|profiles| {
+            let Some(p) = profiles
+                .iter_mut()
+                .find(|p| p.id == id && p.target().same_as(target.host, target.email))
+            else {
+                return Err(Flow::Skip);
+            };
+            p.last_audit = Some(report.summary());
+            write_json(&path, report)?;
+            Ok::<_, Flow>(())
+        })
+        .map_or_else(
+            |e| match e {
+                Flow::Skip => {
+                    tracing::info!(profile = %id, "audit not recorded: the profile changed while it ran");
+                    Ok(false)
+                }
+                Flow::Fail(e) => Err(e),
+            },
+            |()| Ok(true),
+        )
+    }
+
+    /// What to audit for a saved profile: its own host and email with its stored token.
+    /// A host outside Atlassian's domains must have been confirmed (or `confirm` is the
+    /// user's confirmation now, which the profile then remembers).
+    pub fn audit_input(
+        &self,
+        id: ProfileId,
+        purpose: AuditPurpose,
+        confirm: bool,
+    ) -> Result<(Profile, AuditInput), Error> {
+        let mut profile = self.get(id)?;
+        let token = self.secrets.get(id)?.ok_or_else(|| Error::TokenMissing {
+            name: profile.name.clone(),
+        })?;
+        if !profile.host_confirmed() {
+            if !confirm {
+                return Err(Error::ConfirmationRequired { host: profile.host });
+            }
+            profile = self.confirm_host(id, &profile.host, &profile.email)?;
+        }
+        let input = AuditInput {
+            host: profile.host.clone(),
+            email: profile.email.clone(),
+            token,
+            application: profile.application,
+            purpose,
+        };
+        Ok((profile, input))
+    }
+
+    /// What to audit for unsaved form values: the typed token with the typed host and
+    /// email, or, with no token typed, the stored token of profile `id`, which is only
+    /// ever sent to that profile's stored host and email.
+    pub fn test_input(
+        &self,
+        draft: &Draft,
+        id: Option<ProfileId>,
+        purpose: AuditPurpose,
+        confirm: bool,
+    ) -> Result<AuditInput, Error> {
+        let (host, email, application) = validate::validate_target(
+            &draft.host,
+            &draft.email,
+            &draft.application,
+            self.allow_loopback_http,
+        )
+        .map_err(Error::Validation)?;
+        let typed = validate::validate_token(
+            draft.token.as_ref(),
+            Mode::Edit {
+                stored_expires: self.clock.today(),
+            },
+        )
+        .map_err(|e| Error::Validation(vec![e]))?;
+        let saved = id.map(|id| self.get(id)).transpose()?;
+        let token = match (typed, &saved) {
+            (Some(t), _) => t,
+            (None, Some(p)) => {
+                if !p.target().same_as(&host, &email) {
+                    return Err(Error::Validation(vec![validate::token_follows_no_move(
+                        p.target(),
+                    )]));
+                }
+                self.secrets.get(p.id)?.ok_or_else(|| Error::TokenMissing {
+                    name: p.name.clone(),
+                })?
+            }
+            (None, None) => {
+                return Err(Error::Validation(vec![validate::validate_token(
+                    None,
+                    Mode::Create,
+                )
+                .expect_err("create mode requires a token")]))
+            }
+        };
+        let remembered = saved
+            .as_ref()
+            .is_some_and(|p| p.host == host && p.host_confirmed());
+        if validate::HostKind::of(&host).needs_confirmation() && !remembered && !confirm {
+            return Err(Error::ConfirmationRequired { host });
+        }
+        Ok(AuditInput {
+            host,
+            email,
+            token,
+            application,
+            purpose,
+        })
+    }
+
+    /// Remembers that the user confirmed `host` for profile `id`, if the profile still
+    /// has that host and email.
+    fn confirm_host(&self, id: ProfileId, host: &str, email: &str) -> Result<Profile, Error> {
         self.store.update(|profiles| {
             let p = profiles
                 .iter_mut()
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::NotFound(id.to_string()))?;
-            p.last_audit = Some(report.summary());
-            Ok::<_, Error>(())
-        })?;
-        write_json(&self.report_path(id), report)?;
-        Ok(())
+            if !p.target().same_as(host, email) {
+                return Err(Error::Cancelled(
+                    "the profile changed while you confirmed its host; try again".into(),
+                ));
+            }
+            p.confirmed_host = Some(host.to_owned());
+            tracing::info!(profile = %id, host, "custom host confirmed");
+            Ok(p.clone())
+        })
     }
 
     /// The last full audit report of a profile, if one was recorded and is readable.
@@ -302,18 +447,29 @@ impl<S: SecretStore> Profiles<S> {
 /// The folder of full audit reports inside the data folder.
 pub const AUDITS_DIR: &str = "audits";
 
-/// Finds a profile by name (ignoring case and surrounding spaces) or by id.
+/// Why `record_audit` stopped: the profile moved (not an error), or a real failure.
+enum Flow {
+    Skip,
+    Fail(Error),
+}
+
+impl From<StoreError> for Flow {
+    fn from(e: StoreError) -> Self {
+        Flow::Fail(e.into())
+    }
+}
+
+/// Finds a profile by id first, then by name (ignoring case and surrounding spaces):
+/// a profile whose name is another profile's id can never stand in for it.
 pub fn find_in<'a>(profiles: &'a [Profile], name_or_id: &str) -> Option<&'a Profile> {
     let key = name_or_id.trim();
+    if let Ok(id) = key.parse::<ProfileId>() {
+        if let Some(p) = profiles.iter().find(|p| p.id == id) {
+            return Some(p);
+        }
+    }
     let folded = key.to_lowercase();
-    profiles
-        .iter()
-        .find(|p| p.name.to_lowercase() == folded)
-        .or_else(|| {
-            key.parse::<ProfileId>()
-                .ok()
-                .and_then(|id| profiles.iter().find(|p| p.id == id))
-        })
+    profiles.iter().find(|p| p.name.to_lowercase() == folded)
 }
 
 impl Draft {
@@ -388,9 +544,26 @@ mod tests {
             .args(["search", "--all", "service", p.secrets().service()])
             .output()
             .unwrap();
+        // `search` exits 0 with or without matches; a failure means it could not look.
+        assert!(out.status.success(), "secret-tool failed: {out:?}");
         let seen = String::from_utf8_lossy(&out.stdout).to_string()
             + &String::from_utf8_lossy(&out.stderr);
         assert!(!seen.contains("username"), "no orphan entry: {seen}");
+        // The same search sees an entry that exists: the check above can fail.
+        let control = ProfileId::new();
+        p.secrets()
+            .set(
+                control,
+                &SecretString::from("ATATT3xFfGF0-control-00001".to_owned()),
+            )
+            .unwrap();
+        let out = std::process::Command::new("secret-tool")
+            .args(["search", "--all", "service", p.secrets().service()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "secret-tool failed: {out:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&control.to_string()));
+        p.secrets().delete(control).unwrap();
     }
 
     #[test]

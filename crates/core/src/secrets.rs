@@ -137,6 +137,103 @@ impl SecretStore for KeyringStore {
     }
 }
 
+/// An in-memory [`SecretStore`] for tests that need no desktop session (the store and
+/// rollback logic is the same; the real-keyring tests prove the Secret Service). It can
+/// be told to fail, to test what happens when the keyring refuses. Never used by the app.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    entries: std::sync::Mutex<std::collections::HashMap<ProfileId, String>>,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// From now on every operation fails as an unavailable keyring would (or works
+    /// again with `false`).
+    pub fn set_failing(&self, fail: bool) {
+        self.fail.store(fail, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many entries are stored.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no entry is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<ProfileId, String>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn check(&self) -> Result<(), SecretError> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(SecretError::Unavailable {
+                store: "memory",
+                reason: "injected failure".into(),
+                hint: "this is a test store",
+            });
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn set(&self, id: ProfileId, token: &SecretString) -> Result<(), SecretError> {
+        self.check()?;
+        self.lock().insert(id, token.expose_secret().to_owned());
+        Ok(())
+    }
+
+    fn get(&self, id: ProfileId) -> Result<Option<SecretString>, SecretError> {
+        self.check()?;
+        Ok(self.lock().get(&id).cloned().map(SecretString::from))
+    }
+
+    fn delete(&self, id: ProfileId) -> Result<(), SecretError> {
+        self.check()?;
+        self.lock().remove(&id);
+        Ok(())
+    }
+
+    fn store_name(&self) -> &'static str {
+        "memory"
+    }
+
+    fn stored_ids(&self) -> Result<Option<HashSet<ProfileId>>, SecretError> {
+        self.check()?;
+        Ok(Some(self.lock().keys().copied().collect()))
+    }
+}
+
+impl<T: SecretStore + ?Sized> SecretStore for std::sync::Arc<T> {
+    fn set(&self, id: ProfileId, token: &SecretString) -> Result<(), SecretError> {
+        (**self).set(id, token)
+    }
+    fn get(&self, id: ProfileId) -> Result<Option<SecretString>, SecretError> {
+        (**self).get(id)
+    }
+    fn delete(&self, id: ProfileId) -> Result<(), SecretError> {
+        (**self).delete(id)
+    }
+    fn contains(&self, id: ProfileId) -> Result<bool, SecretError> {
+        (**self).contains(id)
+    }
+    fn store_name(&self) -> &'static str {
+        (**self).store_name()
+    }
+    fn stored_ids(&self) -> Result<Option<HashSet<ProfileId>>, SecretError> {
+        (**self).stored_ids()
+    }
+}
+
 #[cfg(target_os = "linux")]
 const STORE_NAME: &str = "Secret Service";
 #[cfg(target_os = "macos")]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{read_json, write_json, StoreError};
+use crate::store::{create_private_dir, lock_file, read_json, write_json, StoreError};
 
 /// The settings file's name inside the data folder.
 pub const SETTINGS_FILE: &str = "settings.json";
@@ -36,8 +36,6 @@ pub struct Settings {
     pub working_day_shift: bool,
     /// Launch ConnKeeper (hidden, in the tray) when the user logs in.
     pub start_at_login: bool,
-    /// Whether the "ConnKeeper keeps running in the tray" hint was shown.
-    pub tray_hint_shown: bool,
 }
 
 impl Default for Settings {
@@ -48,7 +46,6 @@ impl Default for Settings {
             thresholds: DEFAULT_THRESHOLDS.to_vec(),
             working_day_shift: false,
             start_at_login: false,
-            tray_hint_shown: false,
         }
     }
 }
@@ -71,11 +68,16 @@ impl Settings {
     }
 }
 
-/// Reads and writes `settings.json`.
+/// Reads and writes `settings.json`. Every change is one load-modify-save under the
+/// lock `settings.lock`, so the window, the tray menu and another process never lose
+/// each other's changes.
 #[derive(Debug, Clone)]
 pub struct SettingsStore {
     dir: PathBuf,
 }
+
+/// The lock guarding `settings.json`.
+pub const SETTINGS_LOCK: &str = "settings.lock";
 
 impl SettingsStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
@@ -86,15 +88,80 @@ impl SettingsStore {
         self.dir.join(SETTINGS_FILE)
     }
 
-    /// The saved settings; defaults when there is no file. A corrupt file is an error
-    /// (callers fall back to defaults and say so), and is left untouched.
+    /// The saved settings, normalised; defaults when there is no file. A corrupt file or
+    /// out-of-range values are an error naming the file, which is left untouched.
     pub fn load(&self) -> Result<Settings, StoreError> {
-        Ok(read_json(&self.path())?.unwrap_or_default())
+        let path = self.path();
+        let Some(s) = read_json::<Settings>(&path)? else {
+            return Ok(Settings::default());
+        };
+        s.normalised().map_err(|detail| StoreError::Corrupt {
+            backup: path.clone(),
+            path,
+            detail,
+        })
     }
 
-    /// Saves atomically.
-    pub fn save(&self, settings: &Settings) -> Result<(), StoreError> {
-        write_json(&self.path(), settings)
+    /// Applies `change` to the saved settings and saves the normalised result, all under
+    /// the lock. A corrupt file is reported and never replaced; invalid values are
+    /// refused with the validation message and nothing is written.
+    pub fn update(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings, SettingsError> {
+        create_private_dir(&self.dir)?;
+        let _lock = lock_file(&self.dir.join(SETTINGS_LOCK))?;
+        let mut settings = self.load()?;
+        change(&mut settings);
+        let settings = settings.normalised().map_err(SettingsError::Invalid)?;
+        write_json(&self.path(), &settings)?;
+        Ok(settings)
+    }
+
+    /// Replaces every setting with `new` (the settings form), under the lock.
+    pub fn replace(&self, new: Settings) -> Result<Settings, SettingsError> {
+        self.update(|s| *s = new)
+    }
+}
+
+/// Why settings could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A value is out of range; nothing was written.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the app remembers for itself, apart from the user's settings (`state.json`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// Whether the "ConnKeeper keeps running in the tray" hint was shown.
+    pub tray_hint_shown: bool,
+}
+
+/// The app state file's name inside the data folder.
+pub const APP_STATE_FILE: &str = "state.json";
+
+impl AppState {
+    /// The saved state (defaults when missing or unreadable: it holds only hints).
+    pub fn load(dir: &std::path::Path) -> Self {
+        read_json(&dir.join(APP_STATE_FILE))
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Marks the tray hint as shown; `true` when it had not been shown before.
+    pub fn first_tray_hint(dir: &std::path::Path) -> Result<bool, StoreError> {
+        create_private_dir(dir)?;
+        let _lock = lock_file(&dir.join(SETTINGS_LOCK))?;
+        let mut state = Self::load(dir);
+        if state.tray_hint_shown {
+            return Ok(false);
+        }
+        state.tray_hint_shown = true;
+        write_json(&dir.join(APP_STATE_FILE), &state)?;
+        Ok(true)
     }
 }
 
@@ -116,7 +183,7 @@ mod tests {
         .normalised()
         .unwrap();
         assert_eq!(s.thresholds, [30, 7, 0]);
-        store.save(&s).unwrap();
+        assert_eq!(store.replace(s.clone()).unwrap(), s);
         assert_eq!(store.load().unwrap(), s);
         // Unknown and missing fields: defaults fill in, so old files keep loading.
         atomic_write(&store.path(), br#"{"language":"en","future_field":1}"#).unwrap();

@@ -7,6 +7,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -73,12 +74,36 @@ struct FileIn {
 #[derive(Debug, Clone)]
 pub struct ProfileStore {
     dir: PathBuf,
+    /// Set once the leftovers of crashed writes were swept from the folder.
+    swept: Arc<OnceLock<()>>,
 }
+
+/// A temporary file of [`atomic_write`] older than this was left by a crashed write
+/// (a write takes milliseconds) and is removed the next time the store is opened.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(60);
+const TEMP_PREFIX: &str = ".connkeeper-";
+const TEMP_SUFFIX: &str = ".tmp";
 
 impl ProfileStore {
     /// A store in `dir` (created on first write, mode 0700 on Unix).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            swept: Arc::default(),
+        }
+    }
+
+    /// Removes temporary files that crashed writes left in the data folder and its
+    /// `audits/` folder (older than [`STALE_TEMP_AGE`]); once per store.
+    fn sweep_once(&self) {
+        self.swept.get_or_init(|| {
+            for dir in [self.dir.clone(), self.dir.join(crate::profiles::AUDITS_DIR)] {
+                let removed = sweep_stale_temp_files(&dir, STALE_TEMP_AGE);
+                if removed > 0 {
+                    tracing::info!(dir = %dir.display(), removed, "removed temporary files left by an interrupted write");
+                }
+            }
+        });
     }
 
     /// The data folder.
@@ -94,6 +119,7 @@ impl ProfileStore {
     /// Reads every profile. A missing file is an empty store. Reading needs no lock:
     /// writes replace the file atomically, so a reader sees the old or the new file.
     pub fn load(&self) -> Result<Vec<Profile>, StoreError> {
+        self.sweep_once();
         Ok(self.read()?.0)
     }
 
@@ -108,7 +134,8 @@ impl ProfileStore {
         E: From<StoreError>,
     {
         self.ensure_dir()?;
-        let _lock = self.lock()?;
+        let _lock = lock_file(&self.dir.join(LOCK_FILE))?;
+        self.sweep_once();
         let (mut profiles, old_bytes) = self.read()?;
         let out = change(&mut profiles)?;
         self.save(&profiles, old_bytes.as_deref())?;
@@ -117,7 +144,7 @@ impl ProfileStore {
 
     fn read(&self) -> Result<(Vec<Profile>, Option<Vec<u8>>), StoreError> {
         let path = self.path();
-        let bytes = match fs::read(&path) {
+        let bytes = match read_capped(&path, MAX_DATA_FILE) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None)),
             Err(e) => return Err(io_err("read", &path)(e)),
@@ -148,22 +175,55 @@ impl ProfileStore {
     fn ensure_dir(&self) -> Result<(), StoreError> {
         create_private_dir(&self.dir)
     }
+}
 
-    fn lock(&self) -> Result<File, StoreError> {
-        let path = self.dir.join(LOCK_FILE);
-        let file = open_private(&path, false).map_err(io_err("open the lock file", &path))?;
-        let start = Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(file),
-                Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(fs::TryLockError::WouldBlock) => return Err(StoreError::Locked { path }),
-                Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &path)(e)),
+/// Takes the cross-process lock `path` (created 0600 when missing), waiting up to
+/// [`LOCK_TIMEOUT`] for another process holding it. Dropping the file releases it.
+pub(crate) fn lock_file(path: &Path) -> Result<File, StoreError> {
+    let file = open_private(path, false).map_err(io_err("open the lock file", path))?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(20));
             }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Locked {
+                    path: path.to_owned(),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", path)(e)),
         }
     }
+}
+
+/// Removes `.connkeeper-*.tmp` files in `dir` last modified over `age` ago; returns how
+/// many went. Errors are ignored: a leftover costs disk space, never correctness.
+pub fn sweep_stale_temp_files(dir: &Path, age: Duration) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|d| d >= age);
+        if old && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Parses the file's bytes, refusing corrupt data and future versions.
@@ -196,7 +256,7 @@ fn parse(bytes: &[u8], path: &Path, backup: &Path) -> Result<Vec<Profile>, Store
 /// Reads a JSON file kept beside the profiles (settings, reminder state, audit reports);
 /// `None` when it does not exist. A file that does not parse is reported, not replaced.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, StoreError> {
-    match fs::read(path) {
+    match read_capped(path, MAX_DATA_FILE) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| StoreError::Corrupt {
@@ -207,6 +267,27 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_err("read", path)(e)),
     }
+}
+
+/// The largest data file ConnKeeper reads (`profiles.json` of 10,000 profiles is about
+/// 6 MiB); anything larger is refused instead of filling memory.
+pub const MAX_DATA_FILE: u64 = 256 * 1024 * 1024;
+
+/// Reads at most `cap` bytes of `path`; a longer file (or endless device) is an
+/// `InvalidData` error naming the cap. Never reads more than `cap + 1` bytes.
+pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = File::open(path)?;
+    let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the file is larger than {} MiB", cap / (1024 * 1024)),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Writes `value` as pretty JSON, atomically, creating its folder (0700) when needed.
@@ -264,8 +345,8 @@ pub fn atomic_write_with(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".connkeeper-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_err("create a temporary file in", dir))?;
     #[cfg(unix)]

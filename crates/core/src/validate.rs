@@ -126,6 +126,24 @@ pub struct Rules<'a> {
     pub allow_loopback_http: bool,
     /// Names of the *other* profiles (uniqueness ignores case).
     pub other_names: &'a [&'a str],
+    /// On edit: the stored token's site and account. A draft that moves the profile to
+    /// another host or email must carry a new token (the stored one belongs here).
+    pub bound_to: Option<Target<'a>>,
+}
+
+/// Where a stored token may be sent: its profile's host and email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub host: &'a str,
+    pub email: &'a str,
+}
+
+impl Target<'_> {
+    /// Whether a (normalised) host and email still name this target; emails compare
+    /// without case, as Atlassian accounts do.
+    pub fn same_as(&self, host: &str, email: &str) -> bool {
+        self.host == host && self.email.eq_ignore_ascii_case(email)
+    }
 }
 
 /// A draft that passed validation, normalised.
@@ -166,6 +184,12 @@ pub fn validate(draft: &Draft, rules: &Rules<'_>) -> Result<Valid, Vec<FieldErro
         &mut errors,
         validate_token(draft.token.as_ref(), rules.mode),
     );
+    // The stored token stays with its site and account: a moved profile needs a new one.
+    if let (Some(bound), Some(None), Some(h), Some(e)) = (rules.bound_to, &token, &host, &email) {
+        if !bound.same_as(h, e) {
+            errors.push(token_follows_no_move(bound));
+        }
+    }
     let expires = collect(
         &mut errors,
         validate_expires(&draft.expires, rules.today, rules.mode),
@@ -196,6 +220,18 @@ pub fn validate(draft: &Draft, rules: &Rules<'_>) -> Result<Valid, Vec<FieldErro
         }),
         _ => Err(errors),
     }
+}
+
+/// The error for an edit that moves a profile to another host or email without a token.
+pub fn token_follows_no_move(bound: Target<'_>) -> FieldError {
+    FieldError::new(
+        Field::Token,
+        "required_for_new_target",
+        format!(
+            "The stored API token belongs to {} at {}; it is never sent anywhere else. Paste the token for the new host or email.",
+            bound.email, bound.host
+        ),
+    )
 }
 
 fn collect<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
@@ -244,6 +280,20 @@ pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldErr
             f,
             "control_character",
             "Remove line breaks, tabs and other control characters from the name.",
+        ));
+    }
+    if name.chars().any(crate::text::is_bidi_control) {
+        return Err(FieldError::new(
+            f,
+            "bidi_control",
+            "Remove the invisible text-direction characters (U+202A to U+202E, U+2066 to U+2069) from the name; they can make it read differently than it is.",
+        ));
+    }
+    if name.parse::<crate::model::ProfileId>().is_ok() {
+        return Err(FieldError::new(
+            f,
+            "looks_like_id",
+            "A name cannot be a profile id (a UUID); profiles are found by id first. Choose a readable name.",
         ));
     }
     let folded = name.to_lowercase();
@@ -435,6 +485,43 @@ pub fn validate_host(
         )
     });
     Ok((format!("https://{domain}"), warning))
+}
+
+/// What kind of site a normalised host is, which decides whether sending it a token needs
+/// the user's confirmation first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostKind {
+    /// `https://<site>.atlassian.net` or Atlassian's API gateway `https://api.atlassian.com`.
+    Atlassian,
+    /// Any other https host (a custom domain, a proxy): the user confirms it once.
+    Custom,
+    /// `http://127.0.0.1:PORT` or `http://localhost:PORT`, accepted only with the
+    /// loopback switch (local test servers).
+    Loopback,
+}
+
+impl HostKind {
+    /// The kind of a host as [`validate_host`] normalises it.
+    pub fn of(host: &str) -> Self {
+        let Ok(url) = Url::parse(host) else {
+            return HostKind::Custom;
+        };
+        if url.scheme() == "http" {
+            return HostKind::Loopback;
+        }
+        match url.host_str() {
+            Some(d) if d.ends_with(".atlassian.net") || d == "api.atlassian.com" => {
+                HostKind::Atlassian
+            }
+            _ => HostKind::Custom,
+        }
+    }
+
+    /// Whether a token may go there only after the user confirmed the host.
+    pub fn needs_confirmation(self) -> bool {
+        self == HostKind::Custom
+    }
 }
 
 /// User email: one `@`, a local part of 1 to 64, a domain with a dot, at most 254, no spaces.

@@ -54,6 +54,8 @@ export function createFormView(ctx, params) {
   let banner = null;
   let replacing = false;
   let showToken = false;
+  /** Whether the token error says the stored token cannot follow an edited host or email. */
+  let movedToken = false;
   let busy = false;
   let seq = 0;
   const help = createHelpPanel(ctx);
@@ -178,14 +180,37 @@ export function createFormView(ctx, params) {
       delete errors[name];
       const w = (warns ?? []).find((x) => x.field === name);
       if (w) warnings[name] = fieldMessage(w); else delete warnings[name];
+      if (name === 'host' || name === 'email') clearMovedToken();
     } catch (e) {
       if (mySeq !== seq) return;
       const ce = asCommandError(e);
       if (ce.kind !== 'validation') return;
       const f = ce.fields.find((x) => x.field === name);
       if (f) errors[name] = fieldMessage(f); else delete errors[name];
+      if (name === 'host' || name === 'email') {
+        // The stored token never follows a new host or email: ask for the new one now.
+        const moved = ce.fields.find((x) => x.field === 'token' && x.code === 'required_for_new_target');
+        if (moved && !values.token.trim()) { errors.token = t('form.tokenForNewTarget'); movedToken = true; syncLater('token'); } else clearMovedToken();
+      }
     }
+    syncLater(name);
+  }
+
+  /** Syncs a field now, or when the pointer is released (see `pointerDown`). @param {FieldName} name */
+  function syncLater(name) {
     if (pointerDown) pendingSync.add(name); else syncField(name);
+  }
+
+  function clearMovedToken() {
+    if (!movedToken) return;
+    movedToken = false;
+    delete errors.token;
+    syncLater('token');
+  }
+
+  /** Whether the form moves a saved profile to another host or email. */
+  function movesTarget() {
+    return mode === 'edit' && (values.host.trim() !== initial.host.trim() || values.email.trim().toLowerCase() !== initial.email.trim().toLowerCase());
   }
 
   function render() {
@@ -409,9 +434,18 @@ export function createFormView(ctx, params) {
       return;
     }
     const p = /** @type {Profile} */ (profile);
-    const unsaved = ['host', 'email', 'application'].some((f) => values[/** @type {FieldName} */ (f)] !== initial[/** @type {FieldName} */ (f)]);
+    if (movesTarget()) {
+      // The stored token is only ever sent to the saved host and email.
+      errors.token = t('form.tokenForNewTarget');
+      movedToken = true;
+      replacing = true;
+      render();
+      /** @type {HTMLElement|null} */ (el.querySelector('#f-token'))?.focus();
+      return;
+    }
+    const unsaved = values.application !== initial.application;
     if (unsaved) {
-      // Unsaved host, email or application with the stored token: audit the form's values.
+      // An unsaved application with the stored token: audit the form's values.
       openAuditDialog(ctx, { source: { kind: 'draft', draft: draft(), id: p.id }, title: p.name });
       return;
     }

@@ -49,9 +49,8 @@ export function openExport(ctx) {
           ctx.exportPrefs.format = format;
           ctx.exportPrefs.withAudit = withAudit;
           try {
-            const path = await api.pickExportPath(format);
-            if (!path) { dlg.setBusy(false); return; }
-            const res = await api.exportProfiles(format, path, withAudit);
+            const res = await api.exportProfiles(format, withAudit);
+            if (!res) { dlg.setBusy(false); return; }
             dlg.setBusy(false);
             dlg.close(res);
             ctx.toast(t('export.done', { n: res.count, path: res.path }));
@@ -69,24 +68,18 @@ export function openExport(ctx) {
 
 /** @param {Ctx} ctx @param {() => Promise<void>} refresh */
 export async function openImport(ctx, refresh) {
-  /** @type {string|null} */
-  let path;
+  /** @type {import('../api.js').ImportPreview|null} */
+  let opened;
   try {
-    path = await api.pickImportPath();
-  } catch (e) {
-    ctx.toast(asCommandError(e).message, { kind: 'error' });
-    return;
-  }
-  if (!path) return;
-  /** @type {import('../api.js').ImportReport} */
-  let preview;
-  try {
-    preview = await api.importPreview(path);
+    opened = await api.importOpen();
   } catch (e) {
     ctx.toast(t('import.failed', { message: asCommandError(e).message }), { kind: 'error' });
     return;
   }
-  const chosen = path;
+  if (!opened) return;
+  const preview = opened.report;
+  const chosen = opened.path;
+  const handle = opened.handle;
   const errorEl = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
   const body = /** @type {HTMLElement[]} */ ([
     h('p', { class: 'small muted path', text: chosen }),
@@ -121,7 +114,7 @@ export async function openImport(ctx, refresh) {
         run: async (dlg) => {
           dlg.setBusy(true);
           try {
-            const res = await api.importApply(chosen);
+            const res = await api.importApply(handle);
             dlg.setBusy(false);
             dlg.close(res);
             ctx.toast(t('import.done', { n: res.created }));

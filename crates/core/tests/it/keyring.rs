@@ -27,6 +27,13 @@ fn items_seen_by_secret_tool(service: &str) -> String {
         .args(["search", "--all", "service", service])
         .output()
         .expect("secret-tool (libsecret-tools) is installed");
+    // `search` exits 0 with or without matches: anything else means it could not look.
+    assert!(
+        out.status.success(),
+        "secret-tool failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 

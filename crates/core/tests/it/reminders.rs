@@ -27,6 +27,7 @@ fn profile(name: &str, expires: NaiveDate) -> Profile {
         created_at: t,
         updated_at: t,
         last_audit: None,
+        confirmed_host: None,
     }
 }
 

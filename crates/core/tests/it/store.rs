@@ -22,6 +22,7 @@ fn profile(name: &str) -> Profile {
         created_at: t,
         updated_at: t,
         last_audit: None,
+        confirmed_host: None,
     }
 }
 
@@ -122,9 +123,47 @@ fn a_crash_before_the_rename_leaves_the_old_file() {
         .env("CONNKEEPER_TEST_CRASH_PATH", &path)
         .status()
         .unwrap();
+    // It died of the intended abort at the hook, not of anything earlier...
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(6),
+            "the child must die of SIGABRT: {status:?}"
+        );
+    }
+    #[cfg(not(unix))]
     assert!(!status.success(), "the child must have crashed");
+    // ...after its temporary file was durable: the crash left it behind.
+    let leftovers = temp_files(dir.path());
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    assert_eq!(fs::metadata(&leftovers[0]).unwrap().len(), 1 << 20);
     assert_eq!(fs::read(&path).unwrap(), b"{\"version\":1,\"profiles\":[]}");
     assert!(ProfileStore::new(dir.path()).load().unwrap().is_empty());
+    // A fresh leftover may belong to a write in progress: opening the store keeps it.
+    assert_eq!(temp_files(dir.path()).len(), 1);
+    // An old one is a crash's: the next open removes it.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&leftovers[0])
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert!(ProfileStore::new(dir.path()).load().unwrap().is_empty());
+    assert!(temp_files(dir.path()).is_empty());
+}
+
+fn temp_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().into_owned();
+            n.starts_with(".connkeeper-") && n.ends_with(".tmp")
+        })
+        .collect()
 }
 
 /// Helper run by `a_crash_before_the_rename_leaves_the_old_file` in a child process:
@@ -160,4 +199,88 @@ fn concurrent_writers_lose_no_update() {
     }
     let all = ProfileStore::new(path.as_ref()).load().unwrap();
     assert_eq!(all.len(), 100);
+}
+
+mod settings_file {
+    use super::*;
+    use connkeeper_core::settings::{AppState, Language, Settings, SettingsStore};
+
+    #[test]
+    fn a_corrupt_settings_file_is_reported_and_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        plant(&store.path(), b"{\"language\": \"en\", ");
+        let err = store.load().unwrap_err();
+        assert!(err.to_string().contains("settings.json"), "{err}");
+        let err = store.update(|s| s.notifications = false).unwrap_err();
+        assert!(err.to_string().contains("settings.json"), "{err}");
+        assert_eq!(fs::read(store.path()).unwrap(), b"{\"language\": \"en\", ");
+        // Out-of-range values in the file are reported the same way.
+        plant(&store.path(), br#"{"thresholds": [400]}"#);
+        assert!(store.load().is_err());
+    }
+
+    #[test]
+    fn values_are_normalised_on_load_and_invalid_changes_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        plant(
+            &store.path(),
+            br#"{"thresholds": [1, 30, 7, 7], "tray_hint_shown": true}"#,
+        );
+        assert_eq!(store.load().unwrap().thresholds, [30, 7, 1]);
+        let before = fs::read(store.path()).unwrap();
+        let err = store.update(|s| s.thresholds = vec![1000]).unwrap_err();
+        assert!(err.to_string().contains("0 to 365"), "{err}");
+        assert_eq!(fs::read(store.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn concurrent_changes_of_different_settings_are_all_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        store.update(|s| s.thresholds.clear()).unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        store
+                            .update(|s| {
+                                if !s.thresholds.contains(&(100 + i)) {
+                                    s.thresholds.push(100 + i);
+                                }
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let s = store.load().unwrap();
+        for i in 0..8 {
+            assert!(
+                s.thresholds.contains(&(100 + i)),
+                "lost update {i}: {:?}",
+                s.thresholds
+            );
+        }
+        store.update(|s| s.language = Language::Ja).unwrap();
+        assert_eq!(store.load().unwrap().language, Language::Ja);
+    }
+
+    #[test]
+    fn the_tray_hint_lives_outside_the_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path());
+        store.replace(Settings::default()).unwrap();
+        let settings_before = fs::read(store.path()).unwrap();
+        assert!(AppState::first_tray_hint(dir.path()).unwrap());
+        assert!(!AppState::first_tray_hint(dir.path()).unwrap());
+        assert!(AppState::load(dir.path()).tray_hint_shown);
+        assert_eq!(fs::read(store.path()).unwrap(), settings_before);
+        assert!(!String::from_utf8_lossy(&settings_before).contains("tray_hint"));
+    }
 }

@@ -343,6 +343,7 @@ fn validate_reports_every_field_at_once() {
         mode: Mode::Create,
         allow_loopback_http: false,
         other_names: &[],
+        bound_to: None,
     };
     let errors = validate(&draft, &rules).unwrap_err();
     let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
@@ -376,6 +377,7 @@ fn validate_normalises_a_good_draft() {
         mode: Mode::Create,
         allow_loopback_http: false,
         other_names: &["Other"],
+        bound_to: None,
     };
     let v = validate(&draft, &rules).unwrap();
     assert_eq!(v.name, "Acme");

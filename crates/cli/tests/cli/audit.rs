@@ -1,0 +1,128 @@
+//! `connkeeper audit` against the fake Jira.
+
+use crate::support::*;
+
+#[test]
+fn audit_a_saved_profile_records_last_audit() {
+    let env = Env::new("audit-saved", &[JIRA_TOKEN]);
+    let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN)
+        .revoke_global("CREATE_SHARED_OBJECTS")
+        .revoke_in_project(10_003, "MANAGE_SPRINTS_PERMISSION")
+        .revoke_in_project(10_004, "MANAGE_SPRINTS_PERMISSION");
+    let jira = start_jira(jira_site(account));
+    add_loopback(&env, "Acme", &jira.fake.url(), JIRA_TOKEN);
+
+    // Without the flag an http:// host is refused before any request.
+    let r = env.run(&["audit", "Acme", "--json"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(r.json()["error"]["kind"], "not_found");
+
+    let r = env.run(&["--allow-loopback-http", "audit", "Acme", "--json"]);
+    assert_eq!(r.code, 1, "gaps found: {}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["backup_ok"], false);
+    assert_eq!(v["restore_ok"], false);
+    assert_eq!(v["coverage"]["projects_total"], 12);
+    assert_eq!(v["coverage"]["projects_ok_backup"], 10);
+    assert_eq!(v["account"]["email"], "backup@acme.com");
+
+    let human = env.run(&[
+        "--allow-loopback-http",
+        "audit",
+        "Acme",
+        "--purpose",
+        "backup",
+    ]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains("Backup:  MISSING PERMISSIONS"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        !human.stdout.contains("Restore:"),
+        "backup-only audit: {}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("2 projects lack Manage Sprints: K03, K04"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("/plugins/servlet/project-config/K03/permissions"),
+        "{}",
+        human.stdout
+    );
+
+    let listed = env.run(&["profile", "list", "--json"]).json();
+    let last = &listed[0]["last_audit"];
+    assert_eq!(last["purpose"], "backup");
+    assert_eq!(last["backup_ok"], false);
+    assert_eq!(last["projects_with_gaps"], 2);
+    assert!(env
+        .run(&["profile", "show", "Acme"])
+        .stdout
+        .contains("backup gaps"));
+}
+
+#[test]
+fn audit_unsaved_credentials_from_stdin() {
+    let env = Env::new(
+        "audit-adhoc",
+        &[JIRA_TOKEN, "ATATT3xFfGF0-cli-audit-wrong-01"],
+    );
+    let jira = start_jira(jira_site(fake_jira::Account::admin(
+        "backup@acme.com",
+        JIRA_TOKEN,
+    )));
+    let url = jira.fake.url();
+    let args = [
+        "--allow-loopback-http",
+        "audit",
+        "--host",
+        &url,
+        "--email",
+        "backup@acme.com",
+        "--token-stdin",
+        "--json",
+    ];
+    let r = env.run_stdin(&args, &format!("{JIRA_TOKEN}\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["ok"], true);
+
+    let r = env.run_stdin(&args, "ATATT3xFfGF0-cli-audit-wrong-01\n");
+    assert_eq!(r.code, 3);
+    let v = r.json();
+    assert_eq!(v["error"]["kind"], "auth");
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("api-tokens"));
+
+    // A plain http:// host without the flag is a usage error, before any request.
+    let before = jira.fake.request_count();
+    let r = env.run_stdin(
+        &[
+            "audit",
+            "--host",
+            &url,
+            "--email",
+            "backup@acme.com",
+            "--token-stdin",
+        ],
+        JIRA_TOKEN,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--host"));
+    assert_eq!(jira.fake.request_count(), before);
+    assert!(
+        !env.data().join("profiles.json").exists(),
+        "an ad-hoc audit saves nothing"
+    );
+}
