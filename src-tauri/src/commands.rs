@@ -13,7 +13,9 @@ use connkeeper_core::jira::Progress;
 use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::profiles::Saved;
-use connkeeper_core::requirements::{Requirement, REQUIREMENTS};
+use connkeeper_core::requirements::{
+    Advice, CallScopes, Requirement, ADVICE, AUDIT_SCOPES, REQUIREMENTS,
+};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::validate::{Draft, FieldError};
 use connkeeper_core::{Error, ErrorPayload};
@@ -121,9 +123,22 @@ pub async fn validate_profile(
     blocking(move || p.check(&draft, id)).await
 }
 
+/// What the help panel explains: the permission table, the advice beyond it and the
+/// scopes a token with scopes needs.
+#[derive(Serialize)]
+pub struct RequirementsView {
+    permissions: &'static [Requirement],
+    advice: &'static [Advice],
+    scopes: &'static [CallScopes],
+}
+
 #[tauri::command]
-pub fn requirements() -> &'static [Requirement] {
-    REQUIREMENTS
+pub fn requirements() -> RequirementsView {
+    RequirementsView {
+        permissions: REQUIREMENTS,
+        advice: ADVICE,
+        scopes: AUDIT_SCOPES,
+    }
 }
 
 #[tauri::command]

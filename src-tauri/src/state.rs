@@ -41,7 +41,8 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// State from the environment: `CONNKEEPER_DATA_DIR`, `CONNKEEPER_KEYRING_SERVICE`,
-    /// and `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1` for local test servers (demo, end-to-end tests).
+    /// `CONNKEEPER_GATEWAY_URL`, and `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1` for local test
+    /// servers (demo, end-to-end tests).
     pub fn from_env() -> Result<Self, String> {
         let dir = connkeeper_core::paths::data_dir(None)
             .ok_or("cannot find a home folder for the profile data; set CONNKEEPER_DATA_DIR")?;
@@ -59,6 +60,7 @@ impl AppState {
             clock,
             client: ClientConfig {
                 allow_loopback_http: loopback,
+                gateway: connkeeper_core::jira::client::gateway_from_env(loopback)?,
                 ..ClientConfig::default()
             },
             audits: Arc::default(),

@@ -230,3 +230,52 @@ test('Test connection and audit from the form uses the form values; Escape close
   await app.assertClean();
   await app.close();
 });
+
+test('real sites: a root cause first, the token kind, a service account, archived projects', async () => {
+  const app = await env.open({
+    seed: {
+      profiles: PROFILES,
+      audit: {
+        projects: 20,
+        tokenKind: 'scoped',
+        serviceAccount: true,
+        archived: [{ id: 10900, key: 'OLD', name: 'Old' }, { id: 10901, key: 'OLDER', name: 'Older' }],
+        warnings: [
+          { code: 'no_product_access', message: 'The account has no Jira product access, so it holds no project permission anywhere. Grant it product access in Atlassian Administration.' },
+          { code: 'archived_projects', message: '2 archived project(s) are read-only and were not audited.' },
+        ],
+      },
+    },
+  });
+  const { page } = app;
+  await page.click('tr[data-id="p-acme"] [data-act="audit"]');
+  await page.waitForSelector('.verdict-card');
+  const order = await page.evaluate(() => {
+    const root = document.querySelector('.root-cause');
+    const verdicts = document.querySelector('.verdicts-row');
+    return root && verdicts ? root.compareDocumentPosition(verdicts) & Node.DOCUMENT_POSITION_FOLLOWING : 0;
+  });
+  assert.ok(order, 'the root cause is shown before the verdicts');
+  assert.match(await page.locator('.root-cause').innerText(), /no Jira product access/);
+  assert.match(await page.locator('[data-fk="token-kind"]').innerText(), /API token with scopes/);
+  assert.equal(await page.locator('[data-fk="service-account"]').innerText(), 'Service account');
+  assert.deepEqual(await page.locator('.archived-list li').allInnerTexts(), ['OLD', 'OLDER']);
+  assert.ok(await page.locator('.badge-type[data-type="business"]').count() > 0, 'non-software projects show their type');
+  await app.assertClean();
+  await app.close();
+});
+
+test('the help panel lists the scopes a token with scopes needs', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES } });
+  const { page } = app;
+  await page.click('[data-action="new"]');
+  await page.waitForSelector('[data-fk="help-scopes"]');
+  await page.click('[data-fk="help-scopes"] summary');
+  const text = await page.locator('[data-fk="help-scopes"]').innerText();
+  assert.match(text, /read:jira-user/);
+  assert.match(text, /manage:jira-configuration/);
+  assert.match(text, /GET \/rest\/agile\/1\.0\/board\s+classic: none works \(granular only\) · granular: read:board-scope:jira-software, read:project:jira/);
+  assert.match(await page.locator('.req[data-key="SERVICEDESK_AGENT"]').innerText(), /Only in Service spaces, for Jira Service Management/);
+  await app.assertClean();
+  await app.close();
+});

@@ -36,7 +36,7 @@ test("the fake's requirement table is the one in crates/core/src/requirements.rs
   const rs = read(path.join(ROOT, 'crates', 'core', 'src', 'requirements.rs'));
   const rows = [...rs.matchAll(/Requirement \{ key: "(\w+)", name: "([^"]+)", scope: Scope::(\w+), required_for: (B|R),/g)]
     .map((m) => [m[1], m[2], m[3].toLowerCase(), m[4] === 'B' ? 'backup,restore' : 'restore'].join('|'));
-  assert.equal(rows.length, 19);
+  assert.equal(rows.length, 20);
   const fakeRows = [...fake.matchAll(/\['(\w+)', '([^']+)', '(global|project)', (B|R),/g)]
     .map((m) => [m[1], m[2], m[3], m[4] === 'B' ? 'backup,restore' : 'restore'].join('|'));
   assert.deepEqual(fakeRows, rows);

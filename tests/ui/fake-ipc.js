@@ -47,7 +47,8 @@
     ['CREATE_PROJECT', 'Create team-managed spaces', 'global', R, 'Restore projects.'],
     ['ADMINISTER_PROJECTS', 'Administer Projects', 'project', B, 'Backup: projects, notification schemes, permission schemes, components. Restore: projects, work type schemes, project avatars, notification schemes, components, project roles.'],
     ['BROWSE_PROJECTS', 'Browse Projects', 'project', B, 'Backup: projects, boards, sprints, issues, attachments. Restore: boards and emails.'],
-    ['MANAGE_SPRINTS_PERMISSION', 'Manage Sprints', 'project', B, 'Back up and restore sprints.'],
+    ['MANAGE_SPRINTS_PERMISSION', 'Manage Sprints', 'project', B, 'Back up and restore sprints.', ['software'], []],
+    ['SERVICEDESK_AGENT', 'Service Desk Agent', 'project', B, 'Jira Service Management: only agents read and restore requests, queues and SLAs of a service space; a portal customer is not an agent.', ['service_desk'], ['jsm']],
     ['ASSIGN_ISSUES', 'Assign Issues', 'project', R, 'Restore issue assignees.'],
     ['CREATE_ISSUES', 'Create Issues', 'project', R, 'Restore issues.'],
     ['EDIT_ISSUES', 'Edit Issues', 'project', R, 'Restore issues.'],
@@ -60,7 +61,13 @@
     ['ADD_COMMENTS', 'Add Comments', 'project', R, 'Restore issue comments.'],
     ['CREATE_ATTACHMENTS', 'Create Attachments', 'project', R, 'Restore attachments.'],
     ['WORK_ON_ISSUES', 'Work on Issues', 'project', R, 'Restore issue work logs.'],
-  ].map(([key, name, scope, required_for, why]) => ({ key, name, scope, required_for, why, fix: scope === 'global' ? FIX_GLOBAL : FIX_PROJECT }));
+  ].map(([key, name, scope, required_for, why, project_types = [], applications = []]) => ({ key, name, scope, required_for, why, fix: scope === 'global' ? FIX_GLOBAL : FIX_PROJECT, project_types, applications }));
+  const SCOPES = [
+    { call: 'GET /rest/api/3/myself', path: '/rest/api/3/myself', classic: ['read:jira-user'], granular: ['read:application-role:jira', 'read:group:jira', 'read:user:jira', 'read:avatar:jira'], granular_only: false, applications: [] },
+    { call: 'GET /rest/api/3/permissions', path: '/rest/api/3/permissions', classic: ['manage:jira-configuration'], granular: ['read:permission:jira'], granular_only: false, applications: [] },
+    { call: 'GET /rest/agile/1.0/board', path: '/rest/agile/1.0/board', classic: [], granular: ['read:board-scope:jira-software', 'read:project:jira'], granular_only: true, applications: [] },
+    { call: 'GET /rest/servicedeskapi/servicedesk', path: '/rest/servicedeskapi/servicedesk', classic: ['read:servicedesk-request'], granular: ['read:servicedesk:jira-service-management'], granular_only: false, applications: ['jsm'] },
+  ];
 
   /** @type {Map<string, any>} */
   const profiles = new Map();
@@ -77,7 +84,7 @@
 
   const view = (p) => {
     const d = daysLeft(p.expires);
-    return { ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok', token_stored: keyring.has(p.id), host_confirmed: true };
+    return { ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok', token_stored: keyring.has(p.id), token_kind: p.token_kind ?? null, host_confirmed: true };
   };
   const nowIso = () => new Date().toISOString();
 
@@ -191,7 +198,7 @@
       if (i % 11 === 0 && byKey.EDIT_ISSUES) miss.push(byKey.EDIT_ISSUES);
       if (i % 50 === 0 && byKey.BROWSE_PROJECTS) miss.push(byKey.BROWSE_PROJECTS);
       projects.push({
-        id: 10000 + i, key, name: `Project ${i}`, team_managed: team,
+        id: 10000 + i, key, name: `Project ${i}`, type: i % 14 === 0 ? 'business' : 'software', team_managed: team,
         missing: miss.map((r) => ({ key: r.key, name: r.name, required_for: r.required_for })),
         fix_url: team ? `${host}/jira/software/projects/${key}/settings/access` : `${host}/plugins/servlet/project-config/${key}/permissions`,
       });
@@ -200,16 +207,16 @@
       && projects.every((pr) => pr.missing.every((m) => !m.required_for.includes(p)));
     const backup_ok = purpose === 'restore' ? false : okFor('backup');
     const restore_ok = purpose === 'backup' ? false : okFor('restore');
-    const warnings = [];
+    const warnings = clone(cfg.warnings || []);
     if (projects.some((p) => p.team_managed && p.missing.length)) {
       warnings.push({ code: 'team_managed', message: `${projects.filter((p) => p.team_managed && p.missing.length).length} team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
     }
     if (cfg.softwareAccess === false) warnings.push({ code: 'no_software_access', message: 'The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).' });
     const ok = (purpose === 'backup' ? backup_ok : purpose === 'restore' ? restore_ok : backup_ok && restore_ok);
     return {
-      host, application, purpose,
-      account: { account_id: '5b10ac8d82e05b22cc7d4ef5', display_name: 'Backup Robot', email, account_type: 'atlassian', active: true },
-      ok, backup_ok, restore_ok, global, projects,
+      host, application, purpose, token_kind: cfg.tokenKind || 'classic',
+      account: { account_id: '5b10ac8d82e05b22cc7d4ef5', display_name: 'Backup Robot', email, account_type: cfg.serviceAccount ? 'app' : 'atlassian', active: true, service_account: !!cfg.serviceAccount, products: ['jira-software'] },
+      ok, backup_ok, restore_ok, global, projects, archived_projects: clone(cfg.archived || []),
       coverage: {
         projects_total: n,
         projects_ok_backup: projects.filter((p) => !p.missing.some((m) => m.required_for.includes('backup'))).length,
@@ -322,7 +329,7 @@
       return null;
     },
     open_external: ({ url }) => null,
-    requirements: () => clone(REQUIREMENTS),
+    requirements: () => ({ permissions: clone(REQUIREMENTS), advice: [], scopes: clone(SCOPES) }),
     get_settings: () => {
       if (seed.settingsError) throw { kind: 'store', message: seed.settingsError, fields: [] };
       return clone(settings);

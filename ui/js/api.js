@@ -12,20 +12,25 @@
  *   coverage_complete: boolean, warnings: number}} AuditSummary
  * @typedef {{id: string, name: string, description: string|null, application: Application,
  *   host: string, email: string, expires: string, days_left: number,
- *   status: 'expired'|'expiring'|'ok', token_stored: boolean, host_confirmed: boolean, created_at: string,
+ *   status: 'expired'|'expiring'|'ok', token_stored: boolean, token_kind: 'classic'|'scoped'|null, host_confirmed: boolean, created_at: string,
  *   updated_at: string, last_audit: AuditSummary|null}} Profile
  * @typedef {{name: string, description: string|null, application: string, host: string,
  *   email: string, token: string|null, expires: string}} Draft
  *   `token` null or "" keeps the stored token on update.
  * @typedef {{profile: Profile, warnings: FieldError[]}} Saved
  * @typedef {{key: string, name: string, scope: 'global'|'project', required_for: string[],
- *   why: string, fix: string}} Requirement
+ *   why: string, fix: string, project_types: string[], applications: Application[]}} Requirement
+ * @typedef {{key: string, name: string, purpose: string, code: string, why: string}} Advice
+ * @typedef {{call: string, path: string, classic: string[], granular: string[], granular_only: boolean, applications: Application[]}} CallScopes
+ * @typedef {{permissions: Requirement[], advice: Advice[], scopes: CallScopes[]}} RequirementsView
  * @typedef {{key: string, name: string, required_for: string[]}} Missing
- * @typedef {{host: string, application: Application, purpose: 'backup'|'restore'|'all',
- *   account: {account_id: string, display_name: string|null, email: string|null, account_type: string|null, active: boolean},
+ * @typedef {{host: string, application: Application, purpose: 'backup'|'restore'|'all', token_kind: 'classic'|'scoped',
+ *   account: {account_id: string, display_name: string|null, email: string|null, account_type: string|null, active: boolean,
+ *     service_account: boolean, products: string[]|null},
  *   ok: boolean, backup_ok: boolean, restore_ok: boolean,
  *   global: {key: string, name: string, required_for: string[], granted: boolean, why: string, fix_url: string}[],
- *   projects: {id: number, key: string, name: string, team_managed: boolean, missing: Missing[], fix_url: string}[],
+ *   projects: {id: number, key: string, name: string, type: string, team_managed: boolean, missing: Missing[], fix_url: string}[],
+ *   archived_projects: {id: number, key: string, name: string}[],
  *   coverage: {projects_total: number, projects_ok_backup: number, projects_ok_restore: number, complete: boolean},
  *   service_desks: number|null, software_access: boolean, warnings: {code: string, message: string}[],
  *   requests: number, duration_ms: number, finished_at: string}} AuditReport
@@ -73,7 +78,7 @@ export const cancelAudit = (runId) => call('cancel_audit', { runId });
 /** Opens an allow-listed link (Atlassian token page, the profile host's admin pages) in the browser.
  *  @param {string} url */
 export const openExternal = (url) => call('open_external', { url });
-/** @returns {Promise<Requirement[]>} the permission requirements table */
+/** @returns {Promise<RequirementsView>} the permission requirements, advice and token scopes */
 export const requirements = () => call('requirements');
 /** @returns {Promise<Settings>} */
 export const getSettings = () => call('get_settings');

@@ -17,6 +17,15 @@ pub struct Cli {
     /// Accept http://127.0.0.1:PORT and http://localhost:PORT hosts (local test servers only).
     #[arg(long, global = true)]
     pub allow_loopback_http: bool,
+    /// Atlassian's API gateway, where tokens with scopes are sent.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "CONNKEEPER_GATEWAY_URL",
+        default_value = "https://api.atlassian.com"
+    )]
+    pub gateway: String,
     /// More log output on stderr (-vv for all); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

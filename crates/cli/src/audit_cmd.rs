@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport, Progress};
 use connkeeper_core::jira::{ClientConfig, JiraError};
+use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::validate::{self, Draft};
@@ -20,6 +21,7 @@ pub fn run<S: SecretStore>(
     profiles: &Profiles<S>,
     a: &AuditArgs,
     allow_loopback_http: bool,
+    gateway: url::Url,
 ) -> Result<ExitCode, Failure> {
     let purpose = AuditPurpose::parse(&a.purpose).ok_or_else(|| {
         Failure::usage(format!(
@@ -43,6 +45,7 @@ pub fn run<S: SecretStore>(
         retry_base: Duration::from_millis(a.retry_base_ms),
         deadline: Duration::from_secs(a.deadline),
         allow_loopback_http,
+        gateway,
         ..ClientConfig::default()
     };
     let show_progress = std::io::stderr().is_terminal();
@@ -214,6 +217,11 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         (None, Some(e)) => e.clone(),
         (None, None) => r.account.account_id.clone(),
     };
+    let who = if r.account.service_account {
+        format!("service account {who}")
+    } else {
+        who
+    };
     let title = profile
         .map(|p| format!("\"{}\" ", esc(p)))
         .unwrap_or_default();
@@ -223,6 +231,18 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         r.application.display_name(),
         esc(&who)
     );
+    outln!(
+        "  Token:   {}",
+        match r.token_kind {
+            TokenKind::Classic => "classic API token (on the site)",
+            TokenKind::Scoped => "API token with scopes (through api.atlassian.com)",
+        }
+    );
+    // A root cause first: without product access, per-project gaps are noise.
+    let root = r.warnings.iter().find(|w| w.code == "no_product_access");
+    if let Some(w) = root {
+        outln!("\n  ROOT CAUSE: {}", esc(&w.message));
+    }
     let verdict = |ok: bool| {
         if ok {
             "OK, everything required is granted"
@@ -251,7 +271,11 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
         outln!("  Fix: {}", missing[0].fix_url);
     }
-    let gaps = r.gaps_by_permission();
+    let gaps = if root.is_some() {
+        Vec::new()
+    } else {
+        r.gaps_by_permission()
+    };
     let with_gaps: Vec<_> = r
         .projects
         .iter()
@@ -293,9 +317,26 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
             );
         }
     }
-    if !r.warnings.is_empty() {
+    if root.is_some() {
+        let with_gaps = r.projects.iter().filter(|p| !p.missing.is_empty()).count();
+        outln!("\n{with_gaps} project(s) lack permissions because of the root cause above; fix it first and audit again.");
+    }
+    if !r.archived_projects.is_empty() {
+        let keys: Vec<&str> = r.archived_projects.iter().map(|p| p.key.as_str()).collect();
+        outln!(
+            "\nArchived projects ({}, read-only, not audited): {}",
+            keys.len(),
+            esc(&list_keys(&keys, 10))
+        );
+    }
+    let others: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.code != "no_product_access")
+        .collect();
+    if !others.is_empty() {
         outln!("\nWarnings:");
-        for w in &r.warnings {
+        for w in others {
             outln!("  ! {}", esc(&w.message));
         }
     }

@@ -54,7 +54,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             json,
         } => transfer_cmd::import(&profiles, &file, dry_run, json),
         Command::Expiring { within, json } => expiring_cmd::run(&profiles, within, json),
-        Command::Audit(a) => audit_cmd::run(&profiles, &a, cli.allow_loopback_http),
+        Command::Audit(a) => {
+            let gateway =
+                connkeeper_core::jira::client::parse_gateway(&cli.gateway, cli.allow_loopback_http)
+                    .map_err(|e| Failure::usage(format!("--gateway: {e}")))?;
+            audit_cmd::run(&profiles, &a, cli.allow_loopback_http, gateway)
+        }
     }
 }
 

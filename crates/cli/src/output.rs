@@ -162,7 +162,7 @@ fn print_table(t: &Table) {
 
 /// A readable block for one profile.
 pub fn profile_block(v: &ProfileView, store_name: &str) {
-    let rows: [(&str, String); 12] = [
+    let rows: [(&str, String); 13] = [
         ("Name", esc(&v.name).into_owned()),
         (
             "Description",
@@ -189,6 +189,16 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
             },
         ),
         ("Email", esc(&v.email).into_owned()),
+        (
+            "Token kind",
+            match v.token_kind {
+                Some(connkeeper_core::model::TokenKind::Scoped) => {
+                    "API token with scopes (sent through api.atlassian.com)".to_owned()
+                }
+                Some(connkeeper_core::model::TokenKind::Classic) => "classic API token".to_owned(),
+                None => "not known until the first audit".to_owned(),
+            },
+        ),
         ("Expires", format!("{} ({})", v.expires, days_text(v))),
         ("Status", status_text(v).to_owned()),
         (

@@ -37,6 +37,7 @@ async fn ours(n: usize) -> (usize, Duration) {
         token: SecretString::from(demo.token.clone()),
         application: Application::Jira,
         purpose: AuditPurpose::All,
+        token_kind: None,
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
     let start = Instant::now();

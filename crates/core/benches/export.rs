@@ -65,6 +65,7 @@ fn main() {
                     warnings: 0,
                 }),
                 confirmed_host: None,
+                token_kind: None,
             };
             ProfileView::new(&p, today, i % 10 != 0)
         })

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::jira::AuditReport;
-use crate::model::{Application, ExpiryStatus, ProfileId, ProfileView};
+use crate::model::{Application, ExpiryStatus, ProfileId, ProfileView, TokenKind};
 use crate::profiles::Profiles;
 use crate::requirements::TOKEN_PAGE;
 use crate::secrets::SecretStore;
@@ -66,6 +66,8 @@ pub struct Record {
     pub days_left: i64,
     pub status: ExpiryStatus,
     pub token_stored: bool,
+    /// `classic` or `scoped` once an audit learned it.
+    pub token_kind: Option<TokenKind>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_audit_at: Option<DateTime<Utc>>,
@@ -93,6 +95,7 @@ impl Record {
             days_left: v.days_left,
             status: v.status,
             token_stored: v.token_stored,
+            token_kind: v.token_kind,
             created_at: v.created_at,
             updated_at: v.updated_at,
             last_audit_at: a.map(|a| a.at),
@@ -121,7 +124,7 @@ pub fn records(
 }
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 18] = [
     "id",
     "name",
     "description",
@@ -132,6 +135,7 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "days_left",
     "status",
     "token_stored",
+    "token_kind",
     "created_at",
     "updated_at",
     "last_audit_at",
@@ -186,6 +190,7 @@ pub fn write_csv<W: Write>(out: W, records: &[Record]) -> io::Result<()> {
             r.days_left.to_string(),
             r.status.code().to_owned(),
             r.token_stored.to_string(),
+            opt(r.token_kind.map(TokenKind::code)),
             r.created_at.to_rfc3339(),
             r.updated_at.to_rfc3339(),
             opt(r.last_audit_at.map(|t| t.to_rfc3339())),
@@ -265,8 +270,11 @@ pub fn write_markdown<W: Write>(
         exported_at.format("%Y-%m-%d %H:%M UTC"),
         records.len()
     )?;
-    writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Last audit | Backup | Restore | Missing global permissions | Projects with gaps |")?;
-    writeln!(out, "|---|---|---|---|---|--:|---|---|---|---|---|---|--:|")?;
+    writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Token kind | Last audit | Backup | Restore | Missing global permissions | Projects with gaps |")?;
+    writeln!(
+        out,
+        "|---|---|---|---|---|--:|---|---|---|---|---|---|---|--:|"
+    )?;
     for r in records {
         let status = match r.status {
             ExpiryStatus::Expired => "**expired**",
@@ -275,7 +283,7 @@ pub fn write_markdown<W: Write>(
         };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             md(&r.name),
             r.application.display_name(),
             md(&r.host),
@@ -284,6 +292,7 @@ pub fn write_markdown<W: Write>(
             r.days_left,
             status,
             if r.token_stored { "yes" } else { "**no**" },
+            r.token_kind.map_or("–", TokenKind::code),
             r.last_audit_at
                 .map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d").to_string()),
             verdict(r.backup_ok),

@@ -294,6 +294,7 @@ impl<S: SecretStore> Profiles<S> {
                             updated_at: now,
                             last_audit: None,
                             confirmed_host: None,
+                            token_kind: None,
                         });
                     }
                     Err(errors) => {

@@ -40,6 +40,7 @@ const SITE_PATHS: &[&str] = &[
     "/jira/software/projects/",
     "/jira/servicedesk/projects/",
     "/jira/core/projects/",
+    "/jira/polaris/projects/",
 ];
 
 /// Whether `url` may be opened, given the hosts of the saved profiles.

@@ -90,6 +90,26 @@ impl fmt::Display for Application {
     }
 }
 
+/// What kind of API token a profile holds, as the audit learned it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// A classic (unscoped) API token: it works on `https://<site>.atlassian.net`.
+    Classic,
+    /// An API token with scopes (the only kind service accounts have): it works only
+    /// through Atlassian's gateway, `https://api.atlassian.com/ex/jira/{cloudId}`.
+    Scoped,
+}
+
+impl TokenKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenKind::Classic => "classic",
+            TokenKind::Scoped => "scoped",
+        }
+    }
+}
+
 /// A saved connection profile. The API token is not here: it lives in the OS keyring
 /// under the profile's id and never in this struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +133,10 @@ pub struct Profile {
     /// this profile's token. It counts only while it equals `host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_host: Option<String>,
+    /// The token's kind, once an audit learned it; forgotten when the token or the
+    /// target changes. Later audits go straight to the right base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_kind: Option<TokenKind>,
 }
 
 impl Profile {
@@ -209,6 +233,8 @@ pub struct ProfileView {
     pub days_left: i64,
     pub status: ExpiryStatus,
     pub token_stored: bool,
+    /// `classic` or `scoped` once an audit learned it; null until then.
+    pub token_kind: Option<TokenKind>,
     /// The token may be sent to `host` without asking (always for Atlassian's hosts;
     /// for a custom domain once the user confirmed it).
     pub host_confirmed: bool,
@@ -232,6 +258,7 @@ impl ProfileView {
             days_left,
             status: ExpiryStatus::from_days_left(days_left),
             token_stored,
+            token_kind: p.token_kind,
             host_confirmed: p.host_confirmed(),
             created_at: p.created_at,
             updated_at: p.updated_at,

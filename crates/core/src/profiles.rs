@@ -193,6 +193,7 @@ impl<S: SecretStore> Profiles<S> {
                 updated_at: now,
                 last_audit: None,
                 confirmed_host: None,
+                token_kind: None,
             };
             self.secrets.set(profile.id, token)?;
             token_written.set(Some(profile.id));
@@ -247,6 +248,7 @@ impl<S: SecretStore> Profiles<S> {
             p.updated_at = self.clock.now();
             if host_changed || valid.token.is_some() {
                 p.last_audit = None; // the last audit was of other credentials
+                p.token_kind = None; // and a new token may be of the other kind
             }
             Ok::<_, Error>((p.clone(), valid.warnings))
         });
@@ -311,6 +313,7 @@ impl<S: SecretStore> Profiles<S> {
                 return Err(Flow::Skip);
             };
             p.last_audit = Some(report.summary());
+            p.token_kind = Some(report.token_kind);
             write_json(&path, report)?;
             Ok::<_, Flow>(())
         })
@@ -351,6 +354,7 @@ impl<S: SecretStore> Profiles<S> {
             token,
             application: profile.application,
             purpose,
+            token_kind: profile.token_kind,
         };
         Ok((profile, input))
     }
@@ -380,6 +384,7 @@ impl<S: SecretStore> Profiles<S> {
         )
         .map_err(|e| Error::Validation(vec![e]))?;
         let saved = id.map(|id| self.get(id)).transpose()?;
+        let stored_token = typed.is_none();
         let token = match (typed, &saved) {
             (Some(t), _) => t,
             (None, Some(p)) => {
@@ -406,12 +411,18 @@ impl<S: SecretStore> Profiles<S> {
         if validate::HostKind::of(&host).needs_confirmation() && !remembered && !confirm {
             return Err(Error::ConfirmationRequired { host });
         }
+        // The stored token's kind is known; a typed one is found out.
+        let token_kind = saved
+            .as_ref()
+            .filter(|_| stored_token)
+            .and_then(|p| p.token_kind);
         Ok(AuditInput {
             host,
             email,
             token,
             application,
             purpose,
+            token_kind,
         })
     }
 

@@ -1,7 +1,28 @@
-//! The one table of the permissions a backup/restore account needs in Jira Cloud.
-//! The audit, the desktop UI's help, and the exports all read it from here.
+//! The one table of the permissions a backup/restore account needs in Jira Cloud, the
+//! advice beyond it, and the API token scopes the audit's calls need. The audit, the
+//! desktop UI's help, and the exports all read them from here.
+//!
+//! Where each rule comes from:
+//! - the permission table and its purposes: the mission brief (the backup vendor's list);
+//!   keys from `../shared/docs/jira-api.md` §1;
+//! - Manage Sprints only in software projects, Service Desk Agent only in service
+//!   projects: the platform spec's list of built-in permissions
+//!   (`GET /rest/api/3/permissionscheme`: "(Jira Software only)", "(Jira Service Desk only)");
+//! - agents: Atlassian, "Permissions overview" for Jira Service Management (agents work
+//!   on requests; portal customers only raise them); the service desk list needs "Any"
+//!   permission, so a customer sees desks too (`jira-api.md` §9);
+//! - Jira Admin Settings backs up site configuration, which global permissions govern
+//!   (Administer Jira: "field configuration schemes, ... permission schemes"; mission brief);
+//! - Set Issue Security: the spec's built-in list; without it a restored issue loses its
+//!   security level (advice, not a vendor requirement);
+//! - scopes: each operation's `x-atlassian-oauth2-scopes` in `../shared/data` (the platform
+//!   and software specs); the JSM service desk list from Atlassian's JSM REST reference
+//!   ("Get service desks": classic `read:servicedesk-request`, granular
+//!   `read:servicedesk:jira-service-management`).
 
 use serde::{Deserialize, Serialize};
+
+use crate::model::Application;
 
 /// Where a permission is granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,11 +67,26 @@ pub struct Requirement {
     pub why: &'static str,
     /// Where an admin grants it.
     pub fix: &'static str,
+    /// The project types (`projectTypeKey`) it exists in; empty: every type.
+    pub project_types: &'static [&'static str],
+    /// The applications whose profiles need it; empty: every application.
+    pub applications: &'static [Application],
 }
 
 impl Requirement {
     pub fn needed_for(&self, purpose: Purpose) -> bool {
         self.required_for.contains(&purpose)
+    }
+
+    /// Whether a profile for `application` needs it at all (in some project type).
+    pub fn applies_to(&self, application: Application) -> bool {
+        self.applications.is_empty() || self.applications.contains(&application)
+    }
+
+    /// Whether it is required in a project of `project_type` for `application`.
+    pub fn required_in(&self, application: Application, project_type: &str) -> bool {
+        self.applies_to(application)
+            && (self.project_types.is_empty() || self.project_types.contains(&project_type))
     }
 }
 
@@ -58,28 +94,32 @@ const B: &[Purpose] = &[Purpose::Backup, Purpose::Restore];
 const R: &[Purpose] = &[Purpose::Restore];
 const FIX_GLOBAL: &str = "Settings > System > Global permissions: grant it to a group the account belongs to (global permissions can only be granted to groups).";
 const FIX_PROJECT: &str = "Space settings > Permissions > Edit permissions > Grant permissions, in each space's permission scheme (team-managed spaces: Space settings > Access).";
+const FIX_AGENT: &str = "Give the account Jira Service Management product access (Atlassian Administration), then add it to each service space's Service Desk Team role (Space settings > People).";
+const ALL: &[&str] = &[];
+const ANY_APP: &[Application] = &[];
 
 /// Every required permission, global first, in the order of the mission brief.
 pub const REQUIREMENTS: &[Requirement] = &[
-    Requirement { key: "ADMINISTER", name: "Administer Jira", scope: Scope::Global, required_for: B, why: "Scan all projects; back up and restore projects, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.", fix: FIX_GLOBAL },
-    Requirement { key: "USER_PICKER", name: "Browse users and groups", scope: Scope::Global, required_for: B, why: "Backup: scan all projects and back up project avatars. Restore: check whether users and groups exist.", fix: FIX_GLOBAL },
-    Requirement { key: "CREATE_SHARED_OBJECTS", name: "Share dashboards and filters", scope: Scope::Global, required_for: R, why: "Restore boards.", fix: FIX_GLOBAL },
-    Requirement { key: "CREATE_PROJECT", name: "Create team-managed spaces", scope: Scope::Global, required_for: R, why: "Restore projects.", fix: FIX_GLOBAL },
-    Requirement { key: "ADMINISTER_PROJECTS", name: "Administer Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, notification schemes, permission schemes, components. Restore: projects, work type schemes, project avatars, notification schemes, components, project roles.", fix: FIX_PROJECT },
-    Requirement { key: "BROWSE_PROJECTS", name: "Browse Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, boards, sprints, issues, attachments. Restore: boards and emails.", fix: FIX_PROJECT },
-    Requirement { key: "MANAGE_SPRINTS_PERMISSION", name: "Manage Sprints", scope: Scope::Project, required_for: B, why: "Back up and restore sprints.", fix: FIX_PROJECT },
-    Requirement { key: "ASSIGN_ISSUES", name: "Assign Issues", scope: Scope::Project, required_for: R, why: "Restore issue assignees.", fix: FIX_PROJECT },
-    Requirement { key: "CREATE_ISSUES", name: "Create Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT },
-    Requirement { key: "EDIT_ISSUES", name: "Edit Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT },
-    Requirement { key: "LINK_ISSUES", name: "Link Issues", scope: Scope::Project, required_for: R, why: "Restore issue links.", fix: FIX_PROJECT },
-    Requirement { key: "MODIFY_REPORTER", name: "Modify Reporter", scope: Scope::Project, required_for: R, why: "Restore issue reporters.", fix: FIX_PROJECT },
-    Requirement { key: "RESOLVE_ISSUES", name: "Resolve Issues", scope: Scope::Project, required_for: R, why: "Restore issue fix versions.", fix: FIX_PROJECT },
-    Requirement { key: "SCHEDULE_ISSUES", name: "Schedule Issues", scope: Scope::Project, required_for: R, why: "Restore issue due dates.", fix: FIX_PROJECT },
-    Requirement { key: "TRANSITION_ISSUES", name: "Transition Issues", scope: Scope::Project, required_for: R, why: "Restore issue statuses.", fix: FIX_PROJECT },
-    Requirement { key: "MANAGE_WATCHERS", name: "Manage Watchers", scope: Scope::Project, required_for: R, why: "Restore issue watchers.", fix: FIX_PROJECT },
-    Requirement { key: "ADD_COMMENTS", name: "Add Comments", scope: Scope::Project, required_for: R, why: "Restore issue comments.", fix: FIX_PROJECT },
-    Requirement { key: "CREATE_ATTACHMENTS", name: "Create Attachments", scope: Scope::Project, required_for: R, why: "Restore attachments.", fix: FIX_PROJECT },
-    Requirement { key: "WORK_ON_ISSUES", name: "Work on Issues", scope: Scope::Project, required_for: R, why: "Restore issue work logs.", fix: FIX_PROJECT },
+    Requirement { key: "ADMINISTER", name: "Administer Jira", scope: Scope::Global, required_for: B, why: "Scan all projects; back up and restore projects, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "USER_PICKER", name: "Browse users and groups", scope: Scope::Global, required_for: B, why: "Backup: scan all projects and back up project avatars. Restore: check whether users and groups exist.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_SHARED_OBJECTS", name: "Share dashboards and filters", scope: Scope::Global, required_for: R, why: "Restore boards.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_PROJECT", name: "Create team-managed spaces", scope: Scope::Global, required_for: R, why: "Restore projects.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ADMINISTER_PROJECTS", name: "Administer Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, notification schemes, permission schemes, components. Restore: projects, work type schemes, project avatars, notification schemes, components, project roles.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "BROWSE_PROJECTS", name: "Browse Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, boards, sprints, issues, attachments. Restore: boards and emails.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MANAGE_SPRINTS_PERMISSION", name: "Manage Sprints", scope: Scope::Project, required_for: B, why: "Back up and restore sprints.", fix: FIX_PROJECT, project_types: &["software"], applications: ANY_APP },
+    Requirement { key: "SERVICEDESK_AGENT", name: "Service Desk Agent", scope: Scope::Project, required_for: B, why: "Jira Service Management: only agents read and restore requests, queues and SLAs of a service space; a portal customer is not an agent.", fix: FIX_AGENT, project_types: &["service_desk"], applications: &[Application::Jsm] },
+    Requirement { key: "ASSIGN_ISSUES", name: "Assign Issues", scope: Scope::Project, required_for: R, why: "Restore issue assignees.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_ISSUES", name: "Create Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "EDIT_ISSUES", name: "Edit Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "LINK_ISSUES", name: "Link Issues", scope: Scope::Project, required_for: R, why: "Restore issue links.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MODIFY_REPORTER", name: "Modify Reporter", scope: Scope::Project, required_for: R, why: "Restore issue reporters.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "RESOLVE_ISSUES", name: "Resolve Issues", scope: Scope::Project, required_for: R, why: "Restore issue fix versions.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "SCHEDULE_ISSUES", name: "Schedule Issues", scope: Scope::Project, required_for: R, why: "Restore issue due dates.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "TRANSITION_ISSUES", name: "Transition Issues", scope: Scope::Project, required_for: R, why: "Restore issue statuses.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MANAGE_WATCHERS", name: "Manage Watchers", scope: Scope::Project, required_for: R, why: "Restore issue watchers.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ADD_COMMENTS", name: "Add Comments", scope: Scope::Project, required_for: R, why: "Restore issue comments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_ATTACHMENTS", name: "Create Attachments", scope: Scope::Project, required_for: R, why: "Restore attachments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "WORK_ON_ISSUES", name: "Work on Issues", scope: Scope::Project, required_for: R, why: "Restore issue work logs.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
 ];
 
 /// The required permissions of one scope.
@@ -87,10 +127,144 @@ pub fn of_scope(scope: Scope) -> impl Iterator<Item = &'static Requirement> {
     REQUIREMENTS.iter().filter(move |r| r.scope == scope)
 }
 
-/// The requirement with this key.
-pub fn by_key(key: &str) -> Option<&'static Requirement> {
-    REQUIREMENTS.iter().find(|r| r.key == key)
+/// A project permission worth having beyond the vendor's list: missing, it is a warning
+/// with advice, never a failed verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    pub key: &'static str,
+    pub name: &'static str,
+    /// The purpose it helps.
+    pub purpose: Purpose,
+    /// The warning code used when it is missing.
+    pub code: &'static str,
+    pub why: &'static str,
 }
+
+/// Advice checked by the audit (restore: issue security levels).
+pub const ADVICE: &[Advice] = &[Advice {
+    key: "SET_ISSUE_SECURITY",
+    name: "Set Issue Security",
+    purpose: Purpose::Restore,
+    code: "issue_security",
+    why: "restored issues would lose their security level",
+}];
+
+/// The API token scopes one call of the audit needs, for a token with scopes: its
+/// classic scope, or every scope of its granular set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CallScopes {
+    /// The call, as the UI and messages name it (`GET /rest/api/3/myself`).
+    pub call: &'static str,
+    /// The path the audit requests (without the gateway prefix).
+    pub path: &'static str,
+    /// Any one of these classic scopes; empty (and not `granular_only`): no scope needed.
+    pub classic: &'static [&'static str],
+    pub granular: &'static [&'static str],
+    /// No classic scope works: only the whole granular set (the Agile API).
+    pub granular_only: bool,
+    /// The applications whose audits make this call; empty: every one.
+    pub applications: &'static [Application],
+}
+
+/// Every call of the audit with its scopes: from each operation's
+/// `x-atlassian-oauth2-scopes` in the specs (checked against them by a test), the JSM call
+/// from Atlassian's JSM REST reference. The Agile API takes granular scopes only.
+pub const AUDIT_SCOPES: &[CallScopes] = &[
+    CallScopes {
+        call: "GET /rest/api/3/myself",
+        path: "/rest/api/3/myself",
+        classic: &["read:jira-user"],
+        granular: &[
+            "read:application-role:jira",
+            "read:group:jira",
+            "read:user:jira",
+            "read:avatar:jira",
+        ],
+        granular_only: false,
+        applications: ANY_APP,
+    },
+    CallScopes {
+        call: "GET /rest/api/3/permissions",
+        path: "/rest/api/3/permissions",
+        classic: &["manage:jira-configuration"],
+        granular: &["read:permission:jira"],
+        granular_only: false,
+        applications: ANY_APP,
+    },
+    CallScopes {
+        call: "GET /rest/api/3/project/search",
+        path: "/rest/api/3/project/search",
+        classic: &["read:jira-work"],
+        granular: &[
+            "read:issue-type:jira",
+            "read:project:jira",
+            "read:project.property:jira",
+            "read:user:jira",
+            "read:application-role:jira",
+            "read:avatar:jira",
+            "read:group:jira",
+            "read:issue-type-hierarchy:jira",
+            "read:project-category:jira",
+            "read:project-version:jira",
+            "read:project.component:jira",
+        ],
+        granular_only: false,
+        applications: ANY_APP,
+    },
+    CallScopes {
+        call: "POST /rest/api/3/permissions/check",
+        path: "/rest/api/3/permissions/check",
+        classic: &[],
+        granular: &["read:permission:jira"],
+        granular_only: false,
+        applications: ANY_APP,
+    },
+    CallScopes {
+        call: "GET /rest/agile/1.0/board",
+        path: "/rest/agile/1.0/board",
+        classic: &[],
+        granular: &["read:board-scope:jira-software", "read:project:jira"],
+        granular_only: true,
+        applications: ANY_APP,
+    },
+    CallScopes {
+        call: "GET /rest/servicedeskapi/servicedesk",
+        path: "/rest/servicedeskapi/servicedesk",
+        classic: &["read:servicedesk-request"],
+        granular: &["read:servicedesk:jira-service-management"],
+        granular_only: false,
+        applications: &[Application::Jsm],
+    },
+];
+
+/// The scopes of the call to `path`, if the audit makes it.
+pub fn scopes_of(path: &str) -> Option<&'static CallScopes> {
+    AUDIT_SCOPES.iter().find(|c| c.path == path)
+}
+
+/// The classic scopes a token needs for a whole audit of `application` (the short list
+/// to give when creating a token with scopes).
+pub fn classic_scopes_for(application: Application) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for c in AUDIT_SCOPES
+        .iter()
+        .filter(|c| c.applications.is_empty() || c.applications.contains(&application))
+    {
+        for s in c.classic {
+            if !out.contains(s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Where API tokens (with or without scopes) are created; a token's scopes cannot be
+/// changed afterwards.
+pub const SCOPES_HINT: &str = "Create a new API token with scopes at https://id.atlassian.com/manage-profile/security/api-tokens (\"Create API token with scopes\", app Jira) that includes them; the scopes of an existing token cannot be changed.";
+
+/// Atlassian Administration, where product access is granted.
+pub const ADMIN_HUB: &str = "https://admin.atlassian.com";
 
 /// The page where global permissions are granted.
 pub fn global_fix_url(host: &str) -> String {
@@ -102,9 +276,17 @@ pub fn project_fix_url(host: &str, project_key: &str) -> String {
     format!("{host}/plugins/servlet/project-config/{project_key}/permissions")
 }
 
-/// A team-managed project's settings (its Access page is reached from there).
-pub fn team_managed_fix_url(host: &str, project_key: &str) -> String {
-    format!("{host}/jira/software/projects/{project_key}/settings/access")
+/// A team-managed project's Access page, under the product of its type: Jira
+/// (`software`), Jira Work Management (`business`: `/jira/core`), Jira Service Management
+/// (`service_desk`: `/jira/servicedesk`), Jira Product Discovery (`/jira/polaris`).
+pub fn team_managed_fix_url(host: &str, project_key: &str, project_type: &str) -> String {
+    let product = match project_type {
+        "business" => "core",
+        "service_desk" => "servicedesk",
+        "product_discovery" => "polaris",
+        _ => "software",
+    };
+    format!("{host}/jira/{product}/projects/{project_key}/settings/access")
 }
 
 /// What to tell the admin for a team-managed project.
@@ -143,10 +325,35 @@ mod tests {
             [
                 "ADMINISTER_PROJECTS",
                 "BROWSE_PROJECTS",
-                "MANAGE_SPRINTS_PERMISSION"
+                "MANAGE_SPRINTS_PERMISSION",
+                "SERVICEDESK_AGENT"
             ]
         );
-        assert_eq!(keys(Scope::Project, Purpose::Restore).len(), 15);
+        assert_eq!(keys(Scope::Project, Purpose::Restore).len(), 16);
+        let agent = REQUIREMENTS
+            .iter()
+            .find(|r| r.key == "SERVICEDESK_AGENT")
+            .unwrap();
+        assert!(agent.required_in(Application::Jsm, "service_desk"));
+        assert!(!agent.required_in(Application::Jsm, "software"));
+        assert!(!agent.required_in(Application::Jira, "service_desk"));
+        let sprints = REQUIREMENTS
+            .iter()
+            .find(|r| r.key == "MANAGE_SPRINTS_PERMISSION")
+            .unwrap();
+        assert!(sprints.required_in(Application::Jira, "software"));
+        for t in ["business", "service_desk", "product_discovery"] {
+            assert!(!sprints.required_in(Application::Jira, t), "{t}");
+        }
+        assert_eq!(
+            classic_scopes_for(Application::Jira),
+            [
+                "read:jira-user",
+                "manage:jira-configuration",
+                "read:jira-work"
+            ]
+        );
+        assert!(classic_scopes_for(Application::Jsm).contains(&"read:servicedesk-request"));
         assert!(REQUIREMENTS
             .iter()
             .all(|r| !r.why.is_empty() && !r.fix.is_empty()));

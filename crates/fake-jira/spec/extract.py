@@ -54,6 +54,35 @@ ROOTS = [
 
 NULL_IN_PROSE = re.compile(r"returned as null", re.IGNORECASE)
 
+# The operations ConnKeeper's audit calls, whose OAuth 2.0 scopes the subset records
+# (`x-operation-scopes`): from the platform spec, and the Agile board list from the Jira
+# Software spec (SOFTWARE_SPEC, beside the platform spec), which lists its scopes only in
+# `security` (granular, no classic alternative).
+OPERATIONS = [
+    ("get", "/rest/api/3/myself"),
+    ("get", "/rest/api/3/permissions"),
+    ("post", "/rest/api/3/permissions/check"),
+    ("get", "/rest/api/3/project/search"),
+    ("get", "/rest/api/3/mypermissions"),
+]
+SOFTWARE_OPERATIONS = [("get", "/rest/agile/1.0/board")]
+
+
+def operation_scopes(spec, method, path):
+    op = spec["paths"][path][method]
+    classic, granular, granular_only = [], [], False
+    for entry in op.get("x-atlassian-oauth2-scopes") or []:
+        if entry.get("state") == "Current":
+            classic = entry["scopes"]
+        elif entry.get("state") == "Beta":
+            granular = entry["scopes"]
+    if not op.get("x-atlassian-oauth2-scopes"):
+        for sec in op.get("security", []):
+            if "OAuth2" in sec:
+                granular = sec["OAuth2"]
+                granular_only = True
+    return {"classic": classic, "granular": granular, "granularOnly": granular_only}
+
 
 def refs_in(node, acc):
     if isinstance(node, dict):
@@ -160,7 +189,18 @@ def main():
             },
         },
         "components": {"schemas": subset},
+        "x-operation-scopes": {
+            f"{m.upper()} {p}": operation_scopes(spec, m, p) for m, p in OPERATIONS
+        },
     }
+    software_path = os.path.join(os.path.dirname(spec_path), "jira-software-openapi.json")
+    with open(software_path, "rb") as f:
+        software_raw = f.read()
+    software = json.loads(software_raw)
+    for m, p in SOFTWARE_OPERATIONS:
+        doc["x-operation-scopes"][f"{m.upper()} {p}"] = operation_scopes(software, m, p)
+    doc["x-extracted"]["softwareSource"] = os.path.basename(software_path)
+    doc["x-extracted"]["softwareSha256"] = hashlib.sha256(software_raw).hexdigest()
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, sort_keys=True, ensure_ascii=False)
         f.write("\n")

@@ -26,15 +26,41 @@ const PROJECT_PAGE_MAX: i64 = 100;
 /// `permissions/check`: "A maximum of 1000 projects and 1000 issues can be checked."
 const BULK_CHECK_MAX: usize = 1000;
 
-/// `GET /rest/api/3/myself`: never anonymous.
-pub(crate) async fn myself(State(sh): St, Extension(auth): Extension<Auth>) -> Response {
+/// `GET /rest/api/3/myself[?expand=applicationRoles,groups]`: never anonymous.
+pub(crate) async fn myself(
+    State(sh): St,
+    Extension(auth): Extension<Auth>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = query_pairs(query.as_deref());
+    let expand: BTreeSet<&str> = param(&pairs, "expand")
+        .map(|e| e.split(',').map(str::trim).collect())
+        .unwrap_or_default();
     match sh.account(auth) {
-        Some(a) => json_response(StatusCode::OK, &user_json(&sh, a)),
+        Some(a) => json_response(StatusCode::OK, &user_json(&sh, a, &expand)),
         None => sh.unauthorized(),
     }
 }
 
-fn user_json(sh: &Shared, a: &Account) -> Value {
+/// The products the account may use on this site (its roles, less an unlicensed Jira
+/// Software), as Jira's `ApplicationRole` objects.
+fn application_roles(sh: &Shared, a: &Account) -> Vec<Value> {
+    a.products
+        .iter()
+        .filter(|p| sh.site.software_access || p.as_str() != "jira-software")
+        .map(|key| {
+            let name = match key.as_str() {
+                "jira-software" => "Jira",
+                "jira-servicedesk" => "Jira Service Management",
+                "jira-product-discovery" => "Jira Product Discovery",
+                _ => "Jira Work Management",
+            };
+            json!({"key": key, "name": name, "defined": true, "hasUnlimitedSeats": false, "platform": false})
+        })
+        .collect()
+}
+
+fn user_json(sh: &Shared, a: &Account, expand: &BTreeSet<&str>) -> Value {
     let initials: String = a
         .display_name
         .split_whitespace()
@@ -56,8 +82,15 @@ fn user_json(sh: &Shared, a: &Account) -> Value {
         "active": a.active,
         "timeZone": "Etc/UTC",
         "locale": "en_US",
-        "groups": { "size": 1, "items": [] },
-        "applicationRoles": { "size": usize::from(sh.site.software_access), "items": [] },
+        "groups": if expand.contains("groups") {
+            json!({ "size": 1, "items": [{"name": "jira-admins", "groupId": "8d0a4cd6-0000-4000-8000-000000000001", "self": format!("{}/rest/api/3/group?groupId=8d0a4cd6-0000-4000-8000-000000000001", sh.base_url)}] })
+        } else {
+            json!({ "size": 1, "items": [] })
+        },
+        "applicationRoles": {
+            "size": application_roles(sh, a).len(),
+            "items": if expand.contains("applicationRoles") { application_roles(sh, a) } else { Vec::new() },
+        },
         "expand": "groups,applicationRoles",
     })
 }
@@ -148,11 +181,7 @@ pub(crate) async fn my_permissions(
 
     let account = sh.account(auth);
     let visible: Vec<&Project> = match account {
-        Some(a) => sh
-            .projects
-            .iter()
-            .filter(|p| Shared::can_see(a, p))
-            .collect(),
+        Some(a) => sh.projects.iter().filter(|p| sh.can_see(a, p)).collect(),
         None => Vec::new(),
     };
     // projectId wins over projectKey.
@@ -175,13 +204,11 @@ pub(crate) async fn my_permissions(
         let have = match (account, def.kind, context) {
             (None, _, _) => false,
             (Some(a), PermissionType::Global, _) => a.global.contains(def.key),
-            (Some(a), PermissionType::Project, Some(p)) => {
-                a.project_permissions(p.id).contains(def.key)
-            }
+            (Some(a), PermissionType::Project, Some(p)) => sh.holds(a, p, def.key),
             // Global context: "if the user has the project permission in any project".
-            (Some(a), PermissionType::Project, None) => visible
-                .iter()
-                .any(|p| a.project_permissions(p.id).contains(def.key)),
+            (Some(a), PermissionType::Project, None) => {
+                visible.iter().any(|p| sh.holds(a, p, def.key))
+            }
         };
         let mut m = permission_json(def);
         m.insert("id".into(), def.id.into());
@@ -229,23 +256,40 @@ pub(crate) async fn project_search(
     let type_keys: BTreeSet<&str> = param(&pairs, "typeKey")
         .map(|v| v.split(',').map(str::trim).collect())
         .unwrap_or_default();
+    // `status`: live (the default), archived, deleted; several may be asked at once.
+    let statuses: BTreeSet<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "status")
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .collect();
+    let wants = |p: &Project| {
+        let status = if p.archived { "archived" } else { "live" };
+        if statuses.is_empty() {
+            status == "live"
+        } else {
+            statuses.contains(status)
+        }
+    };
 
     let mut projects: Vec<&Project> = match sh.account(auth) {
         None => Vec::new(),
         Some(a) => sh
             .projects
             .iter()
-            .filter(|p| Shared::can_see(a, p))
+            .filter(|p| sh.can_see(a, p))
             .filter(|p| {
                 action != "edit"
                     || a.global.contains("ADMINISTER")
-                    || a.project_permissions(p.id).contains("ADMINISTER_PROJECTS")
+                    || sh.holds(a, p, "ADMINISTER_PROJECTS")
             })
             .collect(),
     };
     projects.retain(|p| {
-        text.as_ref()
-            .is_none_or(|t| p.key.to_lowercase().contains(t) || p.name.to_lowercase().contains(t))
+        wants(p)
+            && text.as_ref().is_none_or(|t| {
+                p.key.to_lowercase().contains(t) || p.name.to_lowercase().contains(t)
+            })
             && (wanted_keys.is_empty() || wanted_keys.contains(&p.key))
             && (type_keys.is_empty() || type_keys.contains(sh.project_type(p)))
     });
@@ -314,6 +358,9 @@ fn project_json(sh: &Shared, p: &Project) -> Value {
         "isPrivate": false,
         "properties": {},
     });
+    if p.archived {
+        v["archived"] = Value::from(true);
+    }
     if p.team_managed {
         // Jira also sends `entityId` for team-managed projects, but the spec's Project
         // schema (additionalProperties: false) only knows `uuid`.
@@ -323,7 +370,7 @@ fn project_json(sh: &Shared, p: &Project) -> Value {
 }
 
 /// A stable UUID-shaped id for team-managed projects and the cloud id.
-fn uuid_for(n: u64) -> String {
+pub(crate) fn uuid_for(n: u64) -> String {
     let h = format!(
         "{:016x}{:016x}",
         n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
@@ -552,9 +599,7 @@ pub(crate) async fn check_permissions(
                     .projects
                     .iter()
                     .filter_map(|id| sh.project(*id))
-                    .filter(|p| {
-                        Shared::can_see(a, p) && a.project_permissions(p.id).contains(k.as_str())
-                    });
+                    .filter(|p| sh.can_see(a, p) && sh.holds(a, p, k.as_str()));
                 grants[idx].1.extend(held.map(|p| p.id));
             }
         }
@@ -592,7 +637,7 @@ pub(crate) async fn service_desks(
     let mut desks: Vec<(u64, &Project)> = sh
         .projects
         .iter()
-        .filter(|p| Shared::can_see(a, p))
+        .filter(|p| !p.archived && sh.can_see(a, p))
         .filter_map(|p| sh.desks.get(&p.id).map(|d| (*d, p)))
         .collect();
     desks.sort_by_key(|(d, _)| *d);
@@ -653,7 +698,7 @@ pub(crate) async fn boards(
     let Some(a) = sh.account(auth) else {
         return sh.unauthorized();
     };
-    if !sh.site.software_access {
+    if !sh.site.software_access || !a.products.contains("jira-software") {
         return error_collection(
             StatusCode::FORBIDDEN,
             &["The user does not have valid license"],
@@ -673,13 +718,13 @@ pub(crate) async fn boards(
     let mut software: Vec<&Project> = sh
         .projects
         .iter()
-        .filter(|p| sh.project_type(p) == "software")
+        .filter(|p| sh.project_type(p) == "software" && !p.archived)
         .collect();
     software.sort_by_key(|p| p.id);
     let visible: Vec<(usize, &Project)> = software
         .into_iter()
         .zip(1..)
-        .filter(|(p, _)| Shared::can_see(a, p))
+        .filter(|(p, _)| sh.can_see(a, p))
         .map(|(p, id)| (id, p))
         .collect();
     let values: Vec<Value> = visible
@@ -719,11 +764,7 @@ pub(crate) async fn boards(
 
 /// `GET /_edge/tenant_info`: the site's cloud id, no authentication needed.
 pub(crate) async fn tenant_info(State(sh): St) -> Response {
-    let seed = sh
-        .base_url
-        .bytes()
-        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    json_response(StatusCode::OK, &json!({ "cloudId": uuid_for(seed) }))
+    json_response(StatusCode::OK, &json!({ "cloudId": sh.cloud_id }))
 }
 
 /// Any other path: 404 with an ErrorCollection, like Jira's REST layer.

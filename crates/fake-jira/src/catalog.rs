@@ -5,6 +5,8 @@
 //! `docs/jira-api.md` §1). Jira reports `"-1"` as the id of permissions contributed by apps
 //! (Jira Software's Manage Sprints, JSM's Service Desk Agent, `CREATE_PROJECT`, ...).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 /// Whether a permission is global (site-wide) or granted per project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PermissionType {
@@ -199,6 +201,140 @@ pub const PROJECT_RESTORE: &[&str] = &[
     "WORK_ON_ISSUES",
 ];
 
+/// Whether a project permission exists in projects of `project_type`. The spec's list
+/// of built-in permissions (`GET /rest/api/3/permissionscheme`) marks Manage Sprints
+/// "(Jira Software only)" and Service Desk Agent "(Jira Service Desk only)".
+pub fn exists_in(project_type: &str, key: &str) -> bool {
+    match key {
+        "MANAGE_SPRINTS_PERMISSION" => project_type == "software",
+        "SERVICEDESK_AGENT" => project_type == "service_desk",
+        _ => true,
+    }
+}
+
+/// The OAuth 2.0 scopes of the operations the fake serves, from the official specs
+/// (`x-atlassian-oauth2-scopes`: a classic scope, then the granular set), and for the JSM
+/// endpoint from Atlassian's REST reference (the JSM spec is not in ../shared/data).
+/// A scoped token may call an operation when it holds the classic scope (an empty classic
+/// list: any token) or every granular scope.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationScopes {
+    /// The path, without the `/ex/jira/{cloudId}` prefix and the API version.
+    pub path: &'static str,
+    pub classic: &'static [&'static str],
+    pub granular: &'static [&'static str],
+    /// No classic scope works: only the whole granular set (the Agile API).
+    pub granular_only: bool,
+}
+
+/// Scopes per operation (`{v}` stands for the platform API's `2` or `3`).
+pub const OPERATION_SCOPES: &[OperationScopes] = &[
+    OperationScopes {
+        path: "/rest/api/{v}/myself",
+        classic: &["read:jira-user"],
+        granular: &[
+            "read:application-role:jira",
+            "read:group:jira",
+            "read:user:jira",
+            "read:avatar:jira",
+        ],
+        granular_only: false,
+    },
+    OperationScopes {
+        path: "/rest/api/{v}/permissions",
+        classic: &["manage:jira-configuration"],
+        granular: &["read:permission:jira"],
+        granular_only: false,
+    },
+    OperationScopes {
+        path: "/rest/api/{v}/permissions/check",
+        classic: &[],
+        granular: &["read:permission:jira"],
+        granular_only: false,
+    },
+    OperationScopes {
+        path: "/rest/api/{v}/mypermissions",
+        classic: &["read:jira-work"],
+        granular: &["read:permission:jira"],
+        granular_only: false,
+    },
+    OperationScopes {
+        path: "/rest/api/{v}/project/search",
+        classic: &["read:jira-work"],
+        granular: &[
+            "read:issue-type:jira",
+            "read:project:jira",
+            "read:project.property:jira",
+            "read:user:jira",
+            "read:application-role:jira",
+            "read:avatar:jira",
+            "read:group:jira",
+            "read:issue-type-hierarchy:jira",
+            "read:project-category:jira",
+            "read:project-version:jira",
+            "read:project.component:jira",
+        ],
+        granular_only: false,
+    },
+    OperationScopes {
+        path: "/rest/agile/1.0/board",
+        classic: &[],
+        granular: &["read:board-scope:jira-software", "read:project:jira"],
+        granular_only: true,
+    },
+    OperationScopes {
+        path: "/rest/servicedeskapi/servicedesk",
+        classic: &["read:servicedesk-request"],
+        granular: &["read:servicedesk:jira-service-management"],
+        granular_only: false,
+    },
+];
+
+/// The scopes of the audited operations as the official specs list them (recorded in
+/// `spec/openapi-subset.json` by `spec/extract.py`): `"GET /rest/api/3/myself"` ->
+/// (classic, granular, granular only).
+pub fn spec_operation_scopes() -> BTreeMap<String, (Vec<String>, Vec<String>, bool)> {
+    let subset: serde_json::Value =
+        serde_json::from_str(include_str!("../spec/openapi-subset.json"))
+            .expect("the committed spec subset is JSON");
+    let list = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    subset["x-operation-scopes"]
+        .as_object()
+        .map(|ops| {
+            ops.iter()
+                .map(|(k, v)| {
+                    let only = v["granularOnly"].as_bool().unwrap_or(false);
+                    (k.clone(), (list(&v["classic"]), list(&v["granular"]), only))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a scoped token holding `held` may call `path`; unknown paths need nothing.
+pub fn scopes_allow(path: &str, held: &BTreeSet<String>) -> bool {
+    let normal = path.replacen("/rest/api/2/", "/rest/api/{v}/", 1).replacen(
+        "/rest/api/3/",
+        "/rest/api/{v}/",
+        1,
+    );
+    let Some(op) = OPERATION_SCOPES.iter().find(|o| o.path == normal) else {
+        return true;
+    };
+    let classic = !op.granular_only
+        && (op.classic.is_empty() || op.classic.iter().any(|s| held.contains(*s)));
+    let granular = !op.granular.is_empty() && op.granular.iter().all(|s| held.contains(*s));
+    classic || granular
+}
+
 /// Looks a key up in the full catalogue (ignoring what a given site knows).
 pub fn lookup(key: &str) -> Option<&'static PermissionDef> {
     PERMISSIONS.iter().find(|d| d.key == key)
@@ -223,6 +359,23 @@ pub fn project_keys() -> impl Iterator<Item = &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_scopes_are_the_specs() {
+        let spec = spec_operation_scopes();
+        assert!(spec.len() >= 6, "{spec:?}");
+        for (call, (classic, granular, only)) in &spec {
+            let path = call.split_once(' ').unwrap().1;
+            let normal = path.replacen("/rest/api/3/", "/rest/api/{v}/", 1);
+            let ours = OPERATION_SCOPES
+                .iter()
+                .find(|o| o.path == normal)
+                .unwrap_or_else(|| panic!("no scopes for {call}"));
+            assert_eq!(ours.classic, classic.as_slice(), "{call}");
+            assert_eq!(ours.granular, granular.as_slice(), "{call}");
+            assert_eq!(ours.granular_only, *only, "{call}");
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_required_keys_are_known() {

@@ -36,4 +36,7 @@ mod site;
 mod util;
 
 pub use server::{start_recorder, FakeJira, RecordedRequest};
-pub use site::{demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN};
+pub use site::{
+    demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, JIRA_PRODUCTS,
+    SERVICE_ACCOUNT_DOMAIN,
+};

@@ -1,7 +1,7 @@
 //! The HTTP server: listener, the request pipeline (recording, latency, faults,
 //! authentication, Jira's response headers) and the [`FakeJira`] handle.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -57,6 +57,8 @@ pub struct RecordedRequest {
 /// Who a request is from, after checking its `Authorization` header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Auth {
+    /// A scoped token through the gateway, for an operation outside its scopes.
+    ScopeMismatch,
     /// No `Authorization` header.
     Anonymous,
     /// Credentials present but wrong (unknown email, wrong token, not Basic, garbage).
@@ -73,6 +75,8 @@ pub(crate) struct Shared {
     pub(crate) site: Site,
     /// `http://127.0.0.1:PORT`, used in `self` links like Jira's site URL.
     pub(crate) base_url: String,
+    /// The site's cloud id (`/_edge/tenant_info`), the key of the gateway prefix.
+    pub(crate) cloud_id: String,
     /// The site's projects ordered by key (Jira's default `orderBy`).
     pub(crate) projects: Vec<Project>,
     /// Project id -> index in `projects`.
@@ -98,11 +102,20 @@ impl Shared {
         projects.sort_by(|a, b| a.key.cmp(&b.key));
         let mut by_id: Vec<u64> = site.projects.iter().map(|p| p.id).collect();
         by_id.sort_unstable();
+        // Service desks: the first `service_desks` projects by id, and every project of
+        // type `service_desk`; desk ids follow project ids.
+        let explicit: BTreeSet<u64> = site
+            .projects
+            .iter()
+            .filter(|p| p.kind == "service_desk")
+            .map(|p| p.id)
+            .collect();
         let desks = by_id
             .iter()
-            .take(site.service_desks)
+            .enumerate()
+            .filter(|(i, id)| *i < site.service_desks || explicit.contains(id))
             .zip(1..)
-            .map(|(p, d)| (*p, d))
+            .map(|((_, p), d)| (*p, d))
             .collect();
         let by_id = projects
             .iter()
@@ -110,7 +123,11 @@ impl Shared {
             .map(|(i, p)| (p.id, i))
             .collect();
         let fault_hits = Mutex::new(vec![0; site.faults.len()]);
+        let seed = base_url
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
         Shared {
+            cloud_id: crate::api::uuid_for(seed),
             site,
             base_url,
             projects,
@@ -144,20 +161,32 @@ impl Shared {
 
     /// Jira's browse rule: Administer Jira sees every project; otherwise a project is
     /// visible with Browse Projects or Administer Projects in it.
-    pub(crate) fn can_see(account: &Account, project: &Project) -> bool {
-        if account.global.contains("ADMINISTER") {
-            return true;
-        }
-        let held = account.project_permissions(project.id);
-        held.contains("BROWSE_PROJECTS") || held.contains("ADMINISTER_PROJECTS")
+    pub(crate) fn can_see(&self, account: &Account, project: &Project) -> bool {
+        account.global.contains("ADMINISTER")
+            || self.holds(account, project, "BROWSE_PROJECTS")
+            || self.holds(account, project, "ADMINISTER_PROJECTS")
     }
 
-    /// `software`, or `service_desk` for projects with a service desk.
+    /// Whether `account` holds the project permission `key` in `project`. Beyond the
+    /// permission scheme (the account's grants): an account without Jira product access
+    /// holds no project permission anywhere; a permission that does not exist in the
+    /// project's type is never held (Manage Sprints outside software projects, Service
+    /// Desk Agent outside service projects); and only a Jira Service Management user is
+    /// an agent (a portal customer is not).
+    pub(crate) fn holds(&self, account: &Account, project: &Project, key: &str) -> bool {
+        account.has_jira_product()
+            && catalog::exists_in(self.project_type(project), key)
+            && (key != "SERVICEDESK_AGENT" || account.products.contains("jira-servicedesk"))
+            && account.project_permissions(project.id).contains(key)
+    }
+
+    /// The project's `projectTypeKey`: `service_desk` for projects with a service desk,
+    /// otherwise the project's own type.
     pub(crate) fn project_type(&self, project: &Project) -> &'static str {
         if self.desks.contains_key(&project.id) {
             "service_desk"
         } else {
-            "software"
+            project.kind
         }
     }
 
@@ -196,9 +225,25 @@ impl Shared {
     }
 
     /// Applies the first matching fault (after sleeping for any matching `Slow` ones).
-    async fn fault_for(&self, path: &str) -> FaultAction {
+    async fn fault_for(&self, path: &str, body: &[u8]) -> FaultAction {
         for (i, fault) in self.site.faults.iter().enumerate() {
             if !path.starts_with(fault.path()) {
+                continue;
+            }
+            if let Fault::SlowBulkCheckOver { projects, delay } = fault {
+                let asked = serde_json::from_slice::<serde_json::Value>(body)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("projectPermissions")?.as_array().map(|a| {
+                            a.iter()
+                                .filter_map(|p| p.get("projects")?.as_array().map(Vec::len))
+                                .sum::<usize>()
+                        })
+                    })
+                    .unwrap_or(0);
+                if asked > *projects {
+                    tokio::time::sleep(*delay).await;
+                }
                 continue;
             }
             if let Some(times) = fault.times() {
@@ -239,6 +284,18 @@ impl Shared {
                     return FaultAction::Edge(resp);
                 }
                 Fault::ResetConnection { .. } => return FaultAction::Reset,
+                Fault::RateLimitedUntilReset { reset_in_secs, .. } => {
+                    let mut resp = rate_limited(None);
+                    let at = crate::util::iso_seconds(
+                        SystemTime::now() + Duration::from_secs(*reset_in_secs),
+                    );
+                    if let Ok(v) = HeaderValue::from_str(&at) {
+                        resp.headers_mut()
+                            .insert(HeaderName::from_static("x-ratelimit-reset"), v);
+                    }
+                    return FaultAction::Jira(resp);
+                }
+                Fault::SlowBulkCheckOver { .. } => {}
                 Fault::EndlessProjects { total } => {
                     return FaultAction::Jira(endless_projects(&self.base_url, *total));
                 }
@@ -395,8 +452,23 @@ fn html_page() -> Response {
     text_response(StatusCode::OK, "text/html;charset=UTF-8", body.to_owned())
 }
 
-/// Checks `Authorization: Basic base64(email:token)` against the site's accounts.
-fn resolve_auth(site: &Site, headers: &HeaderMap) -> Auth {
+/// Checks `Authorization: Basic base64(email:token)` against the site's accounts. A
+/// classic token works on the site only, a scoped one through the gateway only, and
+/// there only for operations within its scopes (`path` is the operation's path).
+fn resolve_auth(site: &Site, headers: &HeaderMap, gateway: bool, path: &str) -> Auth {
+    match resolve_login(site, headers) {
+        Auth::User(i) => match (&site.accounts[i].token_scopes, gateway) {
+            (None, false) => Auth::User(i),
+            (Some(scopes), true) if catalog::scopes_allow(path, scopes) => Auth::User(i),
+            (Some(_), true) => Auth::ScopeMismatch,
+            _ => Auth::Failed,
+        },
+        other => other,
+    }
+}
+
+/// Who the credentials belong to, before the token's kind is considered.
+fn resolve_login(site: &Site, headers: &HeaderMap) -> Auth {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Auth::Anonymous;
     };
@@ -458,8 +530,33 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         return json_response(StatusCode::OK, &json!({}));
     }
 
-    let auth = resolve_auth(&shared.site, &parts.headers);
-    let mut resp = match shared.fault_for(parts.uri.path()).await {
+    // Atlassian's API gateway: `/ex/jira/{cloudId}/rest/...` reaches the site whose cloud
+    // id that is (the router strips the prefix); anything else there is not found.
+    let full_path = parts.uri.path().to_owned();
+    let (gateway, path) = match full_path.strip_prefix("/ex/jira/") {
+        Some(rest) => {
+            let (cloud, tail) = rest.split_once('/').unwrap_or((rest, ""));
+            if cloud != shared.cloud_id {
+                return crate::util::error_collection(
+                    StatusCode::NOT_FOUND,
+                    &["Site not found"],
+                    &[],
+                );
+            }
+            (true, format!("/{tail}"))
+        }
+        None => (false, full_path.clone()),
+    };
+    let auth = resolve_auth(&shared.site, &parts.headers, gateway, &path);
+    if auth == Auth::ScopeMismatch {
+        // The gateway's own answer (Atlassian's text, with no Jira headers).
+        return text_response(
+            StatusCode::UNAUTHORIZED,
+            "text/plain;charset=UTF-8",
+            "Unauthorized; scope does not match".to_owned(),
+        );
+    }
+    let mut resp = match shared.fault_for(&path, &bytes).await {
         FaultAction::None if auth == Auth::Captcha => shared.captcha_response(),
         FaultAction::None => {
             parts.extensions.insert(auth);
@@ -476,12 +573,14 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
             return Response::new(Body::empty());
         }
     };
-    decorate(&shared, &mut resp, auth);
+    decorate(&shared, &mut resp, auth, &path);
     resp
 }
 
 /// Headers Jira Cloud puts on every response.
-fn decorate(shared: &Shared, resp: &mut Response, auth: Auth) {
+fn decorate(shared: &Shared, resp: &mut Response, auth: Auth, path: &str) {
+    let product_api = path.starts_with("/rest/agile/") || path.starts_with("/rest/servicedeskapi/");
+    let account_header = !(product_api && shared.site.product_apis_without_account_header);
     let empty_body = resp.body().size_hint().exact() == Some(0);
     let h = resp.headers_mut();
     let put = |h: &mut HeaderMap, name: &'static str, value: &str| {
@@ -493,11 +592,12 @@ fn decorate(shared: &Shared, resp: &mut Response, auth: Auth) {
     put(h, "atl-traceid", &trace_id());
     match auth {
         Auth::User(_) => {
-            if let Some(a) = shared.account(auth) {
+            if let Some(a) = shared.account(auth).filter(|_| account_header) {
                 put(h, "x-aaccountid", &a.account_id);
             }
             put(h, "x-seraph-loginreason", "OK");
         }
+        Auth::ScopeMismatch => {}
         // The silent downgrade: the only trace of bad credentials on a 200.
         Auth::Failed => put(h, "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
         Auth::Captcha => put(h, "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
@@ -512,6 +612,18 @@ fn decorate(shared: &Shared, resp: &mut Response, auth: Auth) {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
+    let site = api_routes();
+    Router::new()
+        .merge(site.clone())
+        .nest("/ex/jira/{cloud_id}", site)
+        .route("/_edge/tenant_info", get(api::tenant_info))
+        .fallback(api::not_found)
+        .layer(from_fn_with_state(shared.clone(), pipeline))
+        .with_state(shared)
+}
+
+/// The Jira REST API, served on the site and under the gateway prefix.
+fn api_routes() -> Router<Arc<Shared>> {
     let mut r = Router::new();
     // The platform API answers the same shapes on v2 and v3 for these endpoints.
     for v in ["2", "3"] {
@@ -537,10 +649,6 @@ fn router(shared: Arc<Shared>) -> Router {
     }
     r.route("/rest/servicedeskapi/servicedesk", get(api::service_desks))
         .route("/rest/agile/1.0/board", get(api::boards))
-        .route("/_edge/tenant_info", get(api::tenant_info))
-        .fallback(api::not_found)
-        .layer(from_fn_with_state(shared.clone(), pipeline))
-        .with_state(shared)
 }
 
 /// A running fake Jira Cloud site. Dropping it stops the server.

@@ -25,6 +25,9 @@ pub struct Site {
     pub(crate) unknown_keys: BTreeSet<String>,
     /// `start_recorder`: answer `200 {}` everywhere, no Jira behaviour at all.
     pub(crate) recorder: bool,
+    /// The Agile and JSM APIs answer without `X-AAccountId` (seen on real sites; the
+    /// platform API's `/myself` still proves who is calling).
+    pub(crate) product_apis_without_account_header: bool,
 }
 
 impl Default for Site {
@@ -45,7 +48,15 @@ impl Site {
             faults: Vec::new(),
             unknown_keys: BTreeSet::new(),
             recorder: false,
+            product_apis_without_account_header: false,
         }
+    }
+
+    /// The Agile (`/rest/agile`) and JSM (`/rest/servicedeskapi`) APIs answer without the
+    /// `X-AAccountId` header.
+    pub fn product_apis_without_account_header(mut self, yes: bool) -> Self {
+        self.product_apis_without_account_header = yes;
+        self
     }
 
     /// Adds an account. An existing account with the same email (case-insensitive) is
@@ -128,10 +139,8 @@ impl Site {
             let team_managed = rng.below(100) < 5;
             let id = 10_000 + i as u64;
             projects.push(Project {
-                id,
-                key,
-                name,
                 team_managed,
+                ..Project::new(id, &key, &name)
             });
         }
 
@@ -181,7 +190,27 @@ pub struct Account {
     /// Jira's CAPTCHA is triggered for this login: every request answers 401
     /// `AUTHENTICATION_DENIED` without even checking the token.
     pub captcha: bool,
+    /// `None`: a classic API token, accepted on the site only. `Some(scopes)`: an API
+    /// token with scopes, accepted only through the gateway prefix `/ex/jira/{cloudId}`,
+    /// and only for operations whose scopes it holds (Atlassian: "API tokens with scopes
+    /// ... must use api.atlassian.com"; a call outside its scopes answers 401
+    /// `Unauthorized; scope does not match`).
+    pub token_scopes: Option<BTreeSet<String>>,
+    /// Product access (`/myself?expand=applicationRoles`): `jira-software`, `jira-core`,
+    /// `jira-servicedesk`, `jira-product-discovery`. Without any Jira product the account
+    /// holds no project permission anywhere; without `jira-servicedesk` it is no agent.
+    pub products: BTreeSet<String>,
 }
+
+/// Jira's product (application role) keys.
+pub const JIRA_PRODUCTS: [&str; 4] = [
+    "jira-software",
+    "jira-core",
+    "jira-servicedesk",
+    "jira-product-discovery",
+];
+/// The email domain of Atlassian service accounts.
+pub const SERVICE_ACCOUNT_DOMAIN: &str = "serviceaccount.atlassian.com";
 
 impl Account {
     /// An account without any permission.
@@ -214,7 +243,35 @@ impl Account {
             project_default: BTreeSet::new(),
             project_overrides: BTreeMap::new(),
             captcha: false,
+            token_scopes: None,
+            products: JIRA_PRODUCTS.iter().map(|p| (*p).to_owned()).collect(),
         }
+    }
+
+    /// A service account (generally available since 2025): `accountType` `app`, an email
+    /// under `serviceaccount.atlassian.com`, and only scoped API tokens.
+    pub fn service_account(name: &str, token: &str, scopes: &[&str]) -> Self {
+        let mut a = Account::new(&format!("{name}@{SERVICE_ACCOUNT_DOMAIN}"), token);
+        a.account_type = "app".to_owned();
+        a.token_scopes = Some(scopes.iter().map(|s| (*s).to_owned()).collect());
+        a
+    }
+
+    /// Makes the token a scoped one holding `scopes` (gateway only).
+    pub fn scoped(mut self, scopes: &[&str]) -> Self {
+        self.token_scopes = Some(scopes.iter().map(|s| (*s).to_owned()).collect());
+        self
+    }
+
+    /// Sets the account's product access (application roles).
+    pub fn products(mut self, products: &[&str]) -> Self {
+        self.products = products.iter().map(|p| (*p).to_owned()).collect();
+        self
+    }
+
+    /// Whether the account has access to any Jira product.
+    pub fn has_jira_product(&self) -> bool {
+        JIRA_PRODUCTS.iter().any(|p| self.products.contains(*p))
     }
 
     /// An account holding every global permission a Jira Cloud site admin holds
@@ -296,17 +353,38 @@ pub struct Project {
     pub name: String,
     /// Team-managed (`style: "next-gen"`, `simplified: true`) rather than company-managed.
     pub team_managed: bool,
+    /// `projectTypeKey`: `software`, `business`, `service_desk` or `product_discovery`
+    /// (a project given a service desk by [`Site::service_desks`] reports `service_desk`).
+    pub kind: &'static str,
+    /// Archived (Premium and Enterprise): left out of `project/search` unless it asks for
+    /// `status=archived`.
+    pub archived: bool,
 }
 
 impl Project {
-    /// A company-managed project.
+    /// A company-managed software project.
     pub fn new(id: u64, key: &str, name: &str) -> Self {
         Project {
             id,
             key: key.to_owned(),
             name: name.to_owned(),
             team_managed: false,
+            kind: "software",
+            archived: false,
         }
+    }
+
+    /// The same project with another `projectTypeKey` (`business`, `service_desk`,
+    /// `product_discovery`); a `service_desk` project gets a service desk.
+    pub fn of_type(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The same project, archived.
+    pub fn archived(mut self) -> Self {
+        self.archived = true;
+        self
     }
 
     /// A team-managed project.
@@ -352,6 +430,16 @@ pub enum Fault {
     /// streamed (chunked, no `Content-Length`) so the client cannot tell the size up
     /// front. [`crate::FakeJira::bytes_streamed`] says how much the client pulled.
     HugeBody { path: String, bytes: u64 },
+    /// The first `times` requests answer 429 with `X-RateLimit-Reset` (to the second,
+    /// `reset_in_secs` from now) and no `Retry-After`.
+    RateLimitedUntilReset {
+        path: String,
+        times: usize,
+        reset_in_secs: u64,
+    },
+    /// `POST .../permissions/check` asking about more than `projects` projects waits
+    /// `delay` (a slow site that answers smaller batches in time).
+    SlowBulkCheckOver { projects: usize, delay: Duration },
     /// Every request answers `status` with this body and content type (Jira's headers
     /// included): error bodies with crafted text, odd statuses.
     Answer {
@@ -374,7 +462,9 @@ impl Fault {
             | Fault::RedirectTo { path, .. }
             | Fault::ResetConnection { path, .. }
             | Fault::HugeBody { path, .. }
+            | Fault::RateLimitedUntilReset { path, .. }
             | Fault::Answer { path, .. } => path,
+            Fault::SlowBulkCheckOver { .. } => "/rest/api/3/permissions/check",
             Fault::EndlessProjects { .. } => "/rest/api/3/project/search",
             Fault::EndlessServiceDesks => "/rest/servicedeskapi/servicedesk",
         }
@@ -385,6 +475,7 @@ impl Fault {
         match self {
             Fault::RateLimited { times, .. }
             | Fault::Unavailable { times, .. }
+            | Fault::RateLimitedUntilReset { times, .. }
             | Fault::ResetConnection { times, .. } => Some(*times),
             _ => None,
         }

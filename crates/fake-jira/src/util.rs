@@ -135,6 +135,12 @@ pub(crate) fn rate_limit_reset(t: SystemTime) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}Z")
 }
 
+/// An ISO 8601 time to the second (`2025-06-20T13:05:09Z`).
+pub(crate) fn iso_seconds(t: SystemTime) -> String {
+    let (y, mo, d, h, mi, s, _) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

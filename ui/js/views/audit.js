@@ -249,19 +249,26 @@ export function createAuditPanel(ctx, o) {
     const acct = h('div', { class: 'account-line' },
       icon('info'),
       h('span', {}, h('span', { class: 'muted', text: `${t('audit.account')}: ` }),
+        a.service_account ? h('span', { class: 'badge badge-service', dataset: { fk: 'service-account' }, text: t('audit.serviceAccount') }) : null,
+        a.service_account ? ' ' : null,
         h('strong', { text: a.display_name ?? a.account_id }),
         a.email ? h('span', { text: ` · ${a.email}` }) : null,
         h('span', { text: ` · ${t('audit.accountType')}: ${a.account_type ?? '—'}` }),
         h('span', { class: a.active ? 'text-ok' : 'text-bad', text: ` · ${a.active ? t('audit.active') : t('audit.inactive')}` }),
-        r.service_desks !== null && r.service_desks !== undefined ? h('span', { text: ` · ${t('audit.serviceDesks', { n: r.service_desks === 1 ? 1 : num(r.service_desks) })}` }) : null),
+        r.service_desks !== null && r.service_desks !== undefined ? h('span', { text: ` · ${t('audit.serviceDesks', { n: r.service_desks === 1 ? 1 : num(r.service_desks) })}` }) : null,
+        h('span', { dataset: { fk: 'token-kind' }, text: ` · ${t(`audit.tokenKind.${r.token_kind}`)}` })),
       h('span', { class: 'muted small', text: `${r.host} · ${appName(r.application)}` }));
 
+    // A root cause (no product access) comes first: per-project gaps follow from it.
+    const root = r.warnings.find((w) => w.code === 'no_product_access');
     /** @type {HTMLElement[]} */
     const out = [
       h('h3', { id: 'audit-result-title', class: 'result-title', tabindex: '-1', text: t('audit.resultsTitle') }),
+      root ? h('div', { class: 'banner banner-error root-cause', role: 'alert', dataset: { code: root.code } }, icon('warning'),
+        h('div', { class: 'banner-text' }, h('strong', { text: t('audit.rootCause') }), h('p', { text: tOr(`audit.warning.${root.code}`, root.message) }))) : null,
       h('div', { class: 'verdicts-row' }, verdict('backup'), verdict('restore')),
       acct,
-    ];
+    ].filter((x) => x !== null);
     if (r.warnings.length) {
       out.push(h('section', { class: 'audit-section', 'aria-labelledby': 'audit-warn-title' },
         h('h4', { id: 'audit-warn-title', text: t('audit.warnings', { n: r.warnings.length }) }),
@@ -289,6 +296,13 @@ export function createAuditPanel(ctx, o) {
             onclick: () => ctx.openExternal(g.fix_url),
           }, t('audit.fix'), icon('external', 'trail'))))))))));
     out.push(projectsSection(r));
+    if (r.archived_projects.length) {
+      out.push(h('section', { class: 'audit-section archived-section', 'aria-labelledby': 'audit-archived-title' },
+        h('h4', { id: 'audit-archived-title', text: t('audit.archivedTitle', { n: num(r.archived_projects.length) }) }),
+        h('p', { class: 'small muted', text: t('audit.archivedText') }),
+        h('ul', { class: 'tags archived-list' }, r.archived_projects.slice(0, 200).map((p) => h('li', { class: 'tag', dataset: { key: p.key }, title: p.name, text: p.key }))),
+        r.archived_projects.length > 200 ? h('p', { class: 'small muted', text: t('audit.archivedMore', { n: num(r.archived_projects.length - 200) }) }) : null));
+    }
     out.push(h('p', { class: 'audit-footer small muted' },
       t('audit.footer', { n: num(r.coverage.projects_total), m: num(r.requests), s: (r.duration_ms / 1000).toFixed(1) }),
       ' · ', t('audit.finished', { at: dateTime(r.finished_at) })));
@@ -368,7 +382,8 @@ export function createAuditPanel(ctx, o) {
           h('th', { scope: 'col' }, h('span', { class: 'sr-only', text: t('audit.col.fix') })))),
         h('tbody', {}, slice.map((p) => h('tr', { class: 'project-row', dataset: { key: p.key } },
           h('td', { class: 'col-project' },
-            h('div', {}, h('span', { class: 'mono proj-key', text: p.key }), ' ', h('span', { text: p.name })),
+            h('div', {}, h('span', { class: 'mono proj-key', text: p.key }), ' ', h('span', { text: p.name }),
+              p.type && p.type !== 'software' ? [' ', h('span', { class: 'badge badge-type', dataset: { type: p.type }, text: t(`projectType.${p.type}`) })] : null),
             p.team_managed ? h('div', { class: 'small' }, h('span', { class: 'badge badge-team', title: t('audit.teamHint'), text: t('audit.teamManaged') }), ' ', h('span', { class: 'muted', text: t('audit.teamShort') })) : null),
           h('td', { class: 'col-missing' }, h('ul', { class: 'tags' }, p.missing.map((m) => h('li', { class: ['tag', m.key === permFilter && 'is-hl'], title: m.key, text: m.name })))),
           h('td', { class: 'col-actions' }, h('button', {

@@ -290,8 +290,11 @@ export function createFormView(ctx, params) {
         render();
         /** @type {HTMLElement|null} */ (el.querySelector('#f-token'))?.focus();
       } }, icon('key'), t('form.replaceToken'));
+      const kind = profile?.token_kind;
       const box = h('div', { class: 'token-stored', role: 'group', 'aria-labelledby': 'f-token-label' },
-        icon('key', 'lead'), h('span', { id: 'f-token-stored', text: t('form.tokenStored') }), replace);
+        icon('key', 'lead'), h('span', { id: 'f-token-stored', text: t('form.tokenStored') }),
+        kind ? h('span', { class: 'small muted token-kind', dataset: { fk: 'token-kind' }, text: t(`audit.tokenKind.${kind}`) }) : null,
+        replace);
       return field('token', t('form.token'), box, { labelFor: false });
     }
     const input = control('token', {

@@ -8,9 +8,9 @@ import { t, tOr } from '../i18n.js';
 
 export const TOKEN_PAGE = 'https://id.atlassian.com/manage-profile/security/api-tokens';
 
-/** @type {Promise<import('../api.js').Requirement[]>|null} */
+/** @type {Promise<import('../api.js').RequirementsView>|null} */
 let cached = null;
-/** The requirement table, fetched once per session. */
+/** The requirement table, the advice and the scopes, fetched once per session. */
 export function loadRequirements() {
   if (!cached) cached = api.requirements().catch((e) => { cached = null; throw e; });
   return cached;
@@ -26,7 +26,7 @@ export function purposeBadges(requiredFor) {
 /** @param {{openExternal: (url: string) => void}} ctx */
 export function createHelpPanel(ctx) {
   const el = h('aside', { class: 'help card', 'aria-labelledby': 'help-title' });
-  /** @type {import('../api.js').Requirement[]|null} */
+  /** @type {import('../api.js').RequirementsView|null} */
   let reqs = null;
   /** @type {string|null} */
   let reqError = null;
@@ -37,7 +37,7 @@ export function createHelpPanel(ctx) {
 
   /** @param {'global'|'project'} scope */
   function group(scope) {
-    const items = (reqs ?? []).filter((r) => r.scope === scope);
+    const items = (reqs?.permissions ?? []).filter((r) => r.scope === scope);
     if (!items.length) return null;
     return h('div', { class: 'req-group' },
       h('h4', { text: t(`help.perms.${scope}`) }),
@@ -47,7 +47,23 @@ export function createHelpPanel(ctx) {
           h('span', { class: 'req-name', text: r.name }),
           purposeBadges(r.required_for)),
         h('div', { class: 'req-key mono small', text: r.key }),
+        r.project_types.length ? h('div', { class: 'req-where small muted', text: t('help.req.onlyIn', { types: r.project_types.map((x) => t(`projectType.${x}`)).join(', '), apps: r.applications.length ? r.applications.map((a) => t(`app.${a}`)).join(', ') : t('help.req.everyApp') }) }) : null,
         h('div', { class: 'req-why small', text: tOr(`req.why.${r.key}`, r.why) })))));
+  }
+
+  /** The scopes a token with scopes needs, per call of the audit. */
+  function scopes() {
+    const calls = reqs?.scopes ?? [];
+    const classic = [...new Set(calls.flatMap((c) => c.classic))];
+    return h('section', { class: 'help-section', dataset: { fk: 'help-scopes' } },
+      h('h3', {}, h('span', { class: 'step-no', 'aria-hidden': 'true', text: '4' }), t('help.scopes.title')),
+      h('p', { class: 'small', text: t('help.scopes.lead') }),
+      h('p', { class: 'small' }, t('help.scopes.classic'), ' ', classic.flatMap((x, i) => (i ? [', ', h('code', { text: x })] : [h('code', { text: x })]))),
+      h('details', { class: 'small' },
+        h('summary', { text: t('help.scopes.perCall') }),
+        h('ul', { class: 'scope-list' }, calls.map((c) => h('li', {},
+          h('div', { class: 'mono', text: c.call }),
+          h('div', { class: 'muted', text: t('help.scopes.either', { classic: c.granular_only ? t('help.scopes.granularOnly') : c.classic.length ? c.classic.join(', ') : t('help.scopes.none'), granular: c.granular.join(', ') }) }))))));
   }
 
   function render() {
@@ -68,6 +84,7 @@ export function createHelpPanel(ctx) {
           ? h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'), h('span', { text: reqError }),
             h('button', { type: 'button', class: 'btn btn-secondary btn-sm', text: t('common.retry'), onclick: load }))
           : reqs ? [group('global'), group('project')] : h('p', { class: 'muted', text: t('common.loading') })),
+      reqs ? scopes() : '',
       h('section', { class: 'help-section help-note' },
         h('h3', {}, icon('info'), t('help.external.title')),
         h('p', { text: t('help.external.text') })),

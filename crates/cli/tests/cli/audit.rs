@@ -126,3 +126,126 @@ fn audit_unsaved_credentials_from_stdin() {
         "an ad-hoc audit saves nothing"
     );
 }
+
+/// Every classic scope a Jira audit needs.
+const SCOPES: &[&str] = &[
+    "read:jira-user",
+    "manage:jira-configuration",
+    "read:jira-work",
+];
+
+#[test]
+fn a_token_with_scopes_goes_through_the_gateway_and_the_profile_remembers() {
+    let env = Env::new("scoped", &[JIRA_TOKEN]);
+    let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).scoped(SCOPES);
+    let jira = start_jira(jira_site(account));
+    let url = jira.fake.url();
+    add_loopback(&env, "Scoped", &url, JIRA_TOKEN);
+    assert!(env.run(&["profile", "show", "Scoped", "--json"]).json()["token_kind"].is_null());
+
+    // An http:// gateway needs the loopback switch.
+    let r = env.run(&["--gateway", &url, "audit", "Scoped"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--gateway"), "{}", r.stderr);
+
+    // The fake serves the gateway prefix too: it stands in for api.atlassian.com.
+    let r = env.run(&[
+        "--allow-loopback-http",
+        "--gateway",
+        &url,
+        "audit",
+        "Scoped",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["token_kind"], "scoped");
+    assert_eq!(
+        env.run(&["profile", "show", "Scoped", "--json"]).json()["token_kind"],
+        "scoped"
+    );
+    let before = jira
+        .fake
+        .requests()
+        .iter()
+        .filter(|q| q.authorization.is_some() && !q.path.starts_with("/ex/jira/"))
+        .count();
+    // The environment variable works as well, and the next audit goes straight there.
+    let mut c = env.cmd();
+    c.env("CONNKEEPER_GATEWAY_URL", &url);
+    let r = env.run_with(c, &["--allow-loopback-http", "audit", "Scoped"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("API token with scopes"), "{}", r.stdout);
+    let after = jira
+        .fake
+        .requests()
+        .iter()
+        .filter(|q| q.authorization.is_some() && !q.path.starts_with("/ex/jira/"))
+        .count();
+    assert_eq!(
+        after, before,
+        "no failed request on the site once the kind is known"
+    );
+    // Exports carry the kind.
+    let csv = env.run(&["export", "--format", "csv"]);
+    assert!(csv.stdout.lines().next().unwrap().contains("token_kind"));
+    assert!(csv.stdout.contains(",scoped,"), "{}", csv.stdout);
+}
+
+#[test]
+fn a_missing_scope_is_its_own_error_with_the_scopes_to_add() {
+    let env = Env::new("missing-scope", &[JIRA_TOKEN]);
+    let account =
+        fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).scoped(&["read:jira-user"]);
+    let jira = start_jira(jira_site(account));
+    let url = jira.fake.url();
+    let r = env.run_stdin(
+        &[
+            "--allow-loopback-http",
+            "--gateway",
+            &url,
+            "audit",
+            "--host",
+            &url,
+            "--email",
+            "backup@acme.com",
+            "--token-stdin",
+            "--json",
+        ],
+        JIRA_TOKEN,
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let e = r.json();
+    assert_eq!(e["error"]["kind"], "missing_scope");
+    let msg = e["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("read:jira-work") || msg.contains("manage:jira-configuration"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn no_product_access_is_the_root_cause_on_the_terminal() {
+    let env = Env::new("no-product", &[JIRA_TOKEN]);
+    let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).products(&[]);
+    let jira = start_jira(jira_site(account));
+    add_loopback(&env, "Unlicensed", &jira.fake.url(), JIRA_TOKEN);
+    let r = env.run(&["--allow-loopback-http", "audit", "Unlicensed"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("ROOT CAUSE: The account has no Jira product access"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("Fix links:"),
+        "no per-project fix links: {}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("12 project(s) lack permissions because of the root cause"),
+        "{}",
+        r.stdout
+    );
+}

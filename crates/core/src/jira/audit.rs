@@ -1,23 +1,23 @@
-//! The permission audit: what the account can really do in Jira, against what backup
-//! and restore need ([`crate::requirements`]). Network work is in [`run`]; the verdicts
-//! are computed by the pure [`evaluate`].
+//! The permission audit's network half: what the account can really do in Jira,
+//! gathered with as few requests as possible ([`run`]); the verdicts are computed by the
+//! pure [`evaluate`], the report's shape is in [`super::report`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 
 use super::client::{ClientConfig, JiraClient, JiraError, JiraErrorKind};
 use super::dto::{
-    AllPermissions, BulkCheckRequest, BulkCheckResponse, BulkProjectPermissions, Myself,
-    ProjectDto, ProjectPage, ServiceDeskPage,
+    AllPermissions, BulkCheckRequest, BulkCheckResponse, BulkProjectPermissions, ProjectDto,
+    ProjectPage, ServiceDeskPage,
 };
+pub use super::evaluate::{evaluate, resolve_keys, Observed};
+pub use super::report::*;
 use crate::clock::Clock;
-use crate::model::{Application, AuditSummary};
-use crate::requirements::{self, Purpose, Requirement, Scope, REQUIREMENTS};
+use crate::model::{Application, TokenKind};
+use crate::requirements::{Scope, ADVICE, REQUIREMENTS};
 
 /// Largest page Jira serves for project search.
 pub const PROJECT_PAGE_SIZE: u64 = 100;
@@ -31,44 +31,6 @@ pub const MAX_PERMISSION_KEYS: usize = 10_000;
 /// Most project ids `permissions/check` accepts in one request.
 pub const BULK_CHECK_MAX_PROJECTS: usize = 1000;
 
-/// Which purposes to audit for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditPurpose {
-    Backup,
-    Restore,
-    #[default]
-    All,
-}
-
-impl AuditPurpose {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "backup" => Some(Self::Backup),
-            "restore" => Some(Self::Restore),
-            "all" => Some(Self::All),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Backup => "backup",
-            Self::Restore => "restore",
-            Self::All => "all",
-        }
-    }
-
-    /// Whether a requirement matters for this selection.
-    pub fn covers(self, r: &Requirement) -> bool {
-        match self {
-            Self::Backup => r.needed_for(Purpose::Backup),
-            Self::Restore => r.needed_for(Purpose::Restore),
-            Self::All => true,
-        }
-    }
-}
-
 /// What to audit.
 #[derive(Debug, Clone)]
 pub struct AuditInput {
@@ -77,379 +39,8 @@ pub struct AuditInput {
     pub token: SecretString,
     pub application: Application,
     pub purpose: AuditPurpose,
-}
-
-/// Where the audit is, for progress bars.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "phase")]
-pub enum Progress {
-    /// Checking the credentials.
-    Credentials,
-    /// Listing projects: `scanned` so far, of about `total` (Jira's hint).
-    Projects {
-        scanned: usize,
-        total: Option<usize>,
-    },
-    /// Checking permissions: projects `checked` of `total`.
-    Permissions {
-        checked: usize,
-        total: usize,
-    },
-    Done,
-}
-
-/// The account the token belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub account_id: String,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
-    pub account_type: Option<String>,
-    pub active: bool,
-}
-
-/// One required global permission and whether the account holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GlobalCheck {
-    pub key: String,
-    pub name: String,
-    pub required_for: Vec<Purpose>,
-    pub granted: bool,
-    pub why: String,
-    pub fix_url: String,
-}
-
-/// A permission missing in a project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Missing {
-    pub key: String,
-    pub name: String,
-    pub required_for: Vec<Purpose>,
-}
-
-/// One audited project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProjectCheck {
-    pub id: u64,
-    pub key: String,
-    pub name: String,
-    pub team_managed: bool,
-    pub missing: Vec<Missing>,
-    /// Where to fix the gaps (the permission page, or the Access page of a team-managed space).
-    pub fix_url: String,
-}
-
-/// How much of the site the audit saw.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Coverage {
-    pub projects_total: usize,
-    pub projects_ok_backup: usize,
-    pub projects_ok_restore: usize,
-    /// `false` when the account lacks Administer Jira and so may not see every project.
-    pub complete: bool,
-}
-
-/// A caution that does not change the verdicts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Warning {
-    pub code: String,
-    pub message: String,
-}
-
-/// The full audit report (the stable `--json` shape).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditReport {
-    pub host: String,
-    pub application: Application,
-    pub purpose: AuditPurpose,
-    pub account: Account,
-    pub ok: bool,
-    pub backup_ok: bool,
-    pub restore_ok: bool,
-    pub global: Vec<GlobalCheck>,
-    pub projects: Vec<ProjectCheck>,
-    pub coverage: Coverage,
-    pub service_desks: Option<usize>,
-    pub software_access: bool,
-    pub warnings: Vec<Warning>,
-    pub requests: usize,
-    pub duration_ms: u64,
-    pub finished_at: DateTime<Utc>,
-}
-
-impl AuditReport {
-    /// The summary kept on the profile as `last_audit`.
-    pub fn summary(&self) -> AuditSummary {
-        AuditSummary {
-            at: self.finished_at,
-            purpose: self.purpose.code().to_owned(),
-            ok: self.ok,
-            backup_ok: self.backup_ok,
-            restore_ok: self.restore_ok,
-            missing_global: self
-                .global
-                .iter()
-                .filter(|g| !g.granted)
-                .map(|g| g.key.clone())
-                .collect(),
-            projects_total: self.projects.len(),
-            projects_with_gaps: self
-                .projects
-                .iter()
-                .filter(|p| !p.missing.is_empty())
-                .count(),
-            coverage_complete: self.coverage.complete,
-            warnings: self.warnings.len(),
-        }
-    }
-
-    /// Projects grouped by missing permission key, in requirement order.
-    pub fn gaps_by_permission(&self) -> Vec<(&'static Requirement, Vec<&ProjectCheck>)> {
-        REQUIREMENTS
-            .iter()
-            .filter(|r| r.scope == Scope::Project)
-            .filter_map(|r| {
-                let projects: Vec<&ProjectCheck> = self
-                    .projects
-                    .iter()
-                    .filter(|p| p.missing.iter().any(|m| m.key == r.key))
-                    .collect();
-                (!projects.is_empty()).then_some((r, projects))
-            })
-            .collect()
-    }
-}
-
-/// What Jira told the audit; the input of [`evaluate`].
-#[derive(Debug, Clone)]
-pub struct Observed {
-    pub host: String,
-    pub profile_email: String,
-    pub application: Application,
-    pub purpose: AuditPurpose,
-    pub myself: Myself,
-    /// Permission keys the site knows (from `GET /permissions`), with their type.
-    pub known: BTreeMap<String, (String, Option<String>)>,
-    pub projects: Vec<ProjectDto>,
-    pub global_granted: BTreeSet<String>,
-    /// Per project id, the granted project permissions among those asked.
-    pub project_granted: HashMap<u64, BTreeSet<String>>,
-    pub software_access: bool,
-    pub service_desks: Option<usize>,
-    pub extra_warnings: Vec<Warning>,
-}
-
-/// The requirement keys as this site knows them (Jira renamed "Create team-managed
-/// projects"; its key stayed `CREATE_PROJECT`, but if it ever changes, match the name).
-pub fn resolve_keys(
-    known: &BTreeMap<String, (String, Option<String>)>,
-) -> (BTreeMap<&'static str, String>, Vec<Warning>) {
-    let mut resolved = BTreeMap::new();
-    let mut warnings = Vec::new();
-    for r in REQUIREMENTS {
-        if known.contains_key(r.key) {
-            resolved.insert(r.key, r.key.to_owned());
-            continue;
-        }
-        let alias = (r.key == "CREATE_PROJECT")
-            .then(|| {
-                known.iter().find(|(_, (kind, name))| {
-                    kind == "GLOBAL"
-                        && name.as_deref().is_some_and(|n| {
-                            let n = n.to_ascii_lowercase();
-                            n.contains("team-managed") || n.contains("next-gen")
-                        })
-                })
-            })
-            .flatten();
-        match alias {
-            Some((k, _)) => {
-                resolved.insert(r.key, k.clone());
-            }
-            None => warnings.push(Warning {
-                code: "unknown_permission".into(),
-                message: format!("Jira no longer knows the permission {} ({}); it was not checked. Check the account's access to it by hand.", r.key, r.name),
-            }),
-        }
-    }
-    (resolved, warnings)
-}
-
-/// Computes the verdicts from what Jira said. Pure.
-pub fn evaluate(
-    o: Observed,
-    requests: usize,
-    duration_ms: u64,
-    finished_at: DateTime<Utc>,
-) -> AuditReport {
-    let (resolved, mut warnings) = resolve_keys(&o.known);
-    let relevant: Vec<&Requirement> = REQUIREMENTS
-        .iter()
-        .filter(|r| o.purpose.covers(r))
-        .collect();
-    let checked = |r: &Requirement| resolved.get(r.key).cloned();
-
-    let global: Vec<GlobalCheck> = relevant
-        .iter()
-        .filter(|r| r.scope == Scope::Global)
-        .filter_map(|r| {
-            let key = checked(r)?;
-            Some(GlobalCheck {
-                key: r.key.to_owned(),
-                name: r.name.to_owned(),
-                required_for: r.required_for.to_vec(),
-                granted: o.global_granted.contains(&key),
-                why: r.why.to_owned(),
-                fix_url: requirements::global_fix_url(&o.host),
-            })
-        })
-        .collect();
-
-    let project_reqs: Vec<(&Requirement, String)> = relevant
-        .iter()
-        .filter(|r| r.scope == Scope::Project)
-        .filter_map(|r| checked(r).map(|k| (*r, k)))
-        .collect();
-    let empty = BTreeSet::new();
-    let mut projects: Vec<ProjectCheck> = o
-        .projects
-        .iter()
-        .filter_map(|p| {
-            let id = p.id.parse::<u64>().ok()?;
-            let granted = o.project_granted.get(&id).unwrap_or(&empty);
-            let missing = project_reqs
-                .iter()
-                .filter(|(_, k)| !granted.contains(k))
-                .map(|(r, _)| Missing {
-                    key: r.key.to_owned(),
-                    name: r.name.to_owned(),
-                    required_for: r.required_for.to_vec(),
-                })
-                .collect();
-            let team_managed = p.team_managed();
-            let fix_url = if team_managed {
-                requirements::team_managed_fix_url(&o.host, &p.key)
-            } else {
-                requirements::project_fix_url(&o.host, &p.key)
-            };
-            Some(ProjectCheck {
-                id,
-                key: p.key.clone(),
-                name: p.name.clone(),
-                team_managed,
-                missing,
-                fix_url,
-            })
-        })
-        .collect();
-    projects.sort_by(|a, b| a.key.cmp(&b.key));
-
-    let project_ok = |p: &ProjectCheck, purpose: Purpose| {
-        !p.missing.iter().any(|m| m.required_for.contains(&purpose))
-    };
-    let global_ok = |purpose: Purpose| {
-        REQUIREMENTS
-            .iter()
-            .filter(|r| r.scope == Scope::Global && r.needed_for(purpose))
-            .all(|r| match checked(r) {
-                Some(k) => o.global_granted.contains(&k),
-                None => true, // unknown to Jira: a warning, not a verdict
-            })
-    };
-    let projects_ok_backup = projects
-        .iter()
-        .filter(|p| project_ok(p, Purpose::Backup))
-        .count();
-    let projects_ok_restore = projects
-        .iter()
-        .filter(|p| project_ok(p, Purpose::Restore))
-        .count();
-    // A restore-only audit did not look at backup-only keys (and vice versa); the
-    // verdict for a purpose outside the selection is computed on what was checked.
-    let backup_ok = global_ok(Purpose::Backup) && projects_ok_backup == projects.len();
-    let restore_ok = global_ok(Purpose::Restore) && projects_ok_restore == projects.len();
-    let ok = match o.purpose {
-        AuditPurpose::Backup => backup_ok,
-        AuditPurpose::Restore => restore_ok,
-        AuditPurpose::All => backup_ok && restore_ok,
-    };
-
-    let administer = resolved
-        .get("ADMINISTER")
-        .is_some_and(|k| o.global_granted.contains(k));
-    let me = &o.myself;
-    if !me.active {
-        warnings.push(Warning { code: "inactive_account".into(), message: "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account.".into() });
-    }
-    if let Some(t) = me.account_type.as_deref().filter(|t| *t != "atlassian") {
-        warnings.push(Warning { code: "account_type".into(), message: format!("The account type is \"{t}\", not a regular Atlassian account (\"atlassian\"); backup services need a user account.") });
-    }
-    if let Some(e) = me
-        .email_address
-        .as_deref()
-        .filter(|e| !e.eq_ignore_ascii_case(&o.profile_email))
-    {
-        warnings.push(Warning {
-            code: "email_mismatch".into(),
-            message: format!(
-                "The token belongs to {e}, but the profile says {}; update the profile's email.",
-                o.profile_email
-            ),
-        });
-    }
-    if !administer {
-        warnings.push(Warning { code: "partial_coverage".into(), message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
-    }
-    if !o.software_access {
-        warnings.push(Warning { code: "no_software_access".into(), message: "The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).".into() });
-    }
-    let team_managed_gaps = projects
-        .iter()
-        .filter(|p| p.team_managed && !p.missing.is_empty())
-        .count();
-    if team_managed_gaps > 0 {
-        warnings.push(Warning {
-            code: "team_managed".into(),
-            message: format!(
-                "{team_managed_gaps} team-managed space(s) have gaps: {}",
-                requirements::TEAM_MANAGED_HINT
-            ),
-        });
-    }
-    if o.application == Application::Jsm && o.service_desks == Some(0) {
-        warnings.push(Warning { code: "no_service_desks".into(), message: "The account reaches no Jira Service Management service desks; give it agent access to the service projects to back them up.".into() });
-    }
-    warnings.extend(o.extra_warnings);
-
-    AuditReport {
-        host: o.host.clone(),
-        application: o.application,
-        purpose: o.purpose,
-        account: Account {
-            account_id: me.account_id.clone(),
-            display_name: me.display_name.clone(),
-            email: me.email_address.clone(),
-            account_type: me.account_type.clone(),
-            active: me.active,
-        },
-        ok,
-        backup_ok,
-        restore_ok,
-        global,
-        coverage: Coverage {
-            projects_total: projects.len(),
-            projects_ok_backup,
-            projects_ok_restore,
-            complete: administer,
-        },
-        projects,
-        service_desks: o.service_desks,
-        software_access: o.software_access,
-        warnings,
-        requests,
-        duration_ms,
-        finished_at,
-    }
+    /// Where the token worked last time (the site when unknown).
+    pub token_kind: Option<TokenKind>,
 }
 
 /// Runs the audit against Jira: credentials first, then permissions, projects, and the
@@ -464,13 +55,13 @@ pub async fn run(
     let host = input.host.clone();
     match tokio::time::timeout(deadline, run_unbounded(input, cfg, clock, progress)).await {
         Ok(result) => result,
-        Err(_) => Err(JiraError {
-            kind: JiraErrorKind::Timeout,
-            message: format!(
+        Err(_) => Err(JiraError::new(
+            JiraErrorKind::Timeout,
+            format!(
                 "the audit of {host} did not finish within {} s (its deadline); Jira may be very slow or rate-limiting. Try again later, or raise the deadline.",
                 deadline.as_secs()
             ),
-        }),
+        )),
     }
 }
 
@@ -484,11 +75,12 @@ async fn run_unbounded(
     let in_flight = cfg.max_in_flight.max(1);
     let client = JiraClient::new(&input.host, &input.email, input.token.clone(), cfg)?;
     progress(Progress::Credentials);
-    let myself = client.myself().await?;
+    let myself = client.identify(input.token_kind).await?;
 
-    let (known, projects, software, desks) = futures::try_join!(
+    let (known, projects, archived, software, desks) = futures::try_join!(
         known_permissions(&client),
         all_projects(&client, in_flight, progress),
+        archived_projects(&client),
         software_access(&client),
         service_desks(&client, input.application),
     )?;
@@ -496,27 +88,37 @@ async fn run_unbounded(
     let (service_desks, desk_warning) = desks;
     extra_warnings.extend(desk_warning);
 
-    let (resolved, _) = resolve_keys(&known);
+    let (resolved, _) = resolve_keys(&known, input.application);
     let global_keys: Vec<String> = REQUIREMENTS
         .iter()
         .filter(|r| r.scope == Scope::Global && input.purpose.covers(r))
         .filter_map(|r| resolved.get(r.key).cloned())
         .collect();
-    let project_keys: Vec<String> = REQUIREMENTS
+    let mut project_keys: Vec<String> = REQUIREMENTS
         .iter()
-        .filter(|r| r.scope == Scope::Project && input.purpose.covers(r))
+        .filter(|r| {
+            r.scope == Scope::Project && input.purpose.covers(r) && r.applies_to(input.application)
+        })
         .filter_map(|r| resolved.get(r.key).cloned())
         .collect();
+    // Advice (restore: Set Issue Security) rides along in the same bulk check.
+    for advice in ADVICE {
+        if input.purpose.covers_purpose(advice.purpose) && known.contains_key(advice.key) {
+            project_keys.push(advice.key.to_owned());
+        }
+    }
     let ids: Vec<u64> = projects
         .iter()
         .map(|p| {
-            p.id.parse::<u64>().map_err(|_| JiraError {
-                kind: JiraErrorKind::InvalidResponse,
-                message: format!(
-                    "Jira at {} listed a project with a non-numeric id \"{}\"",
-                    client.host(),
-                    crate::text::from_server(&p.id, 40)
-                ),
+            p.id.parse::<u64>().map_err(|_| {
+                JiraError::new(
+                    JiraErrorKind::InvalidResponse,
+                    format!(
+                        "Jira at {} listed a project with a non-numeric id \"{}\"",
+                        client.host(),
+                        crate::text::from_server(&p.id, 40)
+                    ),
+                )
             })
         })
         .collect::<Result<_, _>>()?;
@@ -535,9 +137,11 @@ async fn run_unbounded(
         profile_email: input.email.clone(),
         application: input.application,
         purpose: input.purpose,
+        token_kind: client.token_kind(),
         myself,
         known,
         projects,
+        archived,
         global_granted,
         project_granted,
         software_access,
@@ -596,10 +200,10 @@ async fn project_page(client: &JiraClient, start_at: u64) -> Result<ProjectPage,
 }
 
 fn invalid(client: &JiraClient, message: impl std::fmt::Display) -> JiraError {
-    JiraError {
-        kind: JiraErrorKind::InvalidResponse,
-        message: format!("Jira at {} {message}", client.host()),
-    }
+    JiraError::new(
+        JiraErrorKind::InvalidResponse,
+        format!("Jira at {} {message}", client.host()),
+    )
 }
 
 /// Collects the projects of each page, enforcing the caps: at most [`MAX_PROJECTS`]
@@ -701,6 +305,42 @@ async fn all_projects(
     Ok(pages.by_id.into_values().collect())
 }
 
+/// Archived projects (Premium and Enterprise): `project/search?status=archived`, with
+/// the same caps as the live list. A site that does not know the parameter answers 400:
+/// then there are none to report.
+async fn archived_projects(client: &JiraClient) -> Result<Vec<ProjectDto>, JiraError> {
+    let path = "/rest/api/3/project/search";
+    let mut pages = ProjectPages {
+        client,
+        by_id: BTreeMap::new(),
+        pages: 0,
+    };
+    let mut start = 0u64;
+    loop {
+        let answer = client
+            .get_raw(
+                path,
+                &[
+                    ("status", "archived".to_owned()),
+                    ("startAt", start.to_string()),
+                    ("maxResults", PROJECT_PAGE_SIZE.to_string()),
+                ],
+            )
+            .await?;
+        if answer.status.as_u16() == 400 {
+            return Ok(Vec::new());
+        }
+        let page: ProjectPage = client.authenticated_json(path, answer)?;
+        let len = page.values.len() as u64;
+        let last = page_is_last(&page) || len == 0;
+        pages.add(start, page)?;
+        if last {
+            return Ok(pages.by_id.into_values().collect());
+        }
+        start += len;
+    }
+}
+
 type Grants = (BTreeSet<String>, HashMap<u64, BTreeSet<String>>);
 
 /// `POST /permissions/check` in chunks of at most 1000 project ids.
@@ -745,13 +385,80 @@ async fn check_permissions(
                 .project_permissions
                 .first()
                 .map_or(0, |p| p.projects.len());
-            client
-                .post_json::<_, BulkCheckResponse>("/rest/api/3/permissions/check", &req)
-                .await
-                .map(|r| (n, r))
+            check_chunk(client, req).await.map(|r| (n, r))
         })
         .buffer_unordered(in_flight);
-    while let Some((n, answer)) = answers.try_next().await? {
+    while let Some((n, parts)) = answers.try_next().await? {
+        for answer in parts {
+            collect_grants(
+                answer,
+                global_keys,
+                project_keys,
+                &asked_ids,
+                &mut global,
+                &mut per_project,
+            );
+        }
+        checked += n;
+        progress(Progress::Permissions { checked, total });
+    }
+    Ok((global, per_project))
+}
+
+const CHECK_PATH: &str = "/rest/api/3/permissions/check";
+
+/// One bulk check; a chunk that times out is tried once more as two halves (a slow site
+/// may answer 500 projects in time where 1,000 were too many).
+async fn check_chunk(
+    client: &JiraClient,
+    req: BulkCheckRequest,
+) -> Result<Vec<BulkCheckResponse>, JiraError> {
+    match client
+        .post_json::<_, BulkCheckResponse>(CHECK_PATH, &req)
+        .await
+    {
+        Ok(r) => Ok(vec![r]),
+        Err(e) if e.kind == JiraErrorKind::Timeout => {
+            let Some(ask) = req
+                .project_permissions
+                .first()
+                .filter(|a| a.projects.len() > 1)
+            else {
+                return Err(e);
+            };
+            tracing::info!(
+                projects = ask.projects.len(),
+                "bulk check timed out: trying it as two halves"
+            );
+            let (a, b) = ask.projects.split_at(ask.projects.len() / 2);
+            let half = |ids: &[u64], globals: Vec<String>| BulkCheckRequest {
+                global_permissions: globals,
+                project_permissions: vec![BulkProjectPermissions {
+                    permissions: ask.permissions.clone(),
+                    projects: ids.to_vec(),
+                }],
+            };
+            let first = client
+                .post_json(CHECK_PATH, &half(a, req.global_permissions.clone()))
+                .await?;
+            let second = client.post_json(CHECK_PATH, &half(b, Vec::new())).await?;
+            Ok(vec![first, second])
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Adds one answer's grants, keeping only what was asked: a server cannot grow these
+/// maps with ids or keys of its own.
+fn collect_grants(
+    answer: BulkCheckResponse,
+    global_keys: &[String],
+    project_keys: &[String],
+    asked_ids: &std::collections::HashSet<u64>,
+    global: &mut BTreeSet<String>,
+    per_project: &mut HashMap<u64, BTreeSet<String>>,
+) {
+    {
         global.extend(
             answer
                 .global_permissions
@@ -770,21 +477,36 @@ async fn check_permissions(
                 per_project.entry(id).or_default().insert(key.clone());
             }
         }
-        checked += n;
-        progress(Progress::Permissions { checked, total });
     }
-    Ok((global, per_project))
 }
 
 /// `GET /rest/agile/1.0/board?maxResults=1`: 403 means no Jira Software access.
 async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), JiraError> {
     let path = "/rest/agile/1.0/board";
-    let answer = client
+    let answer = match client
         .get_raw(path, &[("maxResults", "1".to_owned())])
-        .await?;
+        .await
+    {
+        Ok(a) => a,
+        // A token with scopes that lacks the Agile API's granular scopes: the probe cannot
+        // tell, which is worth a warning, not a failed audit.
+        Err(e) if e.kind == JiraErrorKind::MissingScope => {
+            return Ok((
+                true,
+                vec![Warning {
+                    code: "software_check_failed".into(),
+                    message: format!(
+                        "Could not tell whether the account has Jira Software access: {}",
+                        e.message
+                    ),
+                }],
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     match answer.status.as_u16() {
         200..=299 => {
-            client.authenticated_json::<serde_json::Value>(path, answer)?;
+            client.product_json::<serde_json::Value>(path, answer)?;
             Ok((true, Vec::new()))
         }
         403 | 404 => Ok((false, Vec::new())),
@@ -808,17 +530,31 @@ async fn service_desks(
     let mut start = 0u64;
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for _ in 0..MAX_PAGES {
-        let answer = client
+        let answer = match client
             .get_raw(
                 path,
                 &[("start", start.to_string()), ("limit", "100".to_owned())],
             )
-            .await?;
+            .await
+        {
+            Ok(a) => a,
+            Err(e) if e.kind == JiraErrorKind::MissingScope => {
+                let w = Warning {
+                    code: "no_service_management".into(),
+                    message: format!(
+                        "Could not list the Jira Service Management service desks: {}",
+                        e.message
+                    ),
+                };
+                return Ok((None, Some(w)));
+            }
+            Err(e) => return Err(e),
+        };
         if matches!(answer.status.as_u16(), 403 | 404) {
             let w = Warning { code: "no_service_management".into(), message: format!("The Jira Service Management API answered {}: the site may not have JSM, or the account has no access to it.", answer.status.as_u16()) };
             return Ok((Some(0), Some(w)));
         }
-        let page: ServiceDeskPage = client.authenticated_json(path, answer)?;
+        let page: ServiceDeskPage = client.product_json(path, answer)?;
         let n = page.values.len();
         let before = seen.len();
         seen.extend(page.values.iter().enumerate().map(|(i, v)| {

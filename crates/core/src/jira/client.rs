@@ -3,7 +3,7 @@
 //! into kinds that each carry an actionable message naming the host, never the token.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use rand::Rng;
@@ -16,6 +16,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::dto::{ErrorCollection, Myself};
+use crate::model::TokenKind;
 use crate::requirements::TOKEN_PAGE;
 
 /// Tuning of the client; the defaults follow Atlassian's rate-limiting guidance.
@@ -38,6 +39,59 @@ pub struct ClientConfig {
     pub max_body: usize,
     /// The longest a whole audit may take, retries and waits included.
     pub deadline: Duration,
+    /// Atlassian's API gateway, where tokens with scopes are sent
+    /// (`{gateway}/ex/jira/{cloudId}/rest/...`).
+    pub gateway: Url,
+}
+
+/// The default gateway.
+pub const DEFAULT_GATEWAY: &str = "https://api.atlassian.com";
+/// Environment variable overriding the gateway (tests point it at a fake).
+pub const GATEWAY_ENV: &str = "CONNKEEPER_GATEWAY_URL";
+
+/// Parses a gateway origin: `https://host[:port]`, or `http://` on loopback when
+/// `allow_loopback_http`; no user, path, query or fragment.
+pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        format!(
+            "\"{}\" is not a URL ({e})",
+            crate::text::from_server(raw, 80)
+        )
+    })?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let scheme_ok =
+        url.scheme() == "https" || (url.scheme() == "http" && loopback && allow_loopback_http);
+    if !scheme_ok {
+        return Err(format!(
+            "{} must be an https:// address (http:// only on 127.0.0.1 with --allow-loopback-http)",
+            url.as_str()
+        ));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.path() != "/"
+    {
+        return Err(format!(
+            "{} must be an origin such as https://api.atlassian.com, without a path",
+            url.as_str()
+        ));
+    }
+    Ok(url)
+}
+
+/// The gateway named by `CONNKEEPER_GATEWAY_URL`, else the default.
+pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, String> {
+    match std::env::var(GATEWAY_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        Some(v) => {
+            parse_gateway(&v, allow_loopback_http).map_err(|e| format!("{GATEWAY_ENV}: {e}"))
+        }
+        None => Ok(Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses")),
+    }
 }
 
 /// The default cap on one response body. Jira's largest answer the audit reads (a page of
@@ -59,6 +113,7 @@ impl Default for ClientConfig {
             allow_loopback_http: false,
             max_body: MAX_BODY,
             deadline: AUDIT_DEADLINE,
+            gateway: Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses"),
         }
     }
 }
@@ -76,6 +131,8 @@ pub enum JiraErrorKind {
     RateLimited,
     Server,
     InvalidResponse,
+    /// A token with scopes lacks a scope the call needs.
+    MissingScope,
 }
 
 impl JiraErrorKind {
@@ -90,6 +147,7 @@ impl JiraErrorKind {
             JiraErrorKind::RateLimited => "rate_limited",
             JiraErrorKind::Server => "server",
             JiraErrorKind::InvalidResponse => "invalid_response",
+            JiraErrorKind::MissingScope => "missing_scope",
         }
     }
 }
@@ -100,13 +158,17 @@ impl JiraErrorKind {
 pub struct JiraError {
     pub kind: JiraErrorKind,
     pub message: String,
+    /// Jira answered 401 to the credentials (not a CAPTCHA, not a silent downgrade):
+    /// the one case where the other base (site or gateway) is worth one try.
+    rejected_credentials: bool,
 }
 
 impl JiraError {
-    fn new(kind: JiraErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: JiraErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
+            rejected_credentials: false,
         }
     }
 }
@@ -122,7 +184,11 @@ pub struct Answer {
 /// A client for one site and one set of credentials.
 pub struct JiraClient {
     http: reqwest::Client,
+    /// The site, `https://<site>.atlassian.net`.
     base: Url,
+    /// Set once the token proved to be scoped: `{gateway}/ex/jira/{cloudId}/`, where
+    /// every later call goes.
+    via_gateway: RwLock<Option<Url>>,
     host: String,
     email: String,
     token: SecretString,
@@ -166,10 +232,22 @@ impl JiraClient {
                 format!("{host} is not an https:// address; Jira Cloud is only reached over HTTPS"),
             ));
         }
-        let origin = base.origin();
+        let gateway_loopback = matches!(
+            cfg.gateway.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]")
+        );
+        if cfg.gateway.scheme() != "https" && !(cfg.allow_loopback_http && gateway_loopback) {
+            return Err(JiraError::new(
+                JiraErrorKind::NotFound,
+                format!("the gateway {} is not an https:// address", cfg.gateway),
+            ));
+        }
+        let https_only = https_only && (cfg.gateway.scheme() == "https");
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            // Follow same-origin redirects only: credentials never travel to another origin.
-            if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+            // Follow same-origin redirects only: credentials never travel to another origin
+            // (the origin of the request's own first URL: the site, or the gateway).
+            let first = attempt.previous().first().map(Url::origin);
+            if attempt.previous().len() >= 5 || first.as_ref() != Some(&attempt.url().origin()) {
                 attempt.stop()
             } else {
                 attempt.follow()
@@ -187,6 +265,7 @@ impl JiraClient {
             http,
             host: base.origin().ascii_serialization(),
             base,
+            via_gateway: RwLock::new(None),
             email: email.to_owned(),
             token,
             permits: Arc::new(Semaphore::new(cfg.max_in_flight.max(1))),
@@ -206,11 +285,75 @@ impl JiraClient {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Checks the credentials with `GET /rest/api/3/myself` (never anonymous) and pins
-    /// the account id every later answer must carry.
+    /// Whether calls go through the gateway (the token proved to be scoped).
+    pub fn token_kind(&self) -> TokenKind {
+        if self.gateway_base().is_some() {
+            TokenKind::Scoped
+        } else {
+            TokenKind::Classic
+        }
+    }
+
+    /// Who the token belongs to, and where it works. A classic token works on the site,
+    /// a token with scopes only through Atlassian's gateway: start where `hint` says the
+    /// token worked last time (the site when unknown) and, when that base rejects the
+    /// credentials with a plain 401, try the other one once. So at most one failed
+    /// authenticated request reaches the site per audit (failed logins there lead to
+    /// CAPTCHA lockouts). Pins the account id every later answer must carry.
+    pub async fn identify(&self, hint: Option<TokenKind>) -> Result<Myself, JiraError> {
+        let first = hint.unwrap_or(TokenKind::Classic);
+        let result = match first {
+            TokenKind::Classic => self.myself().await,
+            TokenKind::Scoped => self.myself_via_gateway().await,
+        };
+        let rejected = match result {
+            Err(e) if e.rejected_credentials => e,
+            other => return other,
+        };
+        let second = match first {
+            TokenKind::Classic => self.myself_via_gateway().await,
+            TokenKind::Scoped => {
+                self.forget_gateway();
+                self.myself().await
+            }
+        };
+        match second {
+            Err(e) if e.rejected_credentials => Err(JiraError::new(
+                JiraErrorKind::Auth,
+                format!(
+                    "Jira at {} rejected the credentials of {}, both on the site (a classic API token) and through Atlassian's API gateway {} (a token with scopes). The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.",
+                    self.host,
+                    self.email,
+                    self.cfg.gateway.origin().ascii_serialization()
+                ),
+            )),
+            // The other base could not even be asked (no cloud id, no network): the first
+            // answer is the one that counts.
+            Err(e)
+                if matches!(
+                    e.kind,
+                    JiraErrorKind::NotFound
+                        | JiraErrorKind::Network
+                        | JiraErrorKind::Tls
+                        | JiraErrorKind::Timeout
+                ) =>
+            {
+                tracing::debug!(error = %e.message, "the other base could not be tried");
+                if first == TokenKind::Classic {
+                    self.forget_gateway();
+                }
+                Err(rejected)
+            }
+            other => other,
+        }
+    }
+
+    /// `GET /rest/api/3/myself?expand=applicationRoles,groups` on the current base (never
+    /// anonymous), pinning the account id.
     pub async fn myself(&self) -> Result<Myself, JiraError> {
         let path = "/rest/api/3/myself";
-        let answer = self.call(Method::GET, path, &[], None).await?;
+        let query = [("expand", "applicationRoles,groups".to_owned())];
+        let answer = self.call(Method::GET, path, &query, None).await?;
         let answer = self.expect_success(path, answer)?;
         self.expect_json(path, &answer)?;
         let me: Myself = self.parse(path, &answer)?;
@@ -223,6 +366,94 @@ impl JiraClient {
         }
         let _ = self.account_id.set(me.account_id.clone());
         Ok(me)
+    }
+
+    /// Switches to the gateway (learning the site's cloud id) and asks `/myself` there.
+    async fn myself_via_gateway(&self) -> Result<Myself, JiraError> {
+        if self.gateway_base().is_none() {
+            let cloud = self.cloud_id().await?;
+            let gateway = self.cfg.gateway.origin().ascii_serialization();
+            let base = Url::parse(&format!("{gateway}/ex/jira/{cloud}/")).map_err(|e| {
+                JiraError::new(
+                    JiraErrorKind::InvalidResponse,
+                    format!("bad gateway URL: {e}"),
+                )
+            })?;
+            *self
+                .via_gateway
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = Some(base);
+        }
+        self.myself().await
+    }
+
+    fn forget_gateway(&self) {
+        *self
+            .via_gateway
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    fn gateway_base(&self) -> Option<Url> {
+        self.via_gateway
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The URL of an API path on the current base (the site, or the gateway).
+    fn url_for(&self, path: &str) -> Result<Url, JiraError> {
+        let bad = |e: url::ParseError| {
+            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
+        };
+        match self.gateway_base() {
+            Some(g) => {
+                Url::parse(&format!("{}{path}", g.as_str().trim_end_matches('/'))).map_err(bad)
+            }
+            None => self.base.join(path).map_err(bad),
+        }
+    }
+
+    /// The site's cloud id from `GET /_edge/tenant_info`, asked without credentials.
+    async fn cloud_id(&self) -> Result<String, JiraError> {
+        let path = "/_edge/tenant_info";
+        let url = self.base.join(path).map_err(|e| {
+            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
+        })?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = self
+            .http
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| self.transport_error(path, &e, 0))?;
+        let status = resp.status();
+        let body = read_capped(resp, 64 * 1024).await.map_err(|e| match e {
+            Sent::TooLarge => JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("{} answered {path} with more than 64 KiB", self.host),
+            ),
+            Sent::Transport(e) => self.transport_error(path, &e, 0),
+        })?;
+        let cloud = (status.is_success())
+            .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
+            .flatten()
+            .and_then(|v| v.get("cloudId").and_then(|c| c.as_str()).map(str::to_owned))
+            .filter(|c| {
+                !c.is_empty()
+                    && c.len() <= 64
+                    && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        cloud.ok_or_else(|| {
+            JiraError::new(
+                JiraErrorKind::NotFound,
+                format!(
+                    "{} did not tell its cloud id ({path} answered {status}); it may not be a Jira Cloud site, so a token with scopes cannot be tried through the gateway.",
+                    self.host
+                ),
+            )
+        })
     }
 
     /// `GET path` as JSON of the authenticated account (after [`Self::myself`]).
@@ -261,6 +492,29 @@ impl JiraClient {
         let answer = self.expect_success(path, answer)?;
         self.expect_json(path, &answer)?;
         self.expect_account(path, &answer)?;
+        self.parse(path, &answer)
+    }
+
+    /// [`Self::authenticated_json`] for the Agile and JSM APIs, which may answer without
+    /// `X-AAccountId`: once `/myself` proved the identity, only another account id or a
+    /// Seraph failure is an authentication failure; a missing header is not.
+    pub fn product_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        answer: Answer,
+    ) -> Result<T, JiraError> {
+        let answer = self.expect_success(path, answer)?;
+        self.expect_json(path, &answer)?;
+        let expected = self.account_id.get().map(String::as_str);
+        let seraph = header_str(&answer.headers, "x-seraph-loginreason").unwrap_or("OK");
+        let ok = match (expected, header_str(&answer.headers, "x-aaccountid")) {
+            (Some(want), Some(got)) => want == got,
+            (Some(_), None) => !seraph.contains("FAILED") && !seraph.contains("DENIED"),
+            (None, _) => false,
+        };
+        if !ok {
+            return Err(self.anonymous(path));
+        }
         self.parse(path, &answer)
     }
 
@@ -360,9 +614,7 @@ impl JiraClient {
         query: &[(&str, String)],
         body: Option<Vec<u8>>,
     ) -> Result<Answer, JiraError> {
-        let url = self.base.join(path).map_err(|e| {
-            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
-        })?;
+        let url = self.url_for(path)?;
         let mut attempt: u32 = 0;
         loop {
             let sent = self.send_once(&method, &url, query, body.as_deref()).await;
@@ -430,22 +682,10 @@ impl JiraClient {
                 .body(b.to_vec());
         }
         let started = std::time::Instant::now();
-        let mut resp = req.send().await.map_err(Sent::Transport)?;
+        let resp = req.send().await.map_err(Sent::Transport)?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let cap = self.cfg.max_body;
-        if resp.content_length().is_some_and(|n| n > cap as u64) {
-            return Err(Sent::TooLarge);
-        }
-        // Read the body chunk by chunk: a server that streams without end costs at most
-        // `cap` bytes of memory before the request fails.
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(Sent::Transport)? {
-            if body.len() + chunk.len() > cap {
-                return Err(Sent::TooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_capped(resp, self.cfg.max_body).await?;
         tracing::debug!(%method, path = url.path(), status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "jira request");
         Ok(Answer {
             status,
@@ -467,16 +707,27 @@ impl JiraClient {
             ));
         }
         if answer.status == StatusCode::UNAUTHORIZED || seraph.contains("AUTHENTICATED_FAILED") {
-            let said = body_text(&answer.body)
+            let said = body_text(&answer.body);
+            // The gateway's answer to a token with scopes that lacks the call's scope.
+            if answer.status == StatusCode::UNAUTHORIZED
+                && said
+                    .as_deref()
+                    .is_some_and(|t| t.to_ascii_lowercase().contains("scope does not match"))
+            {
+                return Err(self.missing_scope(path));
+            }
+            let said = said
                 .map(|d| format!(" (Jira said: {d})"))
                 .unwrap_or_default();
-            return Err(JiraError::new(
+            let mut e = JiraError::new(
                 JiraErrorKind::Auth,
                 format!(
                     "Jira at {host} rejected the credentials of {}{said}. The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.",
                     self.email
                 ),
-            ));
+            );
+            e.rejected_credentials = answer.status == StatusCode::UNAUTHORIZED;
+            return Err(e);
         }
         if answer.status.is_redirection() {
             let to = crate::text::from_server(
@@ -493,17 +744,33 @@ impl JiraClient {
         if !retryable {
             return Ok(Classified::Done(answer));
         }
+        // Retry-After first; for a 429 without it, X-RateLimit-Reset (an ISO time).
         let retry_after = header_str(&answer.headers, RETRY_AFTER.as_str())
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let give_up = attempt >= self.cfg.max_retries
-            || retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
+            .map(Duration::from_secs)
+            .or_else(|| {
+                (status == StatusCode::TOO_MANY_REQUESTS)
+                    .then(|| header_str(&answer.headers, "x-ratelimit-reset").and_then(until_reset))
+                    .flatten()
+            });
+        // A 500, 501 or 505 is rarely transient: one more try at most (Atlassian: retry
+        // 429 and 503; other 5xx only when it is safe and with care).
+        let max_retries = if matches!(status.as_u16(), 500 | 501 | 505) {
+            self.cfg.max_retries.min(1)
+        } else {
+            self.cfg.max_retries
+        };
+        let give_up =
+            attempt >= max_retries || retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
         if give_up {
             let tries = attempt + 1;
+            let reason = header_str(&answer.headers, "ratelimit-reason")
+                .map(|r| format!("; RateLimit-Reason: {}", crate::text::from_server(r, 80)))
+                .unwrap_or_default();
             return Err(if status == StatusCode::TOO_MANY_REQUESTS {
                 JiraError::new(
                     JiraErrorKind::RateLimited,
-                    format!("Jira at {host} is rate-limiting requests (429 on {path} after {tries} tries{}). Wait a few minutes and try again.", retry_after.map(|d| format!(", asked to wait {} s", d.as_secs())).unwrap_or_default()),
+                    format!("Jira at {host} is rate-limiting requests (429 on {path} after {tries} tries{}{reason}). Wait a few minutes and try again.", retry_after.map(|d| format!(", asked to wait {} s", d.as_secs())).unwrap_or_default()),
                 )
             } else {
                 JiraError::new(
@@ -512,9 +779,40 @@ impl JiraClient {
                 )
             });
         }
-        Ok(Classified::RetryAfter(
-            retry_after.unwrap_or_else(|| self.backoff(attempt)),
-        ))
+        // Jitter on Retry-After too (never earlier than asked): workers that were told
+        // the same time must not come back in lockstep.
+        Ok(Classified::RetryAfter(match retry_after {
+            Some(d) => jittered(d),
+            None => self.backoff(attempt),
+        }))
+    }
+
+    /// The `missing_scope` error for a call to `path`: the scopes it needs, and where to
+    /// get them.
+    fn missing_scope(&self, path: &str) -> JiraError {
+        let needs = match crate::requirements::scopes_of(path) {
+            Some(c) => {
+                let classic = if c.classic.is_empty() {
+                    "any classic scope".to_owned()
+                } else {
+                    c.classic.join(" or ")
+                };
+                format!(
+                    "{} needs the classic scope {classic}, or every granular scope of: {}.",
+                    c.call,
+                    c.granular.join(", ")
+                )
+            }
+            None => format!("{path} needs a scope the token does not have."),
+        };
+        JiraError::new(
+            JiraErrorKind::MissingScope,
+            format!(
+                "The API token of {} has scopes, but not the ones this audit needs: {needs} {}",
+                self.email,
+                crate::requirements::SCOPES_HINT
+            ),
+        )
     }
 
     /// Exponential backoff with jitter: base x 2^attempt, capped, times 0.7 to 1.3.
@@ -565,6 +863,22 @@ enum Classified {
     RetryAfter(Duration),
 }
 
+/// Reads a body chunk by chunk: a server that streams without end costs at most `cap`
+/// bytes of memory before the request fails.
+async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Sent> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(Sent::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Sent::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(Sent::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Why one request got no usable answer.
 #[derive(Debug)]
 enum Sent {
@@ -579,6 +893,30 @@ fn basic_auth(email: &str, token: &str) -> String {
     format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
+    )
+}
+
+/// A server-given wait with jitter, never shorter than asked: 1 to 1.3 times `d`.
+fn jittered(d: Duration) -> Duration {
+    d.mul_f64(rand::rng().random_range(1.0..=1.3))
+}
+
+/// How long until an `X-RateLimit-Reset` time (ISO 8601, to the second or, as Jira also
+/// sends it, to the minute: `2025-06-20T13:05Z`); `None` when unreadable.
+fn until_reset(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    // To the minute (`...T13:05Z`): add the seconds RFC 3339 wants.
+    let full = match v.strip_suffix('Z') {
+        Some(head) if head.len() == 16 => format!("{head}:00Z"),
+        _ => v.to_owned(),
+    };
+    let millis = chrono::DateTime::parse_from_rfc3339(&full)
+        .ok()?
+        .timestamp_millis();
+    let at = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?);
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
     )
 }
 
@@ -657,6 +995,42 @@ mod tests {
         )
         .unwrap();
         assert!(!format!("{c:?}").contains("secret-debug"));
+    }
+
+    #[test]
+    fn a_server_given_wait_gets_jitter_but_never_shrinks() {
+        let asked = Duration::from_secs(10);
+        let waits: Vec<Duration> = (0..200).map(|_| jittered(asked)).collect();
+        assert!(waits
+            .iter()
+            .all(|w| *w >= asked && *w <= asked.mul_f64(1.3)));
+        let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+        assert!(
+            distinct.len() > 100,
+            "workers told the same time do not come back in lockstep"
+        );
+    }
+
+    #[test]
+    fn rate_limit_reset_times_are_read_to_the_second_or_the_minute() {
+        assert!(
+            until_reset("2000-01-01T00:00Z") == Some(Duration::ZERO),
+            "in the past: now"
+        );
+        assert!(until_reset("2999-01-01T00:00:00Z").is_some_and(|d| d > Duration::from_secs(3600)));
+        assert!(until_reset("2999-01-01T00:00Z").is_some_and(|d| d > Duration::from_secs(3600)));
+        assert_eq!(until_reset("soon"), None);
+    }
+
+    #[test]
+    fn gateways_are_https_origins() {
+        assert!(parse_gateway("https://api.atlassian.com", false).is_ok());
+        assert!(parse_gateway("http://127.0.0.1:9000", true).is_ok());
+        assert!(parse_gateway("http://127.0.0.1:9000", false).is_err());
+        assert!(parse_gateway("http://api.atlassian.com", true).is_err());
+        assert!(parse_gateway("https://api.atlassian.com/ex/jira", false).is_err());
+        assert!(parse_gateway("https://u:p@api.atlassian.com", false).is_err());
+        assert!(parse_gateway("not a url", false).is_err());
     }
 
     #[test]

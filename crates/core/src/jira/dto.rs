@@ -17,6 +17,37 @@ pub struct Myself {
     pub display_name: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// With `expand=applicationRoles`: the products the account may use. Absent when
+    /// Jira did not say (then product access is unknown, not missing).
+    #[serde(default)]
+    pub application_roles: Option<ItemList<ApplicationRole>>,
+}
+
+impl Myself {
+    /// The product keys (`jira-software`, `jira-servicedesk`, ...) when Jira listed them.
+    pub fn products(&self) -> Option<Vec<String>> {
+        let roles = self.application_roles.as_ref()?;
+        // `size` without `items` means the list was not expanded: unknown.
+        if roles.items.is_empty() && roles.size.unwrap_or(0) > 0 {
+            return None;
+        }
+        Some(roles.items.iter().map(|r| r.key.clone()).collect())
+    }
+}
+
+/// Jira's `{size, items}` lists.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemList<T> {
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default = "Vec::new")]
+    pub items: Vec<T>,
+}
+
+/// An application role (a product) in `/myself`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplicationRole {
+    pub key: String,
 }
 
 fn yes() -> bool {
@@ -66,9 +97,17 @@ pub struct ProjectDto {
     pub style: Option<String>,
     #[serde(default)]
     pub simplified: Option<bool>,
+    /// `software`, `business`, `service_desk`, `product_discovery`.
+    #[serde(default, rename = "projectTypeKey")]
+    pub project_type_key: Option<String>,
 }
 
 impl ProjectDto {
+    /// The project's type; `software` when Jira did not say.
+    pub fn project_type(&self) -> &str {
+        self.project_type_key.as_deref().unwrap_or("software")
+    }
+
     /// Team-managed ("next-gen") projects ignore permission schemes.
     pub fn team_managed(&self) -> bool {
         self.simplified == Some(true) || self.style.as_deref() == Some("next-gen")

@@ -3,6 +3,8 @@
 pub mod audit;
 pub mod client;
 pub mod dto;
+pub mod evaluate;
+pub mod report;
 
 pub use audit::{AuditInput, AuditPurpose, AuditReport, Progress};
 pub use client::{ClientConfig, JiraClient, JiraError, JiraErrorKind};

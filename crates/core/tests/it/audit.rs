@@ -41,6 +41,7 @@ fn input(fake: &FakeJira, token: &str, app: Application, purpose: AuditPurpose) 
         token: SecretString::from(token.to_owned()),
         application: app,
         purpose,
+        token_kind: None,
     }
 }
 
@@ -86,9 +87,13 @@ async fn all_granted() {
     assert_eq!(r.account.email.as_deref(), Some(EMAIL));
     assert_eq!(r.service_desks, None);
     assert!(r.software_access);
-    // myself, permissions, one project page, one bulk check, the board probe.
-    assert_eq!(r.requests, 5);
-    assert_eq!(fake.request_count(), 5);
+    // myself, permissions, one project page, one archived page, one bulk check, the
+    // board probe.
+    assert_eq!(r.requests, 6);
+    assert_eq!(fake.request_count(), 6);
+    assert_eq!(r.token_kind, connkeeper_core::model::TokenKind::Classic);
+    assert!(r.archived_projects.is_empty());
+    assert!(r.projects.iter().all(|p| p.project_type == "software"));
     let reqs = fake.requests();
     assert!(
         reqs[0].path.ends_with("/myself"),
@@ -361,16 +366,18 @@ async fn unavailable_then_success_and_resets_are_retried() {
         });
     let (fake, r) = audit_site(site).await;
     assert!(r.unwrap().ok);
-    assert_eq!(fake.requests_to("/rest/api/3/project/search").len(), 3);
+    // The live and the archived listing, after two 503s between them.
+    assert_eq!(fake.requests_to("/rest/api/3/project/search").len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn persistent_server_error_gives_up_after_four_retries() {
+async fn a_persistent_503_gives_up_after_four_retries_a_500_after_one() {
     let site = Site::new()
         .account(admin())
         .projects(projects(1))
-        .fault(Fault::ServerError {
-            path: "/rest/api/3/project/search".into(),
+        .fault(Fault::Unavailable {
+            path: "/rest/api/3/permissions".into(),
+            times: 100,
         });
     let (fake, r) = audit_site(site).await;
     let e = r.unwrap_err();
@@ -380,7 +387,20 @@ async fn persistent_server_error_gives_up_after_four_retries() {
         "{}",
         e.message
     );
-    assert_eq!(fake.requests_to("/rest/api/3/project/search").len(), 5);
+    assert_eq!(fake.requests_to("/rest/api/3/permissions").len(), 5);
+
+    // 500 (and 501, 505) are rarely transient: one retry at most.
+    let site = Site::new()
+        .account(admin())
+        .projects(projects(1))
+        .fault(Fault::ServerError {
+            path: "/rest/api/3/permissions".into(),
+        });
+    let (fake, r) = audit_site(site).await;
+    let e = r.unwrap_err();
+    assert_eq!(e.kind, JiraErrorKind::Server);
+    assert!(e.message.contains("2 tries"), "{}", e.message);
+    assert_eq!(fake.requests_to("/rest/api/3/permissions").len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -501,7 +521,8 @@ async fn bulk_check_is_chunked_at_1000_projects() {
     assert!(r.ok);
     let checks = fake.requests_to("/rest/api/3/permissions/check");
     assert_eq!(checks.len(), 3);
-    assert_eq!(fake.requests_to("/rest/api/3/project/search").len(), 25);
+    // 25 live pages and the (empty) archived one.
+    assert_eq!(fake.requests_to("/rest/api/3/project/search").len(), 26);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,7 @@ mod audit;
 mod binding;
 mod hostile;
 mod keyring;
+mod real_sites;
 mod reminders;
 mod store;
 mod validate;

@@ -1,0 +1,384 @@
+//! The pure half of the audit: what Jira said ([`Observed`]) becomes verdicts, gaps and
+//! warnings ([`AuditReport`]). No I/O; every rule names its source in
+//! [`crate::requirements`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use super::dto::{Myself, ProjectDto};
+use super::report::{
+    Account, ArchivedProject, AuditPurpose, AuditReport, Coverage, GlobalCheck, Missing,
+    ProjectCheck, Warning,
+};
+use crate::model::{Application, TokenKind};
+use crate::requirements::{self, Purpose, Requirement, Scope, ADVICE, REQUIREMENTS};
+
+/// The email domain of Atlassian service accounts.
+pub const SERVICE_ACCOUNT_DOMAIN: &str = "serviceaccount.atlassian.com";
+
+/// What Jira told the audit; the input of [`evaluate`].
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub host: String,
+    pub profile_email: String,
+    pub application: Application,
+    pub purpose: AuditPurpose,
+    pub token_kind: TokenKind,
+    pub myself: Myself,
+    /// Permission keys the site knows (from `GET /permissions`), with their type.
+    pub known: BTreeMap<String, (String, Option<String>)>,
+    pub projects: Vec<ProjectDto>,
+    pub archived: Vec<ProjectDto>,
+    pub global_granted: BTreeSet<String>,
+    /// Per project id, the granted project permissions among those asked.
+    pub project_granted: HashMap<u64, BTreeSet<String>>,
+    pub software_access: bool,
+    pub service_desks: Option<usize>,
+    pub extra_warnings: Vec<Warning>,
+}
+
+/// The requirement keys as this site knows them (Jira renamed "Create team-managed
+/// projects"; its key stayed `CREATE_PROJECT`, but if it ever changes, match the name).
+/// Only the requirements that matter for `application` are resolved (a site without
+/// Jira Service Management does not know `SERVICEDESK_AGENT`, and a Jira profile does
+/// not need it).
+pub fn resolve_keys(
+    known: &BTreeMap<String, (String, Option<String>)>,
+    application: Application,
+) -> (BTreeMap<&'static str, String>, Vec<Warning>) {
+    let mut resolved = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for r in REQUIREMENTS.iter().filter(|r| r.applies_to(application)) {
+        if known.contains_key(r.key) {
+            resolved.insert(r.key, r.key.to_owned());
+            continue;
+        }
+        let alias = (r.key == "CREATE_PROJECT")
+            .then(|| {
+                known.iter().find(|(_, (kind, name))| {
+                    kind == "GLOBAL"
+                        && name.as_deref().is_some_and(|n| {
+                            let n = n.to_ascii_lowercase();
+                            n.contains("team-managed") || n.contains("next-gen")
+                        })
+                })
+            })
+            .flatten();
+        match alias {
+            Some((k, _)) => {
+                resolved.insert(r.key, k.clone());
+            }
+            None => warnings.push(Warning {
+                code: "unknown_permission".into(),
+                message: format!("Jira no longer knows the permission {} ({}); it was not checked. Check the account's access to it by hand.", r.key, r.name),
+            }),
+        }
+    }
+    (resolved, warnings)
+}
+
+/// The product keys that give access to Jira's projects (any of them).
+const JIRA_PRODUCTS: [&str; 4] = [
+    "jira-software",
+    "jira-core",
+    "jira-servicedesk",
+    "jira-product-discovery",
+];
+
+/// The root cause when the account cannot reach the application at all (product
+/// access, from `/myself?expand=applicationRoles`); `None` when it can or Jira did not say.
+fn product_access_problem(application: Application, products: Option<&[String]>) -> Option<String> {
+    let products = products?;
+    let has = |p: &str| products.iter().any(|x| x == p);
+    if !JIRA_PRODUCTS.iter().any(|p| has(p)) {
+        return Some(format!("The account has no Jira product access, so it holds no project permission anywhere. Grant it product access in Atlassian Administration ({}, Directory > Users > the account > Add product access); permission schemes cannot fix this.", requirements::ADMIN_HUB));
+    }
+    if application == Application::Jsm && !has("jira-servicedesk") {
+        return Some(format!("The account has no Jira Service Management product access, so it is not an agent in any service space (a portal customer is not). Grant it Jira Service Management access in Atlassian Administration ({}).", requirements::ADMIN_HUB));
+    }
+    None
+}
+
+/// The order warnings are shown in: root causes first.
+fn priority(code: &str) -> u8 {
+    match code {
+        "no_product_access" => 0,
+        "inactive_account" => 1,
+        "email_mismatch" | "account_type" => 2,
+        "admin_settings_scope" => 3,
+        "partial_coverage" => 4,
+        "team_managed" => 5,
+        _ => 6,
+    }
+}
+
+/// Whether the account is an Atlassian service account.
+pub fn is_service_account(me: &Myself, profile_email: &str) -> bool {
+    let domain = |e: &str| {
+        e.rsplit_once('@')
+            .is_some_and(|(_, d)| d.eq_ignore_ascii_case(SERVICE_ACCOUNT_DOMAIN))
+    };
+    me.account_type.as_deref() == Some("app")
+        && (me.email_address.as_deref().is_some_and(domain) || domain(profile_email))
+}
+
+/// Computes the verdicts from what Jira said. Pure.
+pub fn evaluate(
+    o: Observed,
+    requests: usize,
+    duration_ms: u64,
+    finished_at: DateTime<Utc>,
+) -> AuditReport {
+    let (resolved, mut warnings) = resolve_keys(&o.known, o.application);
+    let relevant: Vec<&Requirement> = REQUIREMENTS
+        .iter()
+        .filter(|r| o.purpose.covers(r) && r.applies_to(o.application))
+        .collect();
+    let checked = |r: &Requirement| resolved.get(r.key).cloned();
+
+    let global: Vec<GlobalCheck> = relevant
+        .iter()
+        .filter(|r| r.scope == Scope::Global)
+        .filter_map(|r| {
+            let key = checked(r)?;
+            Some(GlobalCheck {
+                key: r.key.to_owned(),
+                name: r.name.to_owned(),
+                required_for: r.required_for.to_vec(),
+                granted: o.global_granted.contains(&key),
+                why: r.why.to_owned(),
+                fix_url: requirements::global_fix_url(&o.host),
+            })
+        })
+        .collect();
+
+    let project_reqs: Vec<(&Requirement, String)> = relevant
+        .iter()
+        .filter(|r| r.scope == Scope::Project)
+        .filter_map(|r| checked(r).map(|k| (*r, k)))
+        .collect();
+    let empty = BTreeSet::new();
+    let mut projects: Vec<ProjectCheck> = o
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let id = p.id.parse::<u64>().ok()?;
+            let project_type = p.project_type().to_owned();
+            let granted = o.project_granted.get(&id).unwrap_or(&empty);
+            let missing = project_reqs
+                .iter()
+                .filter(|(r, k)| {
+                    r.required_in(o.application, &project_type) && !granted.contains(k)
+                })
+                .map(|(r, _)| Missing {
+                    key: r.key.to_owned(),
+                    name: r.name.to_owned(),
+                    required_for: r.required_for.to_vec(),
+                })
+                .collect();
+            let team_managed = p.team_managed();
+            let fix_url = if team_managed {
+                requirements::team_managed_fix_url(&o.host, &p.key, &project_type)
+            } else {
+                requirements::project_fix_url(&o.host, &p.key)
+            };
+            Some(ProjectCheck {
+                id,
+                key: p.key.clone(),
+                name: p.name.clone(),
+                project_type,
+                team_managed,
+                missing,
+                fix_url,
+            })
+        })
+        .collect();
+    projects.sort_by(|a, b| a.key.cmp(&b.key));
+
+    let project_ok = |p: &ProjectCheck, purpose: Purpose| {
+        !p.missing.iter().any(|m| m.required_for.contains(&purpose))
+    };
+    let global_ok = |purpose: Purpose| {
+        REQUIREMENTS
+            .iter()
+            .filter(|r| r.scope == Scope::Global && r.needed_for(purpose))
+            .all(|r| match checked(r) {
+                Some(k) => o.global_granted.contains(&k),
+                None => true, // unknown to Jira: a warning, not a verdict
+            })
+    };
+    let projects_ok_backup = projects
+        .iter()
+        .filter(|p| project_ok(p, Purpose::Backup))
+        .count();
+    let projects_ok_restore = projects
+        .iter()
+        .filter(|p| project_ok(p, Purpose::Restore))
+        .count();
+    // Jira Admin Settings backs up site configuration: the verdicts rest on the global
+    // permissions; the project sweep is shown as information.
+    let projects_count = o.application != Application::JiraAdmin;
+    // A restore-only audit did not look at backup-only keys (and vice versa); the
+    // verdict for a purpose outside the selection is computed on what was checked.
+    let backup_ok =
+        global_ok(Purpose::Backup) && (!projects_count || projects_ok_backup == projects.len());
+    let restore_ok =
+        global_ok(Purpose::Restore) && (!projects_count || projects_ok_restore == projects.len());
+    let ok = match o.purpose {
+        AuditPurpose::Backup => backup_ok,
+        AuditPurpose::Restore => restore_ok,
+        AuditPurpose::All => backup_ok && restore_ok,
+    };
+
+    let administer = resolved
+        .get("ADMINISTER")
+        .is_some_and(|k| o.global_granted.contains(k));
+    let me = &o.myself;
+    let products = me.products();
+    let service_account = is_service_account(me, &o.profile_email);
+    if let Some(message) = product_access_problem(o.application, products.as_deref()) {
+        warnings.push(Warning {
+            code: "no_product_access".into(),
+            message,
+        });
+    }
+    if !me.active {
+        warnings.push(Warning { code: "inactive_account".into(), message: "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account.".into() });
+    }
+    if let Some(t) = me
+        .account_type
+        .as_deref()
+        .filter(|t| *t != "atlassian" && !service_account)
+    {
+        warnings.push(Warning { code: "account_type".into(), message: format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)) });
+    }
+    if let Some(e) = me
+        .email_address
+        .as_deref()
+        .filter(|e| !e.eq_ignore_ascii_case(&o.profile_email))
+    {
+        warnings.push(Warning {
+            code: "email_mismatch".into(),
+            message: format!(
+                "The token belongs to {}, but the profile says {}; update the profile's email.",
+                crate::text::from_server(e, 254),
+                o.profile_email
+            ),
+        });
+    }
+    if o.application == Application::JiraAdmin {
+        warnings.push(Warning { code: "admin_settings_scope".into(), message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; project gaps are listed for information.".into() });
+    }
+    if !administer {
+        warnings.push(Warning { code: "partial_coverage".into(), message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
+    }
+    if !o.software_access {
+        warnings.push(Warning { code: "no_software_access".into(), message: "The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).".into() });
+    }
+    let team_managed_gaps = projects
+        .iter()
+        .filter(|p| p.team_managed && !p.missing.is_empty())
+        .count();
+    if team_managed_gaps > 0 {
+        warnings.push(Warning {
+            code: "team_managed".into(),
+            message: format!(
+                "{team_managed_gaps} team-managed space(s) have gaps: {}",
+                requirements::TEAM_MANAGED_HINT
+            ),
+        });
+    }
+    if o.application == Application::Jsm && o.service_desks == Some(0) {
+        warnings.push(Warning { code: "no_service_desks".into(), message: "The account reaches no Jira Service Management service desks; give it agent access to the service projects to back them up.".into() });
+    }
+    // Advice beyond the vendor's list: a warning, never a verdict.
+    for advice in ADVICE
+        .iter()
+        .filter(|a| o.purpose.covers_purpose(a.purpose))
+    {
+        if !o.known.contains_key(advice.key) {
+            continue;
+        }
+        let lacking: Vec<&str> = projects
+            .iter()
+            .filter(|p| {
+                !o.project_granted
+                    .get(&p.id)
+                    .is_some_and(|g| g.contains(advice.key))
+            })
+            .map(|p| p.key.as_str())
+            .collect();
+        if !lacking.is_empty() {
+            let shown: Vec<&str> = lacking.iter().take(5).copied().collect();
+            let more = lacking.len().saturating_sub(shown.len());
+            warnings.push(Warning {
+                code: advice.code.into(),
+                message: format!(
+                    "{} project(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
+                    lacking.len(),
+                    advice.name,
+                    shown.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() },
+                    advice.why
+                ),
+            });
+        }
+    }
+    let archived: Vec<ArchivedProject> = o
+        .archived
+        .iter()
+        .filter_map(|p| {
+            Some(ArchivedProject {
+                id: p.id.parse().ok()?,
+                key: p.key.clone(),
+                name: p.name.clone(),
+            })
+        })
+        .collect();
+    if !archived.is_empty() {
+        warnings.push(Warning {
+            code: "archived_projects".into(),
+            message: format!(
+                "{} archived project(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
+                archived.len()
+            ),
+        });
+    }
+    warnings.extend(o.extra_warnings);
+    warnings.sort_by_key(|w| priority(&w.code));
+
+    AuditReport {
+        host: o.host.clone(),
+        application: o.application,
+        purpose: o.purpose,
+        token_kind: o.token_kind,
+        account: Account {
+            account_id: me.account_id.clone(),
+            display_name: me.display_name.clone(),
+            email: me.email_address.clone(),
+            account_type: me.account_type.clone(),
+            active: me.active,
+            service_account,
+            products,
+        },
+        ok,
+        backup_ok,
+        restore_ok,
+        global,
+        coverage: Coverage {
+            projects_total: projects.len(),
+            projects_ok_backup,
+            projects_ok_restore,
+            complete: administer,
+        },
+        projects,
+        archived_projects: archived,
+        service_desks: o.service_desks,
+        software_access: o.software_access,
+        warnings,
+        requests,
+        duration_ms,
+        finished_at,
+    }
+}
