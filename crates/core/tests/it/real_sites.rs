@@ -44,6 +44,19 @@ async fn run_with(
     hint: Option<TokenKind>,
 ) -> (FakeJira, Result<AuditReport, JiraError>) {
     let fake = FakeJira::start(site).await.unwrap();
+    let c = cfg(&fake);
+    let r = audit_with_cfg(&fake, email, app, purpose, hint, c).await;
+    (fake, r)
+}
+
+async fn audit_with_cfg(
+    fake: &FakeJira,
+    email: &str,
+    app: Application,
+    purpose: AuditPurpose,
+    hint: Option<TokenKind>,
+    cfg: ClientConfig,
+) -> Result<AuditReport, JiraError> {
     let input = AuditInput {
         host: fake.url(),
         email: email.into(),
@@ -53,8 +66,7 @@ async fn run_with(
         token_kind: hint,
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    let r = audit::run(input, cfg(&fake), &clock, &|_| {}).await;
-    (fake, r)
+    audit::run(input, cfg, &clock, &|_| {}).await
 }
 
 async fn run(site: Site, app: Application) -> AuditReport {
@@ -225,16 +237,9 @@ async fn credentials_go_only_to_the_site_and_the_gateway() {
     let elsewhere = start_recorder().await.unwrap();
     let mut c = cfg(&fake);
     c.gateway = url::Url::parse(&elsewhere.url()).unwrap();
-    let input = AuditInput {
-        host: fake.url(),
-        email: EMAIL.into(),
-        token: SecretString::from(TOKEN.to_owned()),
-        application: Application::Jira,
-        purpose: AuditPurpose::All,
-        token_kind: None,
-    };
-    let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    audit::run(input, c, &clock, &|_| {}).await.unwrap();
+    audit_with_cfg(&fake, EMAIL, Application::Jira, AuditPurpose::All, None, c)
+        .await
+        .unwrap();
     assert_eq!(
         elsewhere.request_count(),
         0,
@@ -485,16 +490,9 @@ async fn a_bulk_check_that_times_out_is_retried_once_as_two_halves() {
     let fake = FakeJira::start(site).await.unwrap();
     let mut c = cfg(&fake);
     c.request_timeout = Duration::from_secs(2);
-    let input = AuditInput {
-        host: fake.url(),
-        email: EMAIL.into(),
-        token: SecretString::from(TOKEN.to_owned()),
-        application: Application::Jira,
-        purpose: AuditPurpose::All,
-        token_kind: None,
-    };
-    let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    let r = audit::run(input, c, &clock, &|_| {}).await.unwrap();
+    let r = audit_with_cfg(&fake, EMAIL, Application::Jira, AuditPurpose::All, None, c)
+        .await
+        .unwrap();
     assert_eq!(r.projects.len(), 1000);
     assert!(r.ok);
     assert_eq!(
