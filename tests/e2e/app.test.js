@@ -125,7 +125,13 @@ async function clickOn(css) {
 
 /** Back to the connection list, wherever we are. */
 async function toList() {
-  if ((await wd.findAll('tbody tr[data-id]')).length) return;
+  // Wait for either the list or a page with a way back (a view may still be rendering).
+  let onList = false;
+  await wd.until('the list or a back button', async () => {
+    onList = (await wd.findAll('tbody tr[data-id]')).length > 0;
+    return onList || (await wd.findAll('[data-fk="back"]')).length > 0;
+  }, 20000);
+  if (onList) return;
   await clickOn('[data-fk="back"]');
   await wd.waitFor('tbody tr[data-id]');
 }

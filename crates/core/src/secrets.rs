@@ -282,24 +282,7 @@ fn classify(e: keyring::Error) -> SecretError {
             reason: format!("the keyring is locked or has no default collection ({detail})"),
             hint: HINT,
         },
-        E::PlatformFailure(_) => {
-            let reason = if detail.contains("org.freedesktop.secrets") {
-                "no Secret Service is running on the session bus".to_owned()
-            } else if detail.contains("autolaunch")
-                || detail.contains("DBUS_SESSION_BUS_ADDRESS")
-                || detail.contains("Failed to connect")
-                || detail.contains("No such file")
-            {
-                "no D-Bus session bus is reachable".to_owned()
-            } else {
-                "the keyring service failed".to_owned()
-            };
-            SecretError::Unavailable {
-                store: STORE_NAME,
-                reason: format!("{reason} ({detail})"),
-                hint: HINT,
-            }
-        }
+        E::PlatformFailure(_) => unavailable(&detail),
         other => SecretError::Refused {
             store: STORE_NAME,
             reason: other.to_string(),

@@ -1,0 +1,8 @@
+/* Declarations ring's C needs, for `make check-platforms` only (type-checked, never linked). */
+#define TARGET_OS_MAC 1
+#define TARGET_OS_OSX 1
+#define TARGET_OS_IPHONE 0
+#define TARGET_OS_IOS 0
+#define TARGET_OS_WATCH 0
+#define TARGET_OS_TV 0
+#define TARGET_OS_SIMULATOR 0
