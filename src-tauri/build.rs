@@ -1,27 +1,17 @@
-//! Declares the app's commands so Tauri checks them against `capabilities/`.
-//! Every command the UI may call must be listed here and granted there.
+//! Declares the app's commands (src/command_list.rs) so Tauri checks every call against
+//! the permissions granted in `capabilities/`.
 
-const COMMANDS: &[&str] = &[
-    "list_profiles",
-    "get_profile",
-    "create_profile",
-    "update_profile",
-    "delete_profiles",
-    "validate_profile",
-    "requirements",
-    "get_settings",
-    "save_settings",
-    "os_locale",
-    "open_external",
-    "audit_profile",
-    "test_connection",
-    "cancel_audit",
-    "export_profiles",
-    "import_open",
-    "import_apply",
-];
+/// Keeps the names of the command list; the signatures matter to lib.rs only.
+macro_rules! commands {
+    ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+include!("src/command_list.rs");
 
 fn main() {
+    println!("cargo:rerun-if-changed=src/command_list.rs");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

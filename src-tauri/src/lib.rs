@@ -1,50 +1,87 @@
 //! ConnKeeper's desktop shell. No logic lives here: each command calls
-//! `connkeeper-core` and maps its error to the typed `{kind, message, fields}` shape.
+//! `connkeeper-core` and its error reaches the UI as the typed `{kind, message, fields}`.
 
 mod commands;
-mod ipc;
+pub mod contract;
+#[cfg(test)]
+mod contract_tests;
 mod reminders;
 mod state;
 mod tray;
 
+use connkeeper_core::error::ErrorPayload;
 use tauri::{Builder, Manager, Runtime, WindowEvent};
-use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt;
 
 pub use state::AppState;
 
-/// Registers the app's state and commands on a builder (generic so a headless smoke
-/// test can use `tauri::test::mock_builder()`).
-pub fn builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
-    builder
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::list_profiles,
-            commands::get_profile,
-            commands::create_profile,
-            commands::update_profile,
-            commands::delete_profiles,
-            commands::validate_profile,
-            commands::requirements,
-            commands::get_settings,
-            commands::save_settings,
-            commands::os_locale,
-            commands::open_external,
-            commands::audit_profile,
-            commands::test_connection,
-            commands::cancel_audit,
-            commands::export_profiles,
-            commands::import_open,
-            commands::import_apply,
-        ])
+/// Generates, from `command_list.rs`, one `#[tauri::command]` per entry with exactly the
+/// declared arguments and answer (each calls `commands::<name>`), the handler that
+/// registers them, and [`contract::COMMANDS`].
+macro_rules! commands {
+    ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
+        /// The IPC entry points, generated from `command_list.rs`.
+        mod entry {
+            #[allow(unused_imports)]
+            use super::contract::types::*;
+            $(
+                $(#[doc = $doc])*
+                #[tauri::command]
+                pub async fn $name<R: tauri::Runtime>(
+                    app: tauri::AppHandle<R>,
+                    $($arg: $ty),*
+                ) -> Result<$ret, super::ErrorPayload> {
+                    super::commands::$name(&app, $($arg),*).await.map_err(|e| e.payload())
+                }
+            )*
+        }
+
+        fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(entry::$name),*]
+        }
+
+        impl contract::Command {
+            /// Every command of `command_list.rs`, in its order.
+            pub const ALL: &'static [contract::Command] = &[$(contract::Command {
+                name: stringify!($name),
+                doc: &[$($doc),*],
+                args: &[$(stringify!($arg)),*],
+            }),*];
+        }
+
+        #[cfg(test)]
+        impl contract::Command {
+            /// Each command's signature in TypeScript, for `ui/js/gen/commands.ts`.
+            pub(crate) fn signatures(cfg: &ts_rs::Config) -> Vec<contract::Signature> {
+                #[allow(unused_imports)]
+                use contract::types::*;
+                vec![$(contract::Signature::new::<$ret>(
+                    cfg,
+                    stringify!($name),
+                    vec![$(contract::Arg::new::<$ty>(cfg, stringify!($arg))),*],
+                )),*]
+            }
+        }
+    };
 }
 
-/// Applies settings that live outside the app (start at login).
+include!("command_list.rs");
+
+/// Registers the app's state and commands on a builder (generic so the contract tests
+/// can use `tauri::test::mock_builder()`).
+pub fn builder<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder.manage(state).invoke_handler(handler())
+}
+
+/// Applies settings that live outside the app (start at login). Without the autostart
+/// plugin (the contract tests' mock app) there is nothing to apply.
 pub(crate) fn apply_settings<R: Runtime>(
     app: &tauri::AppHandle<R>,
     settings: &connkeeper_core::settings::Settings,
 ) {
-    let autolaunch = app.autolaunch();
+    let Some(autolaunch) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else {
+        return;
+    };
     let result = if settings.start_at_login {
         autolaunch.enable()
     } else if autolaunch.is_enabled().unwrap_or(false) {
@@ -137,7 +174,7 @@ pub fn run() {
             }
             // Start at login follows the settings, and its entry points at this binary
             // (an installed package, or a build that moved).
-            match app.state::<AppState>().settings.load() {
+            match app.state::<AppState>().profiles.settings().load() {
                 Ok(settings) => apply_settings(&handle, &settings),
                 Err(e) => {
                     tracing::warn!(error = %e, "settings unreadable; start at login left as it is");

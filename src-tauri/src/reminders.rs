@@ -5,8 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::Local;
-use connkeeper_core::model::ProfileView;
-use connkeeper_core::reminders::{self, ReminderPolicy, ReminderStore};
+use connkeeper_core::reminders;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
@@ -63,48 +62,18 @@ fn notification_body(body: &str) -> String {
 /// One check: due reminders become notifications; the tray is refreshed. Returns how
 /// long until the next check.
 async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
-    let state = app.state::<AppState>().inner().clone();
-    let outcome = tauri::async_runtime::spawn_blocking(move || {
-        let profiles = state.profiles.load()?;
-        let views: Vec<ProfileView> = profiles
-            .iter()
-            .map(|p| ProfileView::new(p, state.clock.today(), true))
-            .collect();
-        let settings = state.settings.load().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "settings unreadable; reminding with the defaults");
-            connkeeper_core::settings::Settings::default()
-        });
-        if !settings.notifications {
-            return Ok::<_, connkeeper_core::Error>((views, Vec::new(), Duration::from_secs(3600)));
-        }
-        let store = ReminderStore::new(state.profiles.store().dir());
-        let saved = store.load().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "reminder state unreadable; computing reminders afresh");
-            Default::default()
-        });
-        let now = state.clock.now();
-        let o = reminders::due_reminders(
-            now,
-            &Local,
-            &profiles,
-            &saved,
-            &ReminderPolicy::from(&settings),
-        );
-        if o.state != saved {
-            store.save(&o.state)?;
-        }
-        let until = (o.next_check - now).to_std().unwrap_or_default();
-        Ok((views, reminders::notices(&o.due), until))
-    })
-    .await;
+    let profiles = app.state::<AppState>().profiles.clone();
+    let outcome =
+        tauri::async_runtime::spawn_blocking(move || reminders::check(&profiles, &Local)).await;
     match outcome {
-        Ok(Ok((views, notices, until))) => {
+        Ok(Ok(check)) => {
+            let until = check.next_in;
             tracing::info!(
-                notifications = notices.len(),
+                notifications = check.notices.len(),
                 next_in_s = until.as_secs(),
                 "reminder check"
             );
-            for n in notices {
+            for n in check.notices {
                 tracing::info!(title = %n.title, "reminder");
                 if let Err(e) = app
                     .notification()
@@ -116,7 +85,7 @@ async fn check<R: Runtime>(app: &AppHandle<R>) -> Duration {
                     tracing::warn!(error = %e, "notification failed");
                 }
             }
-            crate::tray::refresh(app, &views);
+            crate::tray::refresh(app, &check.dated);
             until
         }
         Ok(Err(e)) => {

@@ -3,23 +3,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use connkeeper_core::clock::{Clock, SystemClock};
 use connkeeper_core::import::Incoming;
-use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::secrets::KeyringStore;
-use connkeeper_core::settings::SettingsStore;
-use connkeeper_core::store::ProfileStore;
+use connkeeper_core::setup::{self, Secrets, SetupError};
 
 /// Shared app state.
 #[derive(Clone)]
 pub struct AppState {
-    /// Profile operations over the store and the OS keyring.
-    pub profiles: Arc<Profiles<KeyringStore>>,
-    pub settings: SettingsStore,
-    pub clock: Arc<dyn Clock>,
-    /// Jira client tuning (loopback http allowed only for local test servers).
-    pub client: ClientConfig,
+    /// Profile operations over the store and the OS keyring, audits included.
+    pub profiles: Arc<Profiles<Secrets>>,
     /// Running audits by run id, so the UI can cancel them.
     pub audits: Arc<Mutex<HashMap<String, tauri::async_runtime::JoinHandle<()>>>>,
     /// Wakes the reminder loop (profiles changed, "Check now").
@@ -40,33 +32,21 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// State from the environment: `CONNKEEPER_DATA_DIR`, `CONNKEEPER_KEYRING_SERVICE`,
-    /// `CONNKEEPER_GATEWAY_URL`, and `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1` for local test
-    /// servers (demo, end-to-end tests).
-    pub fn from_env() -> Result<Self, String> {
-        let dir = connkeeper_core::paths::data_dir(None)
-            .ok_or("cannot find a home folder for the profile data; set CONNKEEPER_DATA_DIR")?;
-        let loopback = std::env::var("CONNKEEPER_ALLOW_LOOPBACK_HTTP").is_ok_and(|v| v == "1");
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let profiles = Profiles::new(
-            ProfileStore::new(&dir),
-            KeyringStore::from_env(),
-            clock.clone(),
-        )
-        .allow_loopback_http(loopback);
-        Ok(Self {
+    /// State over `profiles`.
+    pub fn new(profiles: Profiles<Secrets>) -> Self {
+        Self {
             profiles: Arc::new(profiles),
-            settings: SettingsStore::new(&dir),
-            clock,
-            client: ClientConfig {
-                allow_loopback_http: loopback,
-                gateway: connkeeper_core::jira::client::gateway_from_env(loopback)?,
-                ..ClientConfig::default()
-            },
             audits: Arc::default(),
             wake: Arc::default(),
             pending_import: Arc::default(),
-        })
+        }
+    }
+
+    /// State from the environment, like the CLI's (`CONNKEEPER_DATA_DIR`,
+    /// `CONNKEEPER_KEYRING_SERVICE`, `CONNKEEPER_GATEWAY_URL`,
+    /// `CONNKEEPER_ALLOW_LOOPBACK_HTTP=1`); see `connkeeper_core::setup`.
+    pub fn from_env() -> Result<Self, SetupError> {
+        Ok(Self::new(setup::from_env(setup::Options::default())?))
     }
 }
 

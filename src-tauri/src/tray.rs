@@ -2,8 +2,9 @@
 //! it, and a menu with the most urgent profiles. Linux's AppIndicator delivers menu
 //! events only, so every action is in the menu.
 
-use connkeeper_core::model::ProfileView;
+use connkeeper_core::model::Dated;
 use connkeeper_core::reminders::{tray_summary, TraySummary};
+use connkeeper_core::ui::OPEN_PROFILE_EVENT;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -14,9 +15,6 @@ use crate::AppState;
 const TRAY_ID: &str = "main";
 const ICON: &[u8] = include_bytes!("../../icons/tray.png");
 const ICON_ATTENTION: &[u8] = include_bytes!("../../icons/tray-attention.png");
-
-/// The event asking the UI to open a profile's edit form.
-pub const OPEN_PROFILE_EVENT: &str = "open-profile";
 
 /// Whether a tray can be shown. On Linux the tray needs libayatana-appindicator (or
 /// libappindicator) at run time; without it the tray is skipped instead of crashing.
@@ -128,7 +126,8 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         "autostart" => {
             let state = app.state::<AppState>();
             match state
-                .settings
+                .profiles
+                .settings()
                 .update(|s| s.start_at_login = !s.start_at_login)
             {
                 Ok(settings) => crate::apply_settings(app, &settings),
@@ -165,14 +164,15 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 }
 
 /// Updates tooltip, icon and menu from the profiles.
-pub fn refresh<R: Runtime>(app: &AppHandle<R>, views: &[ProfileView]) {
+pub fn refresh<R: Runtime>(app: &AppHandle<R>, views: &[Dated]) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
     let summary = tray_summary(views);
     let start_at_login = app
         .state::<AppState>()
-        .settings
+        .profiles
+        .settings()
         .load()
         .is_ok_and(|s| s.start_at_login);
     let labels: Vec<&str> = summary.urgent.iter().map(|(_, l)| l.as_str()).collect();

@@ -1,11 +1,13 @@
-// Static checks of ui/: the fake keeps the real contract (commands of api.js, the
-// requirement table of crates/core), and the UI keeps the CSP's rules (no inline styles
-// or scripts, no innerHTML, nothing loaded from elsewhere).
-import { test } from 'node:test';
+// The UI's contract with the app: api.js wraps every command of
+// src-tauri/src/command_list.rs with exactly its arguments, the fake backend validates
+// exactly like crates/core (vectors the real validate() answered, tests/ui/gen), and the
+// UI keeps the CSP's rules (no inline styles or scripts, no innerHTML, nothing remote).
+// Names, argument and answer types are checked statically by tsc (typecheck.test.js).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, UI, FAKE } from './harness.js';
+import { ROOT, UI, CONTRACT, setup } from './harness.js';
 
 /** @param {string} dir @returns {string[]} */
 function files(dir) {
@@ -13,33 +15,45 @@ function files(dir) {
 }
 const sources = files(UI).filter((f) => /\.(js|html|css)$/.test(f));
 const read = (/** @type {string} */ f) => fs.readFileSync(f, 'utf8');
-const apiJs = read(path.join(UI, 'js', 'api.js'));
-const fake = read(FAKE);
 
-test('the fake implements every command of api.js', () => {
-  const commands = [...apiJs.matchAll(/call\('([a-z_]+)'/g)].map((m) => m[1]);
-  assert.ok(commands.length >= 17, `found ${commands.length} commands`);
-  for (const c of commands) assert.match(fake, new RegExp(`\\b${c}: `), `fake lacks ${c}`);
-  for (const e of ['audit-progress', 'open-profile']) assert.match(apiJs, new RegExp(`'${e}'`));
-});
+/** @type {Awaited<ReturnType<typeof setup>>} */
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env.done(); });
 
-test('every api.* the views call is exported by api.js', () => {
-  const exported = new Set([...apiJs.matchAll(/export const (\w+)/g)].map((m) => m[1]));
-  for (const f of sources.filter((x) => x.endsWith('.js'))) {
-    for (const m of read(f).matchAll(/\bapi\.(\w+)\(/g)) {
-      assert.ok(exported.has(m[1]), `${path.relative(ROOT, f)} calls api.${m[1]}, which api.js does not export`);
+test('api.js wraps every declared command, passing exactly its declared arguments', async () => {
+  const app = await env.open({ seed: { profiles: [] } });
+  const seen = await app.page.evaluate(async () => {
+    const api = await import('./js/api.js');
+    const w = /** @type {any} */ (window);
+    const before = w.__FAKE__.calls.length;
+    for (const [name, fn] of Object.entries(api)) {
+      if (typeof fn !== 'function' || /^on[A-Z]/.test(name)) continue;
+      try { await /** @type {Function} */ (fn)(...Array(fn.length).fill(null)); } catch { /* only the call matters */ }
     }
-  }
+    return w.__FAKE__.calls.slice(before).map((/** @type {any} */ c) => ({ cmd: c.cmd, args: Object.keys(c.args ?? {}).sort() }));
+  });
+  const declared = CONTRACT.commands.map((/** @type {any} */ c) => ({ cmd: c.name, args: c.args.map((/** @type {any} */ a) => a.name).sort() }));
+  const byName = (/** @type {{cmd: string}} */ a, /** @type {{cmd: string}} */ b) => a.cmd.localeCompare(b.cmd);
+  assert.deepEqual([...seen].sort(byName), [...declared].sort(byName));
+  await app.close();
 });
 
-test("the fake's requirement table is the one in crates/core/src/requirements.rs", () => {
-  const rs = read(path.join(ROOT, 'crates', 'core', 'src', 'requirements.rs'));
-  const rows = [...rs.matchAll(/Requirement \{ key: "(\w+)", name: "([^"]+)", scope: Scope::(\w+), required_for: (B|R),/g)]
-    .map((m) => [m[1], m[2], m[3].toLowerCase(), m[4] === 'B' ? 'backup,restore' : 'restore'].join('|'));
-  assert.equal(rows.length, 20);
-  const fakeRows = [...fake.matchAll(/\['(\w+)', '([^']+)', '(global|project)', (B|R),/g)]
-    .map((m) => [m[1], m[2], m[3], m[4] === 'B' ? 'backup,restore' : 'restore'].join('|'));
-  assert.deepEqual(fakeRows, rows);
+test('the fake validates exactly like crates/core/src/validate.rs (vectors from the real validate())', async () => {
+  const app = await env.open({ seed: { profiles: [] } });
+  const vectors = CONTRACT.validation;
+  assert.ok(vectors.length >= 60, `${vectors.length} vectors`);
+  const answers = await app.page.evaluate((vs) => vs.map((/** @type {any} */ v) => /** @type {any} */ (window).__FAKE__.validateDraft(v.draft, v.rules)), vectors);
+  const codes = new Set();
+  vectors.forEach((/** @type {any} */ v, /** @type {number} */ i) => {
+    assert.deepEqual(answers[i], v.expect, `vector ${i}: ${JSON.stringify(v.draft)} (${v.rules.mode})`);
+    for (const f of v.expect.errors ?? v.expect.ok.warnings) codes.add(f.code);
+  });
+  // The vectors reach every field code the core has.
+  const fieldCodes = read(path.join(UI, 'js', 'gen', 'FieldCode.ts')).match(/"[a-z_]+"/g)?.map((c) => c.slice(1, -1)) ?? [];
+  assert.ok(fieldCodes.length >= 19);
+  assert.deepEqual(fieldCodes.filter((c) => !codes.has(c)), [], 'field codes no vector reaches');
+  await app.close();
 });
 
 test('ui/ obeys the CSP: no inline styles or scripts, no innerHTML, nothing remote', () => {

@@ -1,92 +1,285 @@
-// An in-page fake of the desktop app's command contract (ui/js/api.js), injected with
-// page.addInitScript before the page's own scripts. It defines
-//   window.__TAURI__ = {core: {invoke}, event: {listen}}
-// and keeps profiles, tokens (separately, like the OS keyring), settings and audits in
-// memory. Seed it by setting window.__FAKE_SEED__ (an earlier init script) or with
-// ?seed=<JSON> in the page URL:
+// @ts-check
+// An in-page fake of the desktop app's commands, injected with page.addInitScript before
+// the page's own scripts. It cannot drift from the app:
+// - `tsc` checks it against ui/js/gen/commands.ts (generated from
+//   src-tauri/src/command_list.rs and the Rust types): every command, its arguments, its
+//   answer and every error kind;
+// - what Rust decides comes from tests/ui/gen/backend.json (make gen), injected before
+//   this script as window.__CONTRACT__: the requirement table, the settings defaults,
+//   the validation limits; its validation is a port of crates/core/src/validate.rs that
+//   contract.test.js holds to the vectors the real validate() answered.
+// It defines window.__TAURI__ = {core: {invoke}, event: {listen}} and keeps profiles,
+// tokens (apart, like the OS keyring), settings and audits in memory. Seed it with
+// window.__FAKE_SEED__ (an earlier init script) or ?seed=<JSON> in the page URL:
 //   {profiles: [{name, application, host, email, days | expires, token_stored, description, last_audit}],
-//    settings: {...}, osLocale: 'ja-JP', audit: {projects, holdAt, error: {kind, message}, stepDelayMs},
+//    settings: {...}, settingsError, osLocale: 'ja-JP', audit: {projects, holdAt, error: {kind, message}, stepDelayMs},
 //    exportPath: '/tmp/x.csv' | null, importPath: '/tmp/in.csv' | null, importRows: [...]}
 // Tests read window.__FAKE__: calls (every invoke with its args and result), emit(event,
-// payload), releaseAudit(), violations (CSP), state.
+// payload), releaseAudit(), violations (CSP), validateDraft(draft, rules).
 (() => {
-  const DAY = 86400000;
+  /**
+   * @typedef {import('../../ui/js/gen/commands').Commands} Commands
+   * @typedef {{[K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['ok'] | Promise<Commands[K]['ok']>}} Handlers
+   * @typedef {import('../../ui/js/gen/ErrorPayload').ErrorPayload} ErrorPayload
+   * @typedef {import('../../ui/js/gen/ErrorKind').ErrorKind} ErrorKind
+   * @typedef {import('../../ui/js/gen/FieldError').FieldError} FieldError
+   * @typedef {import('../../ui/js/gen/Field').Field} Field
+   * @typedef {import('../../ui/js/gen/FieldCode').FieldCode} FieldCode
+   * @typedef {import('../../ui/js/gen/Draft').Draft} Draft
+   * @typedef {import('../../ui/js/gen/ProfileView').ProfileView} ProfileView
+   * @typedef {import('../../ui/js/gen/AuditReport').AuditReport} AuditReport
+   * @typedef {import('../../ui/js/gen/AuditPurpose').AuditPurpose} AuditPurpose
+   * @typedef {import('../../ui/js/gen/AuditSummary').AuditSummary} AuditSummary
+   * @typedef {import('../../ui/js/gen/Application').Application} Application
+   * @typedef {import('../../ui/js/gen/Requirement').Requirement} Requirement
+   * @typedef {import('../../ui/js/gen/Settings').Settings} Settings
+   * @typedef {import('../../ui/js/gen/ImportReport').ImportReport} ImportReport
+   * @typedef {import('../../ui/js/gen/Warning').Warning} Warning
+   * @typedef {import('../../ui/js/gen/ProgressEvent').ProgressEvent} ProgressEvent
+   * @typedef {{name_max: number, description_max: number, token_min: number, token_max: number, max_token_lifetime_days: number}} Limits
+   * @typedef {{commands: {name: string, args: {name: string, optional: boolean}[]}[], labels: Record<Field, string>,
+   *   requirements: import('../../ui/js/gen/RequirementsView').RequirementsView, defaults: Settings, limits: Limits}} Contract
+   * @typedef {{id: string, name: string, description: string|null, application: Application, host: string, email: string,
+   *   expires: string, created_at: string, updated_at: string, last_audit: AuditSummary|null, token_kind: 'classic'|'scoped'|null}} Stored
+   * @typedef {{today: string, mode: 'create'|'edit', stored_expires: string|null, other_names: string[],
+   *   bound_to: {host: string, email: string}|null}} Rules
+   * @typedef {{name: string, description: string|null, application: Application, host: string, email: string,
+   *   token_given: boolean, expires: string, warnings: FieldError[]}} Valid
+   */
+  const w = /** @type {any} */ (window);
+  /** @type {Contract} */
+  const CONTRACT = w.__CONTRACT__;
+  if (!CONTRACT) throw new Error('fake-ipc.js needs window.__CONTRACT__ (tests/ui/gen/backend.json)');
+  const LIMITS = CONTRACT.limits;
+  /** @type {any} */
   const seed = (() => {
-    if (window.__FAKE_SEED__) return window.__FAKE_SEED__;
+    if (w.__FAKE_SEED__) return w.__FAKE_SEED__;
     try {
       const q = new URLSearchParams(location.search).get('seed');
       return q ? JSON.parse(q) : {};
     } catch { return {}; }
   })();
 
-  const pad = (n) => String(n).padStart(2, '0');
-  const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  const today = () => { const n = new Date(); return new Date(n.getFullYear(), n.getMonth(), n.getDate()); };
-  const addDays = (n) => iso(new Date(today().getTime() + n * DAY + 3600000));
-  const parseDate = (s) => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(s).trim());
+  // Dates as YYYY-MM-DD, computed in UTC so no time zone or DST shifts a day.
+  const DAY = 86400000;
+  /** @param {string} s @returns {number|null} ms at UTC midnight, or null for no such date */
+  const parseIso = (s) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
     if (!m) return null;
-    const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    return d.getMonth() === Number(m[2]) - 1 ? d : null;
+    const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    return new Date(t).getUTCDate() === Number(m[3]) && new Date(t).getUTCMonth() === Number(m[2]) - 1 ? t : null;
   };
-  const daysLeft = (s) => Math.round((parseDate(s).getTime() - today().getTime()) / DAY);
-  const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  /** @param {number} t */
+  const isoOf = (t) => new Date(t).toISOString().slice(0, 10);
+  /** @param {string} iso @param {number} n */
+  const plusDays = (iso, n) => isoOf(/** @type {number} */ (parseIso(iso)) + n * DAY);
+  const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  /** Today in the machine's local time, as the app counts expiry days. */
+  const localToday = () => { const n = new Date(); return `${n.getFullYear()}-${pad(n.getMonth() + 1)}-${pad(n.getDate())}`; };
+  /** @param {number} n */
+  const addDays = (n) => plusDays(localToday(), n);
+  /** @param {string} iso */
+  const daysLeft = (iso) => Math.round((/** @type {number} */ (parseIso(iso)) - /** @type {number} */ (parseIso(localToday()))) / DAY);
+  /** @template T @param {T} v @returns {T} */
+  const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
   let idSeq = 0;
   const newId = () => `p-${(++idSeq).toString().padStart(4, '0')}`;
+  const nowIso = () => new Date().toISOString();
 
-  const APPS = { jira: 'Jira', 'jira-admin': 'Jira Admin Settings', jsm: 'Jira Service Management' };
-  const B = ['backup', 'restore'];
-  const R = ['restore'];
-  const FIX_GLOBAL = 'Settings > System > Global permissions: grant it to a group the account belongs to (global permissions can only be granted to groups).';
-  const FIX_PROJECT = "Space settings > Permissions > Edit permissions > Grant permissions, in each space's permission scheme (team-managed spaces: Space settings > Access).";
-  // The same table as crates/core/src/requirements.rs (a test checks they agree).
-  const REQUIREMENTS = [
-    ['ADMINISTER', 'Administer Jira', 'global', B, 'Scan all projects; back up and restore projects, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.'],
-    ['USER_PICKER', 'Browse users and groups', 'global', B, 'Backup: scan all projects and back up project avatars. Restore: check whether users and groups exist.'],
-    ['CREATE_SHARED_OBJECTS', 'Share dashboards and filters', 'global', R, 'Restore boards.'],
-    ['CREATE_PROJECT', 'Create team-managed spaces', 'global', R, 'Restore projects.'],
-    ['ADMINISTER_PROJECTS', 'Administer Projects', 'project', B, 'Backup: projects, notification schemes, permission schemes, components. Restore: projects, work type schemes, project avatars, notification schemes, components, project roles.'],
-    ['BROWSE_PROJECTS', 'Browse Projects', 'project', B, 'Backup: projects, boards, sprints, issues, attachments. Restore: boards and emails.'],
-    ['MANAGE_SPRINTS_PERMISSION', 'Manage Sprints', 'project', B, 'Back up and restore sprints.', ['software'], []],
-    ['SERVICEDESK_AGENT', 'Service Desk Agent', 'project', B, 'Jira Service Management: only agents read and restore requests, queues and SLAs of a service space; a portal customer is not an agent.', ['service_desk'], ['jsm']],
-    ['ASSIGN_ISSUES', 'Assign Issues', 'project', R, 'Restore issue assignees.'],
-    ['CREATE_ISSUES', 'Create Issues', 'project', R, 'Restore issues.'],
-    ['EDIT_ISSUES', 'Edit Issues', 'project', R, 'Restore issues.'],
-    ['LINK_ISSUES', 'Link Issues', 'project', R, 'Restore issue links.'],
-    ['MODIFY_REPORTER', 'Modify Reporter', 'project', R, 'Restore issue reporters.'],
-    ['RESOLVE_ISSUES', 'Resolve Issues', 'project', R, 'Restore issue fix versions.'],
-    ['SCHEDULE_ISSUES', 'Schedule Issues', 'project', R, 'Restore issue due dates.'],
-    ['TRANSITION_ISSUES', 'Transition Issues', 'project', R, 'Restore issue statuses.'],
-    ['MANAGE_WATCHERS', 'Manage Watchers', 'project', R, 'Restore issue watchers.'],
-    ['ADD_COMMENTS', 'Add Comments', 'project', R, 'Restore issue comments.'],
-    ['CREATE_ATTACHMENTS', 'Create Attachments', 'project', R, 'Restore attachments.'],
-    ['WORK_ON_ISSUES', 'Work on Issues', 'project', R, 'Restore issue work logs.'],
-  ].map(([key, name, scope, required_for, why, project_types = [], applications = []]) => ({ key, name, scope, required_for, why, fix: scope === 'global' ? FIX_GLOBAL : FIX_PROJECT, project_types, applications }));
-  const SCOPES = [
-    { call: 'GET /rest/api/3/myself', path: '/rest/api/3/myself', classic: ['read:jira-user'], granular: ['read:application-role:jira', 'read:group:jira', 'read:user:jira', 'read:avatar:jira'], granular_only: false, applications: [] },
-    { call: 'GET /rest/api/3/permissions', path: '/rest/api/3/permissions', classic: ['manage:jira-configuration'], granular: ['read:permission:jira'], granular_only: false, applications: [] },
-    { call: 'GET /rest/agile/1.0/board', path: '/rest/agile/1.0/board', classic: [], granular: ['read:board-scope:jira-software', 'read:project:jira'], granular_only: true, applications: [] },
-    { call: 'GET /rest/servicedeskapi/servicedesk', path: '/rest/servicedeskapi/servicedesk', classic: ['read:servicedesk-request'], granular: ['read:servicedesk:jira-service-management'], granular_only: false, applications: ['jsm'] },
-  ];
+  /** @param {ErrorKind} kind @param {string} message @param {FieldError[]} [fields] @returns {ErrorPayload} */
+  const fail = (kind, message, fields = []) => ({ kind, message, fields });
 
-  /** @type {Map<string, any>} */
+  // ---- Validation: a port of crates/core/src/validate.rs, held to backend.json's vectors.
+
+  const EXAMPLE_HOST = 'https://your-sub-domain.atlassian.net';
+  const EXAMPLE_EMAIL = 'e.g. backup-admin@example.com';
+  /** @type {Record<Application, string>} */
+  const APP_NAMES = { jira: 'Jira', 'jira-admin': 'Jira Admin Settings', jsm: 'Jira Service Management' };
+  // Rust's char::is_whitespace (Unicode White_Space) and char::is_control (Cc).
+  const WHITESPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+  const CONTROL = /\p{Cc}/u;
+  const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+  const UUID = /^(?:urn:uuid:)?(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\})$/i;
+  /** Rust's str::trim: Unicode White_Space at both ends. @param {string} s */
+  const trim = (s) => s.replace(new RegExp(`^${WHITESPACE.source}+|${WHITESPACE.source}+$`, 'g'), '');
+  /** @param {string} s */
+  const chars = (s) => [...s].length;
+  /** @param {string} s */
+  const asciiLower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  /** @param {string} s */
+  const shorten = (s) => (chars(s) <= 60 ? s : `${[...s].slice(0, 60).join('')}…`);
+
+  /** @param {Field} field @param {FieldCode} code @param {string} message @returns {FieldError} */
+  const fe = (field, code, message) => ({ field, code, message });
+
+  /** @param {string} raw @param {string[]} others */
+  function vName(raw, others) {
+    const name = trim(raw);
+    if (!name) return fe('name', 'required', 'Enter a profile name, e.g. "Acme backup".');
+    const len = chars(name);
+    if (len > LIMITS.name_max) return fe('name', 'too_long', `Use at most ${LIMITS.name_max} characters (this one has ${len}).`);
+    if (CONTROL.test(name)) return fe('name', 'control_character', 'Remove line breaks, tabs and other control characters from the name.');
+    if (BIDI.test(name)) return fe('name', 'bidi_control', 'Remove the invisible text-direction characters (U+202A to U+202E, U+2066 to U+2069) from the name; they can make it read differently than it is.');
+    if (UUID.test(name)) return fe('name', 'looks_like_id', 'A name cannot be a profile id (a UUID); profiles are found by id first. Choose a readable name.');
+    const folded = name.toLowerCase();
+    if (others.some((o) => trim(o).toLowerCase() === folded)) return fe('name', 'duplicate', `A profile named "${name}" already exists; choose another name.`);
+    return name;
+  }
+
+  /** @param {string|null} raw */
+  function vDescription(raw) {
+    const text = raw == null ? '' : trim(raw);
+    if (!text) return null;
+    const len = chars(text);
+    if (len > LIMITS.description_max) return fe('description', 'too_long', `Use at most ${LIMITS.description_max} characters (this one has ${len}).`);
+    if ([...text].some((c) => CONTROL.test(c) && c !== '\n' && c !== '\r' && c !== '\t')) {
+      return fe('description', 'control_character', 'Remove control characters; line breaks and tabs are fine.');
+    }
+    return text.replaceAll('\r\n', '\n');
+  }
+
+  /** @param {string} raw @returns {Application|FieldError} */
+  function vApplication(raw) {
+    const t = trim(raw);
+    if (!t) return fe('application', 'required', 'Choose the application: jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).');
+    const found = /** @type {Application[]} */ (Object.keys(APP_NAMES)).find((a) => asciiLower(t) === a || asciiLower(t) === asciiLower(APP_NAMES[a]));
+    return found ?? fe('application', 'invalid', `"${shorten(t)}" is not an application; choose jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).`);
+  }
+
+  /** @param {string} raw @returns {{host: string, warning: FieldError|null}|FieldError} */
+  function vHost(raw) {
+    const text = trim(raw);
+    if (!text) return fe('host', 'required', `Enter your Jira site's address, e.g. ${EXAMPLE_HOST} (copy it from the browser's address bar).`);
+    if (WHITESPACE.test(text)) return fe('host', 'invalid', `Remove the spaces; the address looks like ${EXAMPLE_HOST}.`);
+    const withScheme = text.includes('://') ? text : `https://${text}`;
+    /** @type {URL} */
+    let url;
+    try { url = new URL(withScheme); } catch { return fe('host', 'invalid', `"${shorten(text)}" is not a web address; use the form ${EXAMPLE_HOST}.`); }
+    if (url.username || url.password) return fe('host', 'userinfo', 'Remove the user name or password from the address; the email and API token go in their own fields.');
+    if (url.protocol === 'http:') return fe('host', 'insecure_scheme', `Use https://; Jira Cloud is only reached over HTTPS (${EXAMPLE_HOST}).`);
+    if (url.protocol !== 'https:') return fe('host', 'unsupported_scheme', `"${url.protocol}" is not supported; use an https:// address like ${EXAMPLE_HOST}.`);
+    if (url.port) return fe('host', 'port', `Remove the port :${url.port}; Jira Cloud answers on the standard HTTPS port.`);
+    if (url.hostname.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(url.hostname)) {
+      return fe('host', 'ip_address', `Use the site's name, not an IP address, e.g. ${EXAMPLE_HOST}.`);
+    }
+    const domain = url.hostname.replace(/\.+$/, '');
+    const labelsOk = domain.split('.').every((l) => l.length > 0 && l.length <= 63 && !l.startsWith('-') && !l.endsWith('-') && /^[A-Za-z0-9-]+$/.test(l));
+    if (domain.length > 253 || !labelsOk || !domain.includes('.')) {
+      return fe('host', 'invalid', `"${shorten(domain)}" is not a valid site name; use the form ${EXAMPLE_HOST}.`);
+    }
+    const atlassian = domain.endsWith('.atlassian.net');
+    if (atlassian && domain.split('.').some((l) => l.startsWith('xn--'))) {
+      return fe('host', 'invalid', `Atlassian site names use only letters, digits and hyphens; use the form ${EXAMPLE_HOST}.`);
+    }
+    const warning = atlassian ? null : fe('host', 'custom_domain', `${domain} is not an *.atlassian.net site; fine for a custom domain, otherwise check the address.`);
+    return { host: `https://${domain}`, warning };
+  }
+
+  /** @param {string} raw */
+  function vEmail(raw) {
+    const email = trim(raw);
+    if (!email) return fe('email', 'required', `Enter the email of the Jira account that owns the API token (${EXAMPLE_EMAIL}).`);
+    const bad = (/** @type {string} */ why) => fe('email', 'invalid', `"${shorten(email)}" is not an email address: ${why} (${EXAMPLE_EMAIL}).`);
+    if (chars(email) > 254) return fe('email', 'too_long', 'Use an email address of at most 254 characters.');
+    if (WHITESPACE.test(email) || CONTROL.test(email)) return bad('remove the spaces');
+    const parts = email.split('@');
+    if (parts.length !== 2) return bad('it needs exactly one @');
+    const [local, domain] = parts;
+    if (!local) return bad('the part before @ is empty');
+    if (chars(local) > 64) return bad('the part before @ has more than 64 characters');
+    if (!domain.includes('.') || domain.split('.').some((p) => !p)) return bad('the part after @ needs a domain with a dot');
+    return email;
+  }
+
+  /** @param {string|null} raw @param {'create'|'edit'} mode @returns {{token: string|null}|FieldError} */
+  function vToken(raw, mode) {
+    const text = raw == null ? '' : trim(raw);
+    if (!text) {
+      return mode === 'create'
+        ? fe('token', 'required', 'Paste the API token. Create one at https://id.atlassian.com/manage-profile/security/api-tokens (Atlassian shows it only once).')
+        : { token: null };
+    }
+    if (WHITESPACE.test(text)) return fe('token', 'whitespace', "The token contains spaces or line breaks; copy it again with Atlassian's Copy button.");
+    const len = chars(text);
+    if (len < LIMITS.token_min) return fe('token', 'too_short', `An Atlassian API token has at least ${LIMITS.token_min} characters; copy the whole token.`);
+    if (len > LIMITS.token_max) return fe('token', 'too_long', `An API token has at most ${LIMITS.token_max} characters; check that only the token was pasted.`);
+    return { token: text };
+  }
+
+  /** @param {string} raw @param {Rules} rules @returns {{date: string, warning: FieldError|null}|FieldError} */
+  function vExpires(raw, rules) {
+    const t = trim(raw);
+    if (!t) return fe('expires', 'required', "Enter the token's expiration date as YYYY-MM-DD (Atlassian shows it on the API tokens page).");
+    if (parseIso(t) === null) return fe('expires', 'invalid', `"${shorten(t)}" is not a date; use YYYY-MM-DD, e.g. ${plusDays(rules.today, 90)}.`);
+    const changed = rules.mode === 'create' || rules.stored_expires !== t;
+    if (changed && t < rules.today) return fe('expires', 'in_past', `${t} is in the past; a token that has expired no longer works. Create a new token and enter its date.`);
+    const latest = plusDays(rules.today, LIMITS.max_token_lifetime_days);
+    if (changed && t > latest) return fe('expires', 'too_far', `Atlassian API tokens last at most ${LIMITS.max_token_lifetime_days} days; choose a date on or before ${latest}.`);
+    const warning = t === rules.today ? fe('expires', 'expires_today', 'The token expires today; create a new one soon.') : null;
+    return { date: t, warning };
+  }
+
+  /** @param {{host: string, email: string}} bound */
+  const movedError = (bound) => fe('token', 'required_for_new_target', `The stored API token belongs to ${bound.email} at ${bound.host}; it is never sent anywhere else. Paste the token for the new host or email.`);
+
+  /** @param {unknown} v @returns {v is FieldError} */
+  const isError = (v) => typeof v === 'object' && v !== null && 'code' in v && 'field' in v;
+
+  /** Every field at once, like validate::validate. @param {Draft} draft @param {Rules} rules
+   *  @returns {{ok: Valid}|{errors: FieldError[]}} */
+  function validateDraft(draft, rules) {
+    /** @type {FieldError[]} */
+    const errors = [];
+    /** @type {FieldError[]} */
+    const warnings = [];
+    /** @template T @param {T|FieldError} r @returns {T|null} */
+    const take = (r) => { if (isError(r)) { errors.push(r); return null; } return r; };
+    const name = take(vName(draft.name, rules.other_names));
+    const description = take(vDescription(draft.description));
+    const application = take(vApplication(draft.application));
+    const host = take(vHost(draft.host));
+    if (host?.warning) warnings.push(host.warning);
+    const email = take(vEmail(draft.email));
+    const token = take(vToken(draft.token, rules.mode));
+    if (rules.bound_to && token && token.token === null && host && email !== null) {
+      if (!(rules.bound_to.host === host.host && asciiLower(rules.bound_to.email) === asciiLower(email))) errors.push(movedError(rules.bound_to));
+    }
+    const expires = take(vExpires(draft.expires, rules));
+    if (expires?.warning) warnings.push(expires.warning);
+    if (errors.length || name === null || application === null || !host || email === null || !token || !expires) return { errors };
+    return { ok: { name, description: description ?? null, application, host: host.host, email, token_given: token.token !== null, expires: expires.date, warnings } };
+  }
+
+  // ---- State.
+
+  /** @type {Map<string, Stored>} */
   const profiles = new Map();
-  /** The "keyring": id -> token. Never part of any answer. */
+  /** The "keyring": id -> token. Never part of any answer. @type {Map<string, string>} */
   const keyring = new Map();
-  let settings = { language: 'auto', notifications: true, thresholds: [30, 14, 7, 3, 1, 0], working_day_shift: true, start_at_login: false, ...(seed.settings || {}) };
-  const listeners = new Map(); // event -> Map(id, cb)
+  /** @type {Settings} */
+  let settings = { ...clone(CONTRACT.defaults), ...(seed.settings || {}) };
+  /** @type {Map<string, Map<number, (e: {event: string, id: number, payload: unknown}) => void>>} */
+  const listeners = new Map();
   let listenerSeq = 0;
+  /** @type {{cmd: string, args: any, ok: boolean|null, result?: any, resultJson?: string, error?: any}[]} */
   const calls = [];
+  /** @type {{directive: string, blocked: string, sample: string}[]} */
   const violations = [];
-  const audits = new Map(); // runId -> {cancelled, reject}
+  /** @type {Map<string, {cancelled: boolean, release?: () => void}>} */
+  const audits = new Map();
+  /** @type {(() => void)|null} */
   let release = null;
+  /** @type {string|null} */
   let pendingImport = null;
 
+  /** @param {Stored} p @returns {ProfileView} */
   const view = (p) => {
     const d = daysLeft(p.expires);
-    return { ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok', token_stored: keyring.has(p.id), token_kind: p.token_kind ?? null, host_confirmed: true };
+    return {
+      ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok',
+      token_stored: keyring.has(p.id), token_kind: p.token_kind ?? null, host_confirmed: true,
+    };
   };
-  const nowIso = () => new Date().toISOString();
 
   for (const s of seed.profiles || []) {
     const id = s.id || newId();
@@ -101,98 +294,61 @@
       created_at: s.created_at || nowIso(),
       updated_at: s.updated_at || nowIso(),
       last_audit: s.last_audit ?? null,
+      token_kind: s.token_kind ?? null,
     });
     if (s.token_stored !== false) keyring.set(id, s.token || 'seeded-token-0123456789');
   }
 
-  const fieldError = (field, code, message) => ({ field, code, message });
-  const validationError = (fields) => ({
-    kind: 'validation',
-    message: `invalid profile: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
-    fields,
-  });
+  /** @param {FieldError[]} fields @returns {ErrorPayload} */
+  const validationError = (fields) => fail('validation', `invalid profile: ${fields.map((f) => `${CONTRACT.labels[f.field]}: ${f.message}`).join('; ')}`, fields);
 
-  const movedError = (p) => fieldError('token', 'required_for_new_target', `The stored API token belongs to ${p.email} at ${p.host}; it is never sent anywhere else. Paste the token for the new host or email.`);
-
-  /** Mirrors crates/core/src/validate.rs closely enough for the UI. */
-  function validate(draft, mode, id) {
-    const errors = [];
-    const warnings = [];
-    const name = String(draft?.name ?? '').trim();
-    if (!name) errors.push(fieldError('name', 'required', 'Enter a profile name, e.g. "Acme backup".'));
-    else if ([...name].length > 64) errors.push(fieldError('name', 'too_long', `Use at most 64 characters (this one has ${[...name].length}).`));
-    else if ([...profiles.values()].some((p) => p.id !== id && p.name.trim().toLowerCase() === name.toLowerCase())) {
-      errors.push(fieldError('name', 'duplicate', `A profile named "${name}" already exists; choose another name.`));
-    }
-    const desc = draft?.description == null ? '' : String(draft.description).trim();
-    if ([...desc].length > 500) errors.push(fieldError('description', 'too_long', `Use at most 500 characters (this one has ${[...desc].length}).`));
-    const app = String(draft?.application ?? '').trim();
-    if (!app) errors.push(fieldError('application', 'required', 'Choose the application: jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).'));
-    else if (!(app in APPS)) errors.push(fieldError('application', 'invalid', `"${app}" is not an application; choose jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).`));
-    let host = String(draft?.host ?? '').trim();
-    const example = 'https://your-sub-domain.atlassian.net';
-    let normalHost = null;
-    if (!host) errors.push(fieldError('host', 'required', `Enter your Jira site's address, e.g. ${example} (copy it from the browser's address bar).`));
-    else {
-      if (!host.includes('://')) host = `https://${host}`;
-      let url = null;
-      try { url = new URL(host); } catch { url = null; }
-      if (!url || /\s/.test(host)) errors.push(fieldError('host', 'invalid', `"${host}" is not a web address; use the form ${example}.`));
-      else if (url.protocol === 'http:') errors.push(fieldError('host', 'insecure_scheme', `Use https://; Jira Cloud is only reached over HTTPS (${example}).`));
-      else if (url.protocol !== 'https:') errors.push(fieldError('host', 'unsupported_scheme', `"${url.protocol}" is not supported; use an https:// address like ${example}.`));
-      else if (url.port) errors.push(fieldError('host', 'port', `Remove the port :${url.port}; Jira Cloud answers on the standard HTTPS port.`));
-      else if (!url.hostname.includes('.')) errors.push(fieldError('host', 'invalid', `"${url.hostname}" is not a valid site name; use the form ${example}.`));
-      else {
-        normalHost = `https://${url.hostname}`;
-        if (!url.hostname.endsWith('.atlassian.net')) warnings.push(fieldError('host', 'custom_domain', `${url.hostname} is not an *.atlassian.net site; fine for a custom domain, otherwise check the address.`));
-      }
-    }
-    const email = String(draft?.email ?? '').trim();
-    if (!email) errors.push(fieldError('email', 'required', 'Enter the email of the Jira account that owns the API token (e.g. backup-admin@example.com).'));
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@.]+$/.test(email)) errors.push(fieldError('email', 'invalid', `"${email}" is not an email address: it needs exactly one @ and a domain with a dot (e.g. backup-admin@example.com).`));
-    const token = draft?.token == null ? '' : String(draft.token).trim();
-    if (!token) {
-      if (mode === 'create') errors.push(fieldError('token', 'required', 'Paste the API token. Create one at https://id.atlassian.com/manage-profile/security/api-tokens (Atlassian shows it only once).'));
-    } else if (/\s/.test(token)) errors.push(fieldError('token', 'whitespace', 'The token contains spaces or line breaks; copy it again with Atlassian\'s Copy button.'));
-    else if (token.length < 16) errors.push(fieldError('token', 'too_short', 'An Atlassian API token has at least 16 characters; copy the whole token.'));
-    const expires = String(draft?.expires ?? '').trim();
-    if (!expires) errors.push(fieldError('expires', 'required', 'Enter the token\'s expiration date as YYYY-MM-DD (Atlassian shows it on the API tokens page).'));
-    else if (!parseDate(expires)) errors.push(fieldError('expires', 'invalid', `"${expires}" is not a date; use YYYY-MM-DD, e.g. ${addDays(90)}.`));
-    else {
-      const stored = mode === 'edit' ? profiles.get(id)?.expires : null;
-      const changed = mode !== 'edit' || stored !== expires;
-      const d = daysLeft(expires);
-      if (changed && d < 0) errors.push(fieldError('expires', 'in_past', `${expires} is in the past; a token that has expired no longer works. Create a new token and enter its date.`));
-      else if (changed && d > 365) errors.push(fieldError('expires', 'too_far', `Atlassian API tokens last at most 365 days; choose a date on or before ${addDays(365)}.`));
-      else if (d === 0) warnings.push(fieldError('expires', 'expires_today', 'The token expires today; create a new one soon.'));
-    }
-    if (mode === 'edit' && !token && normalHost && profiles.has(id)) {
-      const p = profiles.get(id);
-      if (normalHost !== p.host || email.toLowerCase() !== p.email.toLowerCase()) errors.push(movedError(p));
-    }
-    if (errors.length) throw validationError(errors);
-    return { name, description: desc || null, application: app, host: normalHost, email, token: token || null, expires, warnings };
+  /** Validates against the stored profiles, as Profiles::check does.
+   *  @param {Draft} draft @param {string|null} id the profile being edited @returns {Valid} */
+  function check(draft, id) {
+    const editing = id ? profiles.get(id) : undefined;
+    if (id && !editing) throw notFound(id);
+    const result = validateDraft(draft, {
+      today: localToday(),
+      mode: editing ? 'edit' : 'create',
+      stored_expires: editing?.expires ?? null,
+      other_names: [...profiles.values()].filter((p) => p.id !== id).map((p) => p.name),
+      bound_to: editing ? { host: editing.host, email: editing.email } : null,
+    });
+    if ('errors' in result) throw validationError(result.errors);
+    return result.ok;
   }
 
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  /** @param {string} id */
+  const notFound = (id) => fail('not_found', `no profile named "${id}"; \`connkeeper profile list\` shows the names`);
+
+  const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
+  /** @param {string} event @param {unknown} payload */
   function emit(event, payload) {
     for (const cb of [...(listeners.get(event)?.values() || [])]) cb({ event, id: 0, payload });
   }
+  /** @param {ProgressEvent} p */
+  const progress = (p) => emit('audit-progress', p);
 
+  // ---- Audits: a report shaped by the Rust types, from the real requirement table.
+
+  /** @param {string} host @param {Application} application @param {AuditPurpose} purpose @param {string} email @param {number} n
+   *  @returns {AuditReport} */
   function buildReport(host, application, purpose, email, n) {
-    const covers = (r) => purpose === 'all' || r.required_for.includes(purpose);
+    const covers = (/** @type {Requirement} */ r) => purpose === 'all' || r.required_for.includes(purpose);
     const cfg = seed.audit || {};
     const missingGlobal = new Set(cfg.missingGlobal || ['CREATE_SHARED_OBJECTS']);
-    const global = REQUIREMENTS.filter((r) => r.scope === 'global' && covers(r)).map((r) => ({
+    const table = CONTRACT.requirements.permissions;
+    const global = table.filter((r) => r.scope === 'global' && covers(r)).map((r) => ({
       key: r.key, name: r.name, required_for: r.required_for, granted: !missingGlobal.has(r.key), why: r.why,
       fix_url: `${host}/secure/admin/GlobalPermissions!default.jspa`,
     }));
-    const projReqs = REQUIREMENTS.filter((r) => r.scope === 'project' && covers(r));
-    const byKey = Object.fromEntries(projReqs.map((r) => [r.key, r]));
+    const byKey = Object.fromEntries(table.filter((r) => r.scope === 'project' && covers(r)).map((r) => [r.key, r]));
+    /** @type {AuditReport['projects']} */
     const projects = [];
     for (let i = 1; i <= n; i++) {
       const key = `P${i}`;
       const team = i % 13 === 0;
+      /** @type {Requirement[]} */
       const miss = [];
       if (i % 7 === 0 && byKey.MANAGE_SPRINTS_PERMISSION) miss.push(byKey.MANAGE_SPRINTS_PERMISSION);
       if (i % 11 === 0 && byKey.EDIT_ISSUES) miss.push(byKey.EDIT_ISSUES);
@@ -203,16 +359,19 @@
         fix_url: team ? `${host}/jira/software/projects/${key}/settings/access` : `${host}/plugins/servlet/project-config/${key}/permissions`,
       });
     }
+    /** @param {'backup'|'restore'} p */
     const okFor = (p) => global.filter((g) => g.required_for.includes(p)).every((g) => g.granted)
       && projects.every((pr) => pr.missing.every((m) => !m.required_for.includes(p)));
     const backup_ok = purpose === 'restore' ? false : okFor('backup');
     const restore_ok = purpose === 'backup' ? false : okFor('restore');
+    /** @type {Warning[]} */
     const warnings = clone(cfg.warnings || []);
-    if (projects.some((p) => p.team_managed && p.missing.length)) {
-      warnings.push({ code: 'team_managed', message: `${projects.filter((p) => p.team_managed && p.missing.length).length} team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
+    const teamGaps = projects.filter((p) => p.team_managed && p.missing.length).length;
+    if (teamGaps) {
+      warnings.push({ code: 'team_managed', message: `${teamGaps} team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
     }
     if (cfg.softwareAccess === false) warnings.push({ code: 'no_software_access', message: 'The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).' });
-    const ok = (purpose === 'backup' ? backup_ok : purpose === 'restore' ? restore_ok : backup_ok && restore_ok);
+    const ok = purpose === 'backup' ? backup_ok : purpose === 'restore' ? restore_ok : backup_ok && restore_ok;
     return {
       host, application, purpose, token_kind: cfg.tokenKind || 'classic',
       account: { account_id: '5b10ac8d82e05b22cc7d4ef5', display_name: 'Backup Robot', email, account_type: cfg.serviceAccount ? 'app' : 'atlassian', active: true, service_account: !!cfg.serviceAccount, products: ['jira-software'] },
@@ -232,47 +391,52 @@
     };
   }
 
+  /** @param {string} runId @param {string} host @param {Application} application @param {AuditPurpose} purpose
+   *  @param {string} email @param {string|null} profileId @returns {Promise<AuditReport>} */
   async function runAudit(runId, host, application, purpose, email, profileId) {
     const cfg = seed.audit || {};
     const n = cfg.projects ?? 25;
     const step = cfg.stepDelayMs ?? 5;
+    /** @type {{cancelled: boolean, release?: () => void}} */
     const run = { cancelled: false };
     audits.set(runId, run);
-    const check = () => { if (run.cancelled) throw { kind: 'cancelled', message: 'The audit was cancelled.', fields: [] }; };
-    const hold = async (phase) => {
+    const check = () => { if (run.cancelled) throw fail('cancelled', 'The audit was cancelled.'); };
+    const hold = async (/** @type {string} */ phase) => {
       if (cfg.holdAt === phase) {
-        await new Promise((r) => { release = r; run.release = r; });
+        await new Promise((r) => { release = () => r(undefined); run.release = release; });
       }
       check();
     };
     try {
       await sleep(step);
-      emit('audit-progress', { run_id: runId, phase: 'credentials' });
+      progress({ run_id: runId, phase: 'credentials' });
       await hold('credentials');
-      if (cfg.error) throw { fields: [], ...cfg.error };
+      if (cfg.error) throw fail(cfg.error.kind, cfg.error.message, cfg.error.fields);
       const chunks = 5;
       for (let i = 1; i <= chunks; i++) {
         await sleep(step);
         check();
-        emit('audit-progress', { run_id: runId, phase: 'projects', scanned: Math.round((n * i) / chunks), total: n });
+        progress({ run_id: runId, phase: 'projects', scanned: Math.round((n * i) / chunks), total: n });
         if (i === 2) await hold('projects');
       }
       for (let i = 1; i <= chunks; i++) {
         await sleep(step);
         check();
-        emit('audit-progress', { run_id: runId, phase: 'permissions', checked: Math.round((n * i) / chunks), total: n });
+        progress({ run_id: runId, phase: 'permissions', checked: Math.round((n * i) / chunks), total: n });
         if (i === 3) await hold('permissions');
       }
-      emit('audit-progress', { run_id: runId, phase: 'done' });
+      progress({ run_id: runId, phase: 'done' });
       const report = buildReport(host, application, purpose, email, n);
-      if (profileId && profiles.has(profileId)) {
-        profiles.get(profileId).last_audit = {
+      const p = profileId ? profiles.get(profileId) : undefined;
+      if (p) {
+        p.last_audit = {
           at: report.finished_at, purpose, ok: report.ok, backup_ok: report.backup_ok, restore_ok: report.restore_ok,
           missing_global: report.global.filter((g) => !g.granted).map((g) => g.key),
           projects_total: report.projects.length,
-          projects_with_gaps: report.projects.filter((p) => p.missing.length).length,
+          projects_with_gaps: report.projects.filter((pr) => pr.missing.length).length,
           coverage_complete: report.coverage.complete, warnings: report.warnings.length,
         };
+        p.token_kind = report.token_kind;
       }
       return report;
     } finally {
@@ -280,105 +444,122 @@
     }
   }
 
-  const notFound = (id) => ({ kind: 'not_found', message: `no profile named "${id}"; \`connkeeper profile list\` shows the names`, fields: [] });
+  /** @param {boolean} dry @returns {ImportReport} */
+  function importReport(dry) {
+    /** @type {ImportReport['rows']} */
+    const rows = (seed.importRows || []).map((/** @type {any} */ r, /** @type {number} */ i) => ({ row: i + 2, name: r.name, outcome: r.outcome || 'created', reason: r.reason ?? null }));
+    const created = rows.filter((r) => r.outcome === 'created').length;
+    const invalid = rows.filter((r) => r.outcome === 'invalid').length;
+    return {
+      rows, created, skipped: rows.filter((r) => r.outcome === 'skipped').length, invalid,
+      dry_run: dry, applied: !dry && invalid === 0,
+    };
+  }
 
+  // ---- The commands of src-tauri/src/command_list.rs.
+
+  /** @type {Handlers} */
   const commands = {
     list_profiles: () => [...profiles.values()].map(view).sort((a, b) => (a.expires < b.expires ? -1 : a.expires > b.expires ? 1 : a.name.localeCompare(b.name))),
     get_profile: ({ id }) => { const p = profiles.get(id); if (!p) throw notFound(id); return view(p); },
     create_profile: ({ draft }) => {
-      const v = validate(draft, 'create', null);
+      const v = check(draft, null);
       const id = newId();
       const at = nowIso();
-      profiles.set(id, { id, name: v.name, description: v.description, application: v.application, host: v.host, email: v.email, expires: v.expires, created_at: at, updated_at: at, last_audit: null });
-      keyring.set(id, v.token);
-      return { profile: view(profiles.get(id)), warnings: v.warnings };
+      profiles.set(id, { id, name: v.name, description: v.description, application: v.application, host: v.host, email: v.email, expires: v.expires, created_at: at, updated_at: at, last_audit: null, token_kind: null });
+      keyring.set(id, /** @type {string} */ (trim(draft.token ?? '')));
+      return { profile: view(/** @type {Stored} */ (profiles.get(id))), warnings: v.warnings };
     },
     update_profile: ({ id, draft }) => {
       const p = profiles.get(id);
       if (!p) throw notFound(id);
-      const v = validate(draft, 'edit', id);
+      const v = check(draft, id);
       Object.assign(p, { name: v.name, description: v.description, application: v.application, host: v.host, email: v.email, expires: v.expires, updated_at: nowIso() });
-      if (v.token) keyring.set(id, v.token);
+      if (v.token_given) { keyring.set(id, trim(draft.token ?? '')); p.token_kind = null; }
       return { profile: view(p), warnings: v.warnings };
     },
     delete_profiles: ({ ids }) => { let n = 0; for (const id of ids) { if (profiles.delete(id)) n++; keyring.delete(id); } return n; },
-    validate_profile: ({ draft, id }) => validate(draft, id ? 'edit' : 'create', id).warnings,
+    validate_profile: ({ draft, id }) => check(draft, id ?? null).warnings,
     audit_profile: ({ id, runId, purpose }) => {
       const p = profiles.get(id);
       if (!p) throw notFound(id);
-      if (!keyring.has(id)) throw { kind: 'token_missing', message: `no API token is stored for "${p.name}"; edit the profile and enter one`, fields: [] };
+      if (!keyring.has(id)) throw fail('token_missing', `no API token is stored for "${p.name}"; edit the profile and enter one`);
       return runAudit(runId, p.host, p.application, purpose, p.email, id);
     },
     test_connection: ({ draft, runId, purpose, id }) => {
-      // Like the backend: only host, email, application and token are checked; without a
-      // token, `id` names the saved profile whose stored token is used.
-      const stored = id && !(draft.token ?? '').trim() && profiles.has(id);
-      if (stored) {
-        // The stored token goes only to its own host and email.
-        const p = profiles.get(id);
-        const v = validate({ ...draft, name: p.name, expires: p.expires }, 'edit', id);
-        if (v.host !== p.host || v.email.toLowerCase() !== p.email.toLowerCase()) throw validationError([movedError(p)]);
+      // Like Profiles::test_input: host, email and application; a typed token, or the
+      // stored token of `id`, which goes only to that profile's own host and email.
+      /** @type {FieldError[]} */
+      const errors = [];
+      const host = vHost(draft.host);
+      const email = vEmail(draft.email);
+      const application = vApplication(draft.application);
+      for (const r of [host, email, application]) if (isError(r)) errors.push(r);
+      if (errors.length || isError(host) || isError(email) || isError(application)) throw validationError(errors);
+      const typed = vToken(draft.token, 'edit');
+      if (isError(typed)) throw validationError([typed]);
+      if (typed.token === null) {
+        const saved = id ? profiles.get(id) : undefined;
+        if (!saved) throw validationError([/** @type {FieldError} */ (vToken(null, 'create'))]);
+        if (!(saved.host === host.host && asciiLower(saved.email) === asciiLower(email))) throw validationError([movedError(saved)]);
+        if (!keyring.has(saved.id)) throw fail('token_missing', `no API token is stored for "${saved.name}"; edit the profile and enter one`);
       }
-      const probe = { ...draft, name: `test connection ${runId}`, description: null, expires: addDays(30), token: stored ? 'stored-token-placeholder' : draft.token };
-      const v = validate(probe, 'create', null);
-      return runAudit(runId, v.host, v.application, purpose, v.email, null);
+      return runAudit(runId, host.host, application, purpose, email, null);
     },
     cancel_audit: ({ runId }) => {
       const run = audits.get(runId);
       if (run) { run.cancelled = true; if (run.release === release) release = null; run.release?.(); }
       return null;
     },
-    open_external: ({ url }) => null,
-    requirements: () => ({ permissions: clone(REQUIREMENTS), advice: [], scopes: clone(SCOPES) }),
+    open_external: () => null,
+    requirements: () => clone(CONTRACT.requirements),
     get_settings: () => {
-      if (seed.settingsError) throw { kind: 'store', message: seed.settingsError, fields: [] };
+      if (seed.settingsError) throw fail('store', seed.settingsError);
       return clone(settings);
     },
     save_settings: ({ settings: s }) => { settings = clone(s); return clone(settings); },
     os_locale: () => seed.osLocale || 'en-US',
     // Like the app: the save dialog belongs to the backend; the page names no path.
-    export_profiles: ({ format, withAudit }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),
+    export_profiles: ({ format }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),
     import_open: () => {
       if (seed.importPath === null) return null;
       pendingImport = `h-${++idSeq}`;
       return { handle: pendingImport, path: seed.importPath || '/home/admin/profiles.csv', report: importReport(true) };
     },
     import_apply: ({ handle }) => {
-      if (!handle || handle !== pendingImport) throw { kind: 'not_found', message: 'This import is no longer pending; choose the file again.', fields: [] };
+      if (!handle || handle !== pendingImport) throw fail('not_found', 'This import is no longer pending; choose the file again.');
       pendingImport = null;
       const r = importReport(false);
-      if (r.invalid) throw { kind: 'validation', message: 'the file has invalid rows; nothing was imported', fields: [] };
+      if (r.invalid) throw fail('validation', 'the file has invalid rows; nothing was imported');
       for (const row of seed.importRows || []) {
-        if (row.outcome !== 'created') continue;
+        if (row.outcome && row.outcome !== 'created') continue;
         const id = newId();
-        profiles.set(id, { id, name: row.name, description: null, application: 'jira', host: row.host || 'https://imported.atlassian.net', email: row.email || 'import@acme.example', expires: addDays(row.days ?? 60), created_at: nowIso(), updated_at: nowIso(), last_audit: null });
+        profiles.set(id, { id, name: row.name, description: null, application: 'jira', host: row.host || 'https://imported.atlassian.net', email: row.email || 'import@acme.example', expires: addDays(row.days ?? 60), created_at: nowIso(), updated_at: nowIso(), last_audit: null, token_kind: null });
       }
       return r;
     },
   };
 
-  function importReport(dry) {
-    const rows = (seed.importRows || []).map((r, i) => ({ row: i + 2, name: r.name, outcome: r.outcome || 'created', reason: r.reason ?? null }));
-    return {
-      rows,
-      created: rows.filter((r) => r.outcome === 'created').length,
-      skipped: rows.filter((r) => r.outcome === 'skipped').length,
-      invalid: rows.filter((r) => r.outcome === 'invalid').length,
-      dry_run: dry,
-    };
-  }
+  const SUMMARISED = new Set(['audit_profile', 'test_connection']);
 
+  /** @param {string} cmd @param {any} [args] */
   async function invoke(cmd, args = {}) {
-    const entry = { cmd, args: clone(args), ok: null, result: undefined, error: undefined };
+    /** @type {typeof calls[number]} */
+    const entry = { cmd, args: clone(args), ok: null };
     calls.push(entry);
-    const fn = commands[cmd];
+    const fn = /** @type {((a: any) => any)|undefined} */ (/** @type {any} */ (commands)[cmd]);
     try {
-      if (!fn) throw { kind: 'internal', message: `unknown command ${cmd}`, fields: [] };
+      // The app refuses what command_list.rs does not declare, before any command runs.
+      if (!fn) throw `${cmd} not allowed. Command not found`;
+      const declared = CONTRACT.commands.find((c) => c.name === cmd)?.args ?? [];
+      for (const a of declared) {
+        if (!a.optional && !(a.name in (args || {}))) throw `invalid args \`${a.name}\` for command \`${cmd}\`: command ${cmd} missing required key ${a.name}`;
+      }
       await Promise.resolve();
       const result = await fn(args || {});
       entry.ok = true;
-      entry.result = cmd === 'audit_profile' || cmd === 'test_connection' ? { projects: result.projects.length } : clone(result);
-      entry.resultJson = cmd === 'audit_profile' || cmd === 'test_connection' ? JSON.stringify({ ...result, projects: result.projects.slice(0, 3) }) : JSON.stringify(result ?? null);
+      entry.result = SUMMARISED.has(cmd) ? { projects: result.projects.length } : clone(result);
+      entry.resultJson = SUMMARISED.has(cmd) ? JSON.stringify({ ...result, projects: result.projects.slice(0, 3) }) : JSON.stringify(result ?? null);
       return result;
     } catch (e) {
       entry.ok = false;
@@ -387,31 +568,32 @@
     }
   }
 
+  /** @param {string} event @param {(e: {event: string, id: number, payload: unknown}) => void} cb */
   async function listen(event, cb) {
     const id = ++listenerSeq;
     if (!listeners.has(event)) listeners.set(event, new Map());
-    listeners.get(event).set(id, cb);
-    return () => listeners.get(event)?.delete(id);
+    listeners.get(event)?.set(id, cb);
+    return () => { listeners.get(event)?.delete(id); };
   }
 
   document.addEventListener('securitypolicyviolation', (e) => {
     violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
   });
 
-  window.__TAURI__ = { core: { invoke }, event: { listen } };
+  w.__TAURI__ = { core: { invoke }, event: { listen } };
   // The desktop window runs with tauri.conf.json's "freezePrototype": true.
   if (seed.freezePrototype !== false) Object.freeze(Object.prototype);
-  window.__FAKE__ = {
+  w.__FAKE__ = {
     calls,
     violations,
     emit,
     releaseAudit: () => { const r = release; release = null; r?.(); },
     /** Whether an audit waits at seed.audit.holdAt for releaseAudit(). */
     held: () => release !== null,
-    listenerCount: (event) => listeners.get(event)?.size || 0,
-    keyringHas: (id) => keyring.has(id),
+    listenerCount: (/** @type {string} */ event) => listeners.get(event)?.size || 0,
+    keyringHas: (/** @type {string} */ id) => keyring.has(id),
     profileIds: () => [...profiles.keys()],
     addDays,
-    requirements: REQUIREMENTS,
+    validateDraft,
   };
 })();

@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
 export const UI = path.join(ROOT, 'ui');
 export const FAKE = path.join(here, 'fake-ipc.js');
+/** What Rust decided for the fake backend (make gen): see fake-ipc.js. */
+export const CONTRACT = JSON.parse(fs.readFileSync(path.join(here, 'gen', 'backend.json'), 'utf8'));
 export const SHOTS = path.join(ROOT, 'target', 'ui-screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -95,7 +97,10 @@ export async function openApp(browser, base, o = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  await page.addInitScript((s) => { /** @type {any} */ (window).__FAKE_SEED__ = s; }, o.seed ?? {});
+  await page.addInitScript(([s, c]) => {
+    /** @type {any} */ (window).__FAKE_SEED__ = s;
+    /** @type {any} */ (window).__CONTRACT__ = c;
+  }, [o.seed ?? {}, CONTRACT]);
   await page.addInitScript({ path: FAKE });
   await page.goto(`${base}/index.html${o.hash ?? ''}`);
   await page.waitForSelector(o.waitFor ?? '#list-title');

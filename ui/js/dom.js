@@ -133,12 +133,13 @@ export function keepFocus(rebuild) {
   }
 }
 
-/** An error as the command contract shapes it, whatever was thrown.
- *  @param {unknown} e @returns {{kind: string, message: string, fields: {field: string, code: string, message: string}[]}} */
+/** An error as the command contract shapes it (ErrorPayload, from Rust), whatever was
+ *  thrown: anything else (a JavaScript error, Tauri's own refusal) is `internal`.
+ *  @param {unknown} e @returns {import('./gen/ErrorPayload').ErrorPayload} */
 export function asCommandError(e) {
   if (e && typeof e === 'object' && 'kind' in e && 'message' in e) {
-    const o = /** @type {any} */ (e);
-    return { kind: String(o.kind), message: String(o.message), fields: Array.isArray(o.fields) ? o.fields : [] };
+    const o = /** @type {import('./gen/ErrorPayload').ErrorPayload} */ (e);
+    return { kind: o.kind, message: String(o.message), fields: Array.isArray(o.fields) ? o.fields : [] };
   }
   if (typeof e === 'string') return { kind: 'internal', message: e, fields: [] };
   return { kind: 'internal', message: String(/** @type {any} */ (e)?.message ?? e), fields: [] };

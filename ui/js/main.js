@@ -8,6 +8,7 @@
 // changing it re-renders the chrome and the current view in place (no reload).
 
 import * as api from './api.js';
+import { DEFAULT_SETTINGS } from './gen/defaults.js';
 import { asCommandError } from './dom.js';
 import { t, setLanguage, resolveLanguage, onLanguageChange, language } from './i18n.js';
 import { createListView } from './views/list.js';
@@ -27,15 +28,15 @@ import { toast } from './views/toast.js';
  *   focusView: (el: HTMLElement|null) => void,
  *   listState: {query: string, sort: {key: string, dir: 'asc'|'desc'}, focusId: string|null},
  *   exportPrefs: {format: import('./api.js').ExportFormat, withAudit: boolean},
- *   auditPurpose: 'backup'|'restore'|'all',
+ *   auditPurpose: import('./api.js').AuditPurpose,
  *   onAudited?: () => void,
  *   firstList: Promise<import('./api.js').Profile[]>|null,
  * }} Ctx
  * @typedef {{el: HTMLElement, render: () => void, destroy: () => void}} View
  */
 
-/** @type {import('./api.js').Settings} */
-let settings = { language: 'auto', notifications: true, thresholds: [30, 14, 7, 3, 1, 0], working_day_shift: true, start_at_login: false };
+/** Until the app's settings load: the defaults, from Rust. @type {import('./api.js').Settings} */
+let settings = { ...DEFAULT_SETTINGS, thresholds: [...DEFAULT_SETTINGS.thresholds] };
 let osLocale = 'en';
 /** @type {View|null} */
 let current = null;

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use connkeeper_core::export::Format;
+use connkeeper_core::jira::AuditPurpose;
+use connkeeper_core::model::Application;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,15 +20,14 @@ pub struct Cli {
     /// Accept http://127.0.0.1:PORT and http://localhost:PORT hosts (local test servers only).
     #[arg(long, global = true)]
     pub allow_loopback_http: bool,
-    /// Atlassian's API gateway, where tokens with scopes are sent.
+    /// Atlassian's API gateway, where tokens with scopes are sent [default: https://api.atlassian.com].
     #[arg(
         long,
         global = true,
         value_name = "URL",
-        env = "CONNKEEPER_GATEWAY_URL",
-        default_value = "https://api.atlassian.com"
+        env = "CONNKEEPER_GATEWAY_URL"
     )]
-    pub gateway: String,
+    pub gateway: Option<String>,
     /// More log output on stderr (-vv for all); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -43,9 +45,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Export profile summaries (never tokens) as CSV, JSON, Markdown or iCalendar.
     Export {
-        /// csv, json, md or ics.
-        #[arg(long)]
-        format: String,
+        /// The file format.
+        #[arg(long, value_enum)]
+        format: Format,
         /// Write to FILE (atomically) instead of stdout.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -91,12 +93,12 @@ pub struct AuditArgs {
     /// With --host: read the API token from stdin.
     #[arg(long, requires = "host")]
     pub token_stdin: bool,
-    /// With --host: jira, jira-admin or jsm (default jira).
-    #[arg(long, requires = "host")]
-    pub application: Option<String>,
-    /// What the account is for: backup, restore or all.
-    #[arg(long, default_value = "all")]
-    pub purpose: String,
+    /// With --host: the application.
+    #[arg(long, requires = "host", value_enum, default_value_t = Application::Jira)]
+    pub application: Application,
+    /// What the account is for.
+    #[arg(long, value_enum, default_value_t = AuditPurpose::All)]
+    pub purpose: AuditPurpose,
     /// Machine-readable report on stdout (documented in README.md).
     #[arg(long)]
     pub json: bool,
@@ -155,9 +157,9 @@ pub struct AddArgs {
     /// Profile name, unique (1 to 64 characters).
     #[arg(long, allow_hyphen_values = true)]
     pub name: String,
-    /// jira, jira-admin or jsm.
-    #[arg(long)]
-    pub application: String,
+    /// The application the backup service connects to.
+    #[arg(long, value_enum)]
+    pub application: Application,
     /// Site URL, e.g. https://your-sub-domain.atlassian.net (a pasted Jira page URL works).
     #[arg(long)]
     pub host: String,
@@ -187,8 +189,8 @@ pub struct EditArgs {
     /// New description ("" clears it).
     #[arg(long, allow_hyphen_values = true)]
     pub description: Option<String>,
-    #[arg(long)]
-    pub application: Option<String>,
+    #[arg(long, value_enum)]
+    pub application: Option<Application>,
     /// A new site URL; the stored token stays with the old one, so --token-stdin is required.
     #[arg(long)]
     pub host: Option<String>,

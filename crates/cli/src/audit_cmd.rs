@@ -1,66 +1,65 @@
 //! `connkeeper audit`
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport, Progress};
-use connkeeper_core::jira::{ClientConfig, JiraError};
+use connkeeper_core::audits::{AuditRequest, Recorded};
+use connkeeper_core::jira::audit::{AuditPurpose, AuditReport, Progress};
+use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::secrets::SecretStore;
+use connkeeper_core::setup::Secrets;
 use connkeeper_core::validate::{self, Draft};
 use connkeeper_core::Error;
 
 use crate::args::AuditArgs;
-use crate::exit::{Failure, ENV, INTERRUPTED, PROBLEMS};
+use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
 use crate::{output, token};
 
-pub fn run<S: SecretStore>(
-    profiles: &Profiles<S>,
-    a: &AuditArgs,
-    allow_loopback_http: bool,
-    gateway: url::Url,
-) -> Result<ExitCode, Failure> {
-    let purpose = AuditPurpose::parse(&a.purpose).ok_or_else(|| {
-        Failure::usage(format!(
-            "--purpose: \"{}\" is not one of backup, restore, all",
-            a.purpose
-        ))
-    })?;
-    let (input, saved) = match &a.profile {
-        Some(name) => {
-            let p = profiles.find(name)?;
-            let (p, input) = confirmed(a.yes, !a.token_stdin, |yes| {
-                profiles.audit_input(p.id, purpose, yes)
-            })?;
-            (input, Some(p))
-        }
-        None => (adhoc_input(profiles, a, purpose)?, None),
-    };
+pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> {
     let cfg = ClientConfig {
         max_in_flight: usize::from(a.max_in_flight),
         request_timeout: Duration::from_secs(a.timeout),
         retry_base: Duration::from_millis(a.retry_base_ms),
         deadline: Duration::from_secs(a.deadline),
-        allow_loopback_http,
-        gateway,
-        ..ClientConfig::default()
+        ..profiles.client().clone()
+    };
+    let profiles = Arc::new(profiles.with_client(cfg));
+    // A saved profile's custom host may be confirmed on the terminal; with --host, stdin
+    // carries the token, so only --yes confirms.
+    let (request, may_ask) = match &a.profile {
+        Some(name) => (AuditRequest::Saved(profiles.find(name)?.id), true),
+        None => (
+            AuditRequest::Draft {
+                draft: adhoc_draft(&profiles, a)?,
+                id: None,
+            },
+            false,
+        ),
     };
     let show_progress = std::io::stderr().is_terminal();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))?;
-    let clock = connkeeper_core::clock::SystemClock;
-    let report = rt.block_on(async {
+    let outcome = rt.block_on(async {
         let progress = |p| {
             if show_progress {
                 progress_line(p);
             }
         };
-        let audit = audit::run(input, cfg, &clock, &progress);
+        let confirm = |host: String| async move {
+            if !may_ask || !std::io::stdin().is_terminal() {
+                return None;
+            }
+            // Off the runtime's thread, so Ctrl-C still ends a waiting prompt.
+            tokio::task::spawn_blocking(move || ask_host(&host))
+                .await
+                .ok()
+        };
+        let audit = profiles.audit(request, a.purpose, a.yes, confirm, &progress);
         tokio::select! {
             r = audit => Some(r),
             _ = tokio::signal::ctrl_c() => None,
@@ -69,79 +68,63 @@ pub fn run<S: SecretStore>(
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    let report = match report {
-        Some(Ok(r)) => r,
-        Some(Err(e)) => return Err(audit_failure(&e, a.json)),
+    // A prompt left waiting after Ctrl-C must not keep the process alive.
+    rt.shutdown_background();
+    let audited = match outcome {
+        Some(Ok(audited)) => audited,
+        Some(Err(Error::Jira(e))) => return Err(audit_failure(&e, a.json)),
+        Some(Err(Error::ConfirmationRequired { host })) if !a.yes && may_ask => {
+            return Err(Failure::usage(format!(
+                "{host} is not an Atlassian Cloud site (*.atlassian.net); ConnKeeper sends an API token there only after you confirm it is your Jira site. Nothing was sent. If it is, run again with --yes."
+            )))
+        }
+        Some(Err(e)) => return Err(e.into()),
         None => {
             return Err(Failure {
-                code: INTERRUPTED,
+                exit: Exit::Interrupted,
                 message: "the audit was cancelled (Ctrl-C); nothing was recorded".into(),
             })
         }
     };
-    if let Some(p) = &saved {
-        match profiles.record_audit(p.id, p.target(), &report) {
-            Ok(true) => {}
-            Ok(false) => eprintln!(
-                "warning: the profile was changed or deleted while the audit ran; its result was not saved on it"
-            ),
-            Err(e) => eprintln!(
-                "warning: the audit ran but its summary could not be saved on the profile: {}",
-                esc(&e.to_string())
-            ),
-        }
+    match &audited.recorded {
+        Recorded::NotSaved | Recorded::Saved => {}
+        Recorded::ProfileChanged => eprintln!(
+            "warning: the profile was changed or deleted while the audit ran; its result was not saved on it"
+        ),
+        Recorded::Failed(e) => eprintln!(
+            "warning: the audit ran but its summary could not be saved on the profile: {}",
+            esc(&e.to_string())
+        ),
     }
+    let report = &audited.report;
     if a.json {
-        output::json(&report);
+        output::json(report);
     } else {
-        print_report(&report, saved.as_ref().map(|p| p.name.as_str()));
+        print_report(report, audited.profile.as_ref().map(|p| p.name.as_str()));
     }
-    Ok(if report.ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(PROBLEMS)
-    })
+    Ok(if report.ok { Exit::Ok } else { Exit::Problems })
 }
 
-/// Runs `prepare`; when it needs the user's confirmation of a custom host, asks on the
-/// terminal (if `may_prompt` and stdin is one) and runs it again confirmed.
-fn confirmed<T>(
-    yes: bool,
-    may_prompt: bool,
-    prepare: impl Fn(bool) -> Result<T, Error>,
-) -> Result<T, Failure> {
-    match prepare(yes) {
-        Err(Error::ConfirmationRequired { host })
-            if may_prompt && std::io::stdin().is_terminal() =>
-        {
-            eprint!("{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ");
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            std::io::stdin()
-                .read_line(&mut answer)
-                .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-            if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
-                Ok(prepare(true)?)
-            } else {
-                Err(Failure::usage("nothing was sent"))
-            }
-        }
-        other => Ok(other?),
-    }
+/// Asks on the terminal whether the token may go to `host`.
+fn ask_host(host: &str) -> bool {
+    eprint!(
+        "{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok()
+        && matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
 }
 
-fn adhoc_input<S: SecretStore>(
-    profiles: &Profiles<S>,
-    a: &AuditArgs,
-    purpose: AuditPurpose,
-) -> Result<AuditInput, Failure> {
+/// The unsaved credentials of `--host`: the fields are checked before the token is
+/// read, so a typo costs no paste.
+fn adhoc_draft(profiles: &Profiles<Secrets>, a: &AuditArgs) -> Result<Draft, Failure> {
     let mut draft = Draft {
         host: a.host.clone().unwrap_or_default(),
         email: a.email.clone().unwrap_or_default(),
-        application: a.application.clone().unwrap_or_else(|| "jira".to_owned()),
+        application: a.application.code().to_owned(),
         ..Draft::default()
     };
-    // The fields first, so a typo costs no paste.
     validate::validate_target(
         &draft.host,
         &draft.email,
@@ -150,23 +133,22 @@ fn adhoc_input<S: SecretStore>(
     )
     .map_err(Error::Validation)?;
     draft.token = Some(token::for_create(a.token_stdin)?);
-    confirmed(a.yes, false, |yes| {
-        profiles.test_input(&draft, None, purpose, yes)
-    })
+    Ok(draft)
 }
 
-fn audit_failure(e: &JiraError, json: bool) -> Failure {
+fn audit_failure(e: &connkeeper_core::jira::JiraError, json: bool) -> Failure {
     if json {
         output::json(&serde_json::json!({"error": {"kind": e.kind.code(), "message": e.message}}));
         return Failure {
-            code: ENV,
+            exit: Exit::Env,
             message: String::new(),
         };
     }
-    Failure {
-        code: ENV,
-        message: format!("the audit could not run ({}): {}", e.kind.code(), e.message),
-    }
+    Failure::env(format!(
+        "the audit could not run ({}): {}",
+        e.kind.code(),
+        e.message
+    ))
 }
 
 fn progress_line(p: Progress) {

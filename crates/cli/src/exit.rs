@@ -1,37 +1,59 @@
-//! Exit codes: 0 success; 1 the check found problems; 2 usage or validation error
-//! (nothing changed); 3 environment failure (keyring unavailable, store unreadable or locked).
+//! Exit statuses, the contract scripts branch on (README.md, "Exit codes").
 
 use std::process::ExitCode;
 
 use connkeeper_core::Error;
 
-/// The check ran and found problems.
-pub const PROBLEMS: u8 = 1;
-/// Usage or validation error.
-pub const USAGE: u8 = 2;
-/// Environment failure.
-pub const ENV: u8 = 3;
-/// Interrupted by the user (Ctrl-C): 128 + SIGINT, as shells report it.
-pub const INTERRUPTED: u8 = 130;
+/// How `connkeeper` ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Done; the check found nothing.
+    Ok = 0,
+    /// The check ran and found problems (missing permissions, expiring tokens).
+    Problems = 1,
+    /// Usage or validation error; nothing changed.
+    Usage = 2,
+    /// Environment failure: keyring unavailable, store unreadable or locked, Jira
+    /// unreachable.
+    Env = 3,
+    /// Interrupted by the user (Ctrl-C): 128 + SIGINT, as shells report it.
+    Interrupted = 130,
+    /// stdout's reader went away (`| head -1`): 128 + SIGPIPE, as shells report it.
+    ClosedPipe = 141,
+}
 
-/// A failed command: what to print on stderr and the exit code.
+impl Exit {
+    /// The process status.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e.code())
+    }
+}
+
+/// A failed command: what to print on stderr and how to exit.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: u8,
+    pub exit: Exit,
     pub message: String,
 }
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
         Self {
-            code: USAGE,
+            exit: Exit::Usage,
             message: message.into(),
         }
     }
 
     pub fn env(message: impl Into<String>) -> Self {
         Self {
-            code: ENV,
+            exit: Exit::Env,
             message: message.into(),
         }
     }
@@ -45,7 +67,7 @@ impl Failure {
                 connkeeper_core::text::escape_terminal_lines(&self.message)
             );
         }
-        ExitCode::from(self.code)
+        self.exit.into()
     }
 }
 
@@ -69,10 +91,14 @@ impl From<Error> for Failure {
             Error::NotFound(_)
             | Error::BadFile(_)
             | Error::InvalidSettings(_)
+            | Error::ImportNotPending
+            | Error::LinkRefused
             | Error::Cancelled(_) => Failure::usage(e.to_string()),
-            Error::Secret(_) | Error::Store(_) | Error::Jira(_) | Error::TokenMissing { .. } => {
-                Failure::env(e.to_string())
-            }
+            Error::Secret(_)
+            | Error::Store(_)
+            | Error::Jira(_)
+            | Error::TokenMissing { .. }
+            | Error::Internal(_) => Failure::env(e.to_string()),
         }
     }
 }

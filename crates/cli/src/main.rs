@@ -11,55 +11,46 @@ mod token;
 mod transfer_cmd;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
-use connkeeper_core::clock::SystemClock;
-use connkeeper_core::profiles::Profiles;
-use connkeeper_core::secrets::KeyringStore;
-use connkeeper_core::store::ProfileStore;
+use connkeeper_core::setup;
 
 use crate::args::{Cli, Command};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     match run(cli) {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(failure) => failure.report(),
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let dir = connkeeper_core::paths::data_dir(cli.data_dir.clone()).ok_or_else(|| {
-        Failure::env("cannot find a home folder for the profile data; pass --data-dir DIR")
+fn run(cli: Cli) -> Result<Exit, Failure> {
+    let profiles = setup::from_env(setup::Options {
+        data_dir: cli.data_dir,
+        allow_loopback_http: cli.allow_loopback_http,
+        gateway: cli.gateway,
+    })
+    .map_err(|e| match e {
+        setup::SetupError::Gateway(_) => Failure::usage(format!("--gateway: {e}")),
+        setup::SetupError::NoDataDir => Failure::env(e.to_string()),
     })?;
-    let profiles = Profiles::new(
-        ProfileStore::new(dir),
-        KeyringStore::from_env(),
-        Arc::new(SystemClock),
-    )
-    .allow_loopback_http(cli.allow_loopback_http);
     match cli.command {
         Command::Profile(cmd) => profile_cmd::run(&profiles, cmd),
         Command::Export {
             format,
             output,
             with_audit,
-        } => transfer_cmd::export(&profiles, &format, output.as_deref(), with_audit),
+        } => transfer_cmd::export(&profiles, format, output.as_deref(), with_audit),
         Command::Import {
             file,
             dry_run,
             json,
         } => transfer_cmd::import(&profiles, &file, dry_run, json),
         Command::Expiring { within, json } => expiring_cmd::run(&profiles, within, json),
-        Command::Audit(a) => {
-            let gateway =
-                connkeeper_core::jira::client::parse_gateway(&cli.gateway, cli.allow_loopback_http)
-                    .map_err(|e| Failure::usage(format!("--gateway: {e}")))?;
-            audit_cmd::run(&profiles, &a, cli.allow_loopback_http, gateway)
-        }
+        Command::Audit(a) => audit_cmd::run(profiles, &a),
     }
 }
 

@@ -15,9 +15,6 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
-/// The exit status of a process whose reader went away (128 + SIGPIPE).
-pub const BROKEN_PIPE_STATUS: i32 = 141;
-
 /// Writes to stdout; a closed pipe exits quietly, any other failure exits 3.
 pub fn write_out(args: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();
@@ -36,10 +33,10 @@ pub fn write_bytes(bytes: &[u8]) {
 
 fn stdout_failed(e: &std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(BROKEN_PIPE_STATUS);
+        std::process::exit(i32::from(crate::exit::Exit::ClosedPipe.code()));
     }
     eprintln!("error: cannot write to stdout: {e}");
-    std::process::exit(i32::from(crate::exit::ENV));
+    std::process::exit(i32::from(crate::exit::Exit::Env.code()));
 }
 
 /// A value from input or from Jira, escaped for the terminal.
@@ -48,7 +45,7 @@ pub fn esc(s: &str) -> Cow<'_, str> {
 }
 
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
-use connkeeper_core::model::{ExpiryStatus, ProfileView};
+use connkeeper_core::model::{Dated, ExpiryStatus, ProfileView};
 use connkeeper_core::validate::FieldError;
 use serde::Serialize;
 
@@ -66,8 +63,8 @@ pub fn warnings(ws: &[FieldError]) {
     }
 }
 
-fn days_text(v: &ProfileView) -> String {
-    match v.days_left {
+fn days_text(days_left: i64) -> String {
+    match days_left {
         d if d < 0 => format!("expired {} d ago", -d),
         0 => "today".to_owned(),
         d => format!("{d} d"),
@@ -106,16 +103,44 @@ pub fn profile_table(views: &[ProfileView]) {
         outln!("No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
         return;
     }
-    print_table(&table(views, true));
+    print_table(&full_table(views));
 }
 
 /// The table of `connkeeper expiring` (the status is the expiry status only).
-pub fn expiring_table(views: &[ProfileView]) {
-    print_table(&table(views, false));
+pub fn expiring_table(views: &[Dated]) {
+    let rows = views.iter().map(|v| {
+        let mut row = dated_cells(v);
+        row.push(Cell::new(v.status.code()));
+        row
+    });
+    print_table(&table(&[], rows));
 }
 
-/// Profiles as an aligned table; `full` adds the token state to the status and the last audit.
-fn table(views: &[ProfileView], full: bool) -> Table {
+/// Profiles as an aligned table, with the token state in the status and the last audit.
+fn full_table(views: &[ProfileView]) -> Table {
+    let rows = views.iter().map(|v| {
+        let mut row = dated_cells(&v.dated());
+        row.push(Cell::new(status_text(v)));
+        row.push(Cell::new(audit_text(v)));
+        row
+    });
+    table(&["LAST AUDIT"], rows)
+}
+
+/// The columns every profile table starts with, up to LEFT.
+fn dated_cells(v: &Dated) -> Vec<Cell> {
+    vec![
+        Cell::new(esc(&v.name)),
+        Cell::new(v.application.code()),
+        Cell::new(&v.host),
+        Cell::new(esc(&v.email)),
+        Cell::new(v.expires),
+        Cell::new(days_text(v.days_left)).set_alignment(CellAlignment::Right),
+    ]
+}
+
+/// An aligned table: NAME to STATUS, then `extra` columns.
+fn table(extra: &[&str], rows: impl Iterator<Item = Vec<Cell>>) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Disabled);
@@ -128,27 +153,9 @@ fn table(views: &[ProfileView], full: bool) -> Table {
         "LEFT",
         "STATUS",
     ];
-    if full {
-        header.push("LAST AUDIT");
-    }
+    header.extend_from_slice(extra);
     t.set_header(header);
-    for v in views {
-        let mut row = vec![
-            Cell::new(esc(&v.name)),
-            Cell::new(v.application.code()),
-            Cell::new(&v.host),
-            Cell::new(esc(&v.email)),
-            Cell::new(v.expires),
-            Cell::new(days_text(v)).set_alignment(CellAlignment::Right),
-            Cell::new(if full {
-                status_text(v)
-            } else {
-                v.status.code()
-            }),
-        ];
-        if full {
-            row.push(Cell::new(audit_text(v)));
-        }
+    for row in rows {
         t.add_row(row);
     }
     t
@@ -199,7 +206,10 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
                 None => "not known until the first audit".to_owned(),
             },
         ),
-        ("Expires", format!("{} ({})", v.expires, days_text(v))),
+        (
+            "Expires",
+            format!("{} ({})", v.expires, days_text(v.days_left)),
+        ),
         ("Status", status_text(v).to_owned()),
         (
             "API token",

@@ -1,18 +1,17 @@
 //! `connkeeper profile ...`
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::validate::Draft;
 
 use crate::args::{AddArgs, EditArgs, ProfileCmd};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
 use crate::{output, token};
 
-pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<ExitCode, Failure> {
+pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Exit, Failure> {
     match cmd {
         ProfileCmd::Add(a) => add(profiles, a),
         ProfileCmd::List(f) => {
@@ -22,7 +21,7 @@ pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Ex
             } else {
                 output::profile_table(&views);
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Ok)
         }
         ProfileCmd::Show { name, json } => {
             let p = profiles.find(&name)?;
@@ -32,18 +31,18 @@ pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Ex
             } else {
                 output::profile_block(&v, profiles.secrets().store_name());
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Ok)
         }
         ProfileCmd::Edit(e) => edit(profiles, e),
         ProfileCmd::Delete { name, yes } => delete(profiles, &name, yes),
     }
 }
 
-fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<ExitCode, Failure> {
+fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<Exit, Failure> {
     let mut draft = Draft {
         name: a.name,
         description: a.description,
-        application: a.application,
+        application: a.application.code().to_owned(),
         host: a.host,
         email: a.email,
         token: None,
@@ -72,10 +71,10 @@ fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<ExitCode, F
             profiles.secrets().store_name()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Ok)
 }
 
-fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<ExitCode, Failure> {
+fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<Exit, Failure> {
     let current = profiles.find(&e.profile)?;
     let mut draft = Draft::from_profile(&current);
     let mut changed = false;
@@ -86,7 +85,10 @@ fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<ExitCode,
         }
     };
     set(&mut draft.name, e.name);
-    set(&mut draft.application, e.application);
+    set(
+        &mut draft.application,
+        e.application.map(|a| a.code().to_owned()),
+    );
     set(&mut draft.host, e.host);
     set(&mut draft.email, e.email);
     set(&mut draft.expires, e.expires);
@@ -110,14 +112,10 @@ fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<ExitCode,
     } else {
         outln!("Updated profile \"{}\".", esc(&saved.profile.name));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Ok)
 }
 
-fn delete<S: SecretStore>(
-    profiles: &Profiles<S>,
-    name: &str,
-    yes: bool,
-) -> Result<ExitCode, Failure> {
+fn delete<S: SecretStore>(profiles: &Profiles<S>, name: &str, yes: bool) -> Result<Exit, Failure> {
     let p = profiles.find(name)?;
     if !yes {
         if !std::io::stdin().is_terminal() {
@@ -137,7 +135,7 @@ fn delete<S: SecretStore>(
             .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
         if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
             eprintln!("Nothing deleted.");
-            return Ok(ExitCode::from(crate::exit::USAGE));
+            return Ok(Exit::Usage);
         }
     }
     let removed = profiles.delete(p.id)?;
@@ -145,5 +143,5 @@ fn delete<S: SecretStore>(
         "Deleted profile \"{}\" and its API token.",
         esc(&removed.name)
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Ok)
 }

@@ -1,41 +1,33 @@
 //! `connkeeper export` and `connkeeper import`.
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use connkeeper_core::export::Format;
 use connkeeper_core::import::RowOutcome;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 use crate::output;
 use crate::output::{esc, outln};
 
 pub fn export<S: SecretStore>(
     profiles: &Profiles<S>,
-    format: &str,
+    format: Format,
     output: Option<&Path>,
     with_audit: bool,
-) -> Result<ExitCode, Failure> {
-    let format = Format::parse(format).ok_or_else(|| {
-        Failure::usage(format!(
-            "--format: \"{format}\" is not one of csv, json, md, ics"
-        ))
-    })?;
-    let (buf, count) = profiles.export(format, with_audit)?;
+) -> Result<Exit, Failure> {
     match output {
         Some(path) => {
-            connkeeper_core::store::atomic_write(path, &buf)
-                .map_err(|e| Failure::env(e.to_string()))?;
+            let count = profiles.export_file(format, with_audit, path)?;
             eprintln!(
                 "Exported {count} profile(s) to {}.",
                 esc(&path.display().to_string())
             );
         }
-        None => output::write_bytes(&buf),
+        None => output::write_bytes(&profiles.export(format, with_audit)?.0),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Ok)
 }
 
 pub fn import<S: SecretStore>(
@@ -43,7 +35,7 @@ pub fn import<S: SecretStore>(
     file: &Path,
     dry_run: bool,
     json: bool,
-) -> Result<ExitCode, Failure> {
+) -> Result<Exit, Failure> {
     let report = profiles.import_file(file, dry_run)?;
     if json {
         output::json(&report);
@@ -88,7 +80,7 @@ pub fn import<S: SecretStore>(
         if !dry_run {
             eprintln!("error: nothing was imported because {} row(s) are invalid; fix them and run again.", report.invalid);
         }
-        return Ok(ExitCode::from(crate::exit::USAGE));
+        return Ok(Exit::Usage);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Ok)
 }

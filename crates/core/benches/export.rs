@@ -10,7 +10,9 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::export::{self, IcsOptions};
 use connkeeper_core::import;
-use connkeeper_core::model::{Application, AuditSummary, Profile, ProfileId, ProfileView};
+use connkeeper_core::model::{
+    Application, AuditPurpose, AuditSummary, Profile, ProfileId, ProfileView,
+};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::KeyringStore;
 use connkeeper_core::store::ProfileStore;
@@ -50,7 +52,7 @@ fn main() {
                 updated_at: now,
                 last_audit: (i % 2 == 0).then(|| AuditSummary {
                     at: now,
-                    purpose: "all".into(),
+                    purpose: AuditPurpose::All,
                     ok: i % 4 == 0,
                     backup_ok: true,
                     restore_ok: i % 4 == 0,

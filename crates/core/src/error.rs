@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::jira::JiraError;
+pub use crate::codes::ErrorKind;
+use crate::jira::{JiraError, JiraErrorKind};
 use crate::secrets::SecretError;
 use crate::store::StoreError;
 use crate::validate::FieldError;
@@ -39,6 +40,15 @@ pub enum Error {
     /// A setting is out of range; nothing was saved.
     #[error("invalid settings: {0}")]
     InvalidSettings(String),
+    /// The previewed import behind a one-shot handle was applied or replaced already.
+    #[error("This import is no longer pending; choose the file again.")]
+    ImportNotPending,
+    /// A link outside the allow-list of [`crate::links`].
+    #[error("ConnKeeper only opens Atlassian's API token page and your sites' admin pages.")]
+    LinkRefused,
+    /// A fault of ConnKeeper itself (a background task that panicked, a dialog that failed).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl From<crate::settings::SettingsError> for Error {
@@ -57,19 +67,21 @@ fn summarize(errors: &[FieldError]) -> String {
 
 impl Error {
     /// A stable machine code the UI and scripts branch on.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Validation(_) | Error::InvalidSettings(_) => "validation",
-            Error::NotFound(_) => "not_found",
-            Error::Secret(SecretError::Unavailable { .. }) => "keyring_unavailable",
-            Error::Secret(SecretError::Refused { .. }) => "keyring_refused",
-            Error::Store(StoreError::Locked { .. }) => "store_locked",
-            Error::Store(_) => "store",
-            Error::BadFile(_) => "bad_file",
-            Error::Jira(e) => e.kind.code(),
-            Error::TokenMissing { .. } => "token_missing",
-            Error::ConfirmationRequired { .. } => "confirmation_required",
-            Error::Cancelled(_) => "cancelled",
+            Error::Validation(_) | Error::InvalidSettings(_) => ErrorKind::Validation,
+            Error::NotFound(_) | Error::ImportNotPending => ErrorKind::NotFound,
+            Error::Secret(SecretError::Unavailable { .. }) => ErrorKind::KeyringUnavailable,
+            Error::Secret(SecretError::Refused { .. }) => ErrorKind::KeyringRefused,
+            Error::Store(StoreError::Locked { .. }) => ErrorKind::StoreLocked,
+            Error::Store(_) => ErrorKind::Store,
+            Error::BadFile(_) => ErrorKind::BadFile,
+            Error::Jira(e) => e.kind.into(),
+            Error::TokenMissing { .. } => ErrorKind::TokenMissing,
+            Error::ConfirmationRequired { .. } => ErrorKind::ConfirmationRequired,
+            Error::Cancelled(_) => ErrorKind::Cancelled,
+            Error::LinkRefused => ErrorKind::Forbidden,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -84,17 +96,35 @@ impl Error {
     /// The typed JSON shape for the UI: `{kind, message, fields}`.
     pub fn payload(&self) -> ErrorPayload {
         ErrorPayload {
-            kind: self.kind().to_owned(),
+            kind: self.kind(),
             message: self.to_string(),
             fields: self.fields().to_vec(),
         }
     }
 }
 
+impl From<JiraErrorKind> for ErrorKind {
+    fn from(k: JiraErrorKind) -> Self {
+        match k {
+            JiraErrorKind::Auth => ErrorKind::Auth,
+            JiraErrorKind::Forbidden => ErrorKind::Forbidden,
+            JiraErrorKind::NotFound => ErrorKind::NotFound,
+            JiraErrorKind::Network => ErrorKind::Network,
+            JiraErrorKind::Tls => ErrorKind::Tls,
+            JiraErrorKind::Timeout => ErrorKind::Timeout,
+            JiraErrorKind::RateLimited => ErrorKind::RateLimited,
+            JiraErrorKind::Server => ErrorKind::Server,
+            JiraErrorKind::InvalidResponse => ErrorKind::InvalidResponse,
+            JiraErrorKind::MissingScope => ErrorKind::MissingScope,
+        }
+    }
+}
+
 /// An error as the UI receives it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorPayload {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
     pub fields: Vec<FieldError>,
 }
@@ -108,7 +138,7 @@ mod tests {
     fn payload_json_shape_is_pinned() {
         let e = Error::Validation(vec![FieldError {
             field: Field::Host,
-            code: "port".into(),
+            code: crate::validate::FieldCode::Port,
             message: "Remove the port :8080.".into(),
         }]);
         let json = serde_json::to_value(e.payload()).unwrap();

@@ -19,25 +19,23 @@ use crate::settings::SettingsStore;
 
 /// The export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// Comma-separated values, one row per profile.
     Csv,
+    /// The JSON export (the import format).
     Json,
+    /// A Markdown table.
+    #[cfg_attr(feature = "clap", value(alias = "markdown"))]
     Md,
+    /// iCalendar: one event per expiry date, with alarms.
+    #[cfg_attr(feature = "clap", value(alias = "ical", alias = "icalendar"))]
     Ics,
 }
 
 impl Format {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "csv" => Some(Self::Csv),
-            "json" => Some(Self::Json),
-            "md" | "markdown" => Some(Self::Md),
-            "ics" | "ical" | "icalendar" => Some(Self::Ics),
-            _ => None,
-        }
-    }
-
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
         match self {

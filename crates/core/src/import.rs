@@ -142,6 +142,7 @@ fn parse_csv(text: &str) -> Result<Vec<Incoming>, ParseError> {
 
 /// What happened (or would happen) to a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RowOutcome {
     Created,
@@ -151,6 +152,7 @@ pub enum RowOutcome {
 
 /// The report line of one row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportRow {
     /// 1-based position among the profiles of the file.
     pub row: usize,
@@ -161,6 +163,7 @@ pub struct ImportRow {
 
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub rows: Vec<ImportRow>,
     pub created: usize,

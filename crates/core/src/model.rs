@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 /// A profile's stable identity; also the keyring entry's user name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct ProfileId(pub Uuid);
 
 impl ProfileId {
@@ -40,6 +42,8 @@ impl FromStr for ProfileId {
 
 /// The Atlassian application a profile connects a backup service to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Application {
     /// Jira (projects, issues, boards, sprints).
     #[serde(rename = "jira")]
@@ -49,6 +53,7 @@ pub enum Application {
     JiraAdmin,
     /// Jira Service Management.
     #[serde(rename = "jsm")]
+    #[cfg_attr(feature = "clap", value(alias = "jira-service-management"))]
     Jsm,
 }
 
@@ -90,8 +95,35 @@ impl fmt::Display for Application {
     }
 }
 
+/// Which purposes an audit checks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditPurpose {
+    /// What a backup service needs.
+    Backup,
+    /// What a restore needs.
+    Restore,
+    /// Both.
+    #[default]
+    All,
+}
+
+impl AuditPurpose {
+    /// The machine code (`backup`, `restore`, `all`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Backup => "backup",
+            Self::Restore => "restore",
+            Self::All => "all",
+        }
+    }
+}
+
 /// What kind of API token a profile holds, as the audit learned it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// A classic (unscoped) API token: it works on `https://<site>.atlassian.net`.
@@ -158,6 +190,7 @@ impl Profile {
 
 /// How close a token is to its expiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiryStatus {
     /// Past its date (`days_left < 0`).
@@ -200,11 +233,12 @@ pub fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
 
 /// What a permission audit concluded, kept on the profile as `last_audit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditSummary {
     /// When the audit finished.
     pub at: DateTime<Utc>,
-    /// `backup`, `restore` or `all`.
-    pub purpose: String,
+    /// What the audit checked for.
+    pub purpose: AuditPurpose,
     /// Everything required for the audited purpose is granted.
     pub ok: bool,
     pub backup_ok: bool,
@@ -219,9 +253,46 @@ pub struct AuditSummary {
     pub warnings: usize,
 }
 
+/// A profile's expiry as of a day, from the store alone: what `expiring`, the reminders
+/// and the tray need, with no keyring call (cron may run without an unlocked keyring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dated {
+    pub id: ProfileId,
+    pub name: String,
+    pub application: Application,
+    pub host: String,
+    pub email: String,
+    pub expires: NaiveDate,
+    pub days_left: i64,
+    pub status: ExpiryStatus,
+}
+
+impl Dated {
+    /// The expiry of `p` as of `today`.
+    pub fn new(p: &Profile, today: NaiveDate) -> Self {
+        let days_left = days_left(p.expires, today);
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            application: p.application,
+            host: p.host.clone(),
+            email: p.email.clone(),
+            expires: p.expires,
+            days_left,
+            status: ExpiryStatus::from_days_left(days_left),
+        }
+    }
+
+    /// Most urgent first, then by name (ignoring case).
+    pub fn urgency(&self) -> (i64, String) {
+        (self.days_left, self.name.to_lowercase())
+    }
+}
+
 /// A profile as scripts and the UI see it: the stored fields plus the derived expiry
 /// status and whether the keyring holds its token. The JSON shape of `profile list --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileView {
     pub id: ProfileId,
     pub name: String,
@@ -244,7 +315,9 @@ pub struct ProfileView {
 }
 
 impl ProfileView {
-    /// Builds the view of `p` as of `today`.
+    /// Builds the view of `p` as of `today`; `token_stored` must be what the keyring
+    /// answered ([`crate::profiles::Profiles::list`] asks it). Without the keyring, use
+    /// [`Dated`], which claims nothing about the token.
     pub fn new(p: &Profile, today: NaiveDate, token_stored: bool) -> Self {
         let days_left = days_left(p.expires, today);
         Self {
@@ -263,6 +336,20 @@ impl ProfileView {
             created_at: p.created_at,
             updated_at: p.updated_at,
             last_audit: p.last_audit.clone(),
+        }
+    }
+
+    /// The expiry part of the view.
+    pub fn dated(&self) -> Dated {
+        Dated {
+            id: self.id,
+            name: self.name.clone(),
+            application: self.application,
+            host: self.host.clone(),
+            email: self.email.clone(),
+            expires: self.expires,
+            days_left: self.days_left,
+            status: self.status,
         }
     }
 }

@@ -10,14 +10,15 @@ use secrecy::SecretString;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::jira::{AuditInput, AuditPurpose, AuditReport};
-use crate::model::{Profile, ProfileId, ProfileView};
+use crate::jira::{AuditInput, AuditPurpose, AuditReport, ClientConfig};
+use crate::model::{Dated, Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
 use crate::store::{read_json, write_json, ProfileStore, StoreError};
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Saved {
     pub profile: ProfileView,
     pub warnings: Vec<FieldError>,
@@ -29,6 +30,7 @@ pub struct Profiles<S> {
     secrets: S,
     clock: Arc<dyn Clock>,
     allow_loopback_http: bool,
+    client: ClientConfig,
 }
 
 impl<S> std::fmt::Debug for Profiles<S> {
@@ -46,13 +48,35 @@ impl<S: SecretStore> Profiles<S> {
             secrets,
             clock,
             allow_loopback_http: false,
+            client: ClientConfig::default(),
         }
     }
 
-    /// Accept `http://127.0.0.1:PORT` / `http://localhost:PORT` hosts (local test servers).
+    /// Accept `http://127.0.0.1:PORT` / `http://localhost:PORT` hosts (local test servers),
+    /// in profiles and in the Jira client.
     pub fn allow_loopback_http(mut self, yes: bool) -> Self {
         self.allow_loopback_http = yes;
+        self.client.allow_loopback_http = yes;
         self
+    }
+
+    /// The Jira client's tuning for audits (the loopback switch stays this one's).
+    pub fn with_client(mut self, client: ClientConfig) -> Self {
+        self.client = ClientConfig {
+            allow_loopback_http: self.allow_loopback_http,
+            ..client
+        };
+        self
+    }
+
+    /// The Jira client's tuning for audits.
+    pub fn client(&self) -> &ClientConfig {
+        &self.client
+    }
+
+    /// The settings of this data folder.
+    pub fn settings(&self) -> crate::settings::SettingsStore {
+        crate::settings::SettingsStore::new(self.store.dir())
     }
 
     /// Whether loopback `http://` hosts are accepted.
@@ -97,6 +121,19 @@ impl<S: SecretStore> Profiles<S> {
                 .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
         });
         Ok(views)
+    }
+
+    /// Every profile's expiry, most urgent first, from the store alone (no keyring call).
+    pub fn dated(&self) -> Result<Vec<Dated>, Error> {
+        Ok(self.dated_from(&self.load()?))
+    }
+
+    /// The expiry of `profiles` as of today, most urgent first.
+    pub fn dated_from(&self, profiles: &[Profile]) -> Vec<Dated> {
+        let today = self.clock.today();
+        let mut dated: Vec<Dated> = profiles.iter().map(|p| Dated::new(p, today)).collect();
+        dated.sort_by_key(Dated::urgency);
+        dated
     }
 
     /// The view of one profile (asks the keyring whether its token is stored).

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{days_left, Application, Profile, ProfileId};
+use crate::model::{days_left, Application, Dated, Profile, ProfileId};
 use crate::requirements::TOKEN_PAGE;
 use crate::settings::{Settings, DEFAULT_THRESHOLDS};
 use crate::store::{read_json, write_json, StoreError};
@@ -334,6 +334,58 @@ impl ReminderStore {
     }
 }
 
+/// One reminder check as the desktop's loop runs it.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Every profile's expiry, for the tray.
+    pub dated: Vec<Dated>,
+    /// The notifications to show now (none when notifications are off).
+    pub notices: Vec<Notice>,
+    /// How long until the next check is due.
+    pub next_in: std::time::Duration,
+}
+
+/// How long the loop waits when notifications are off (the tray still refreshes).
+const IDLE_CHECK: chrono::Duration = chrono::Duration::hours(1);
+
+/// Runs one reminder check for the profiles of `profiles`' data folder: reads the
+/// settings and what already fired, says what is due now in time zone `tz`, and saves
+/// what fired. Reads the store alone, never the keyring. An unreadable settings or state
+/// file is logged and replaced by the defaults (a reminder too many beats none).
+pub fn check<S: crate::secrets::SecretStore, Tz: TimeZone>(
+    profiles: &crate::profiles::Profiles<S>,
+    tz: &Tz,
+) -> Result<Check, crate::Error> {
+    let stored = profiles.load()?;
+    let now = profiles.clock().now();
+    let dated = profiles.dated_from(&stored);
+    let settings = profiles.settings().load().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "settings unreadable; reminding with the defaults");
+        Settings::default()
+    });
+    if !settings.notifications {
+        return Ok(Check {
+            dated,
+            notices: Vec::new(),
+            next_in: IDLE_CHECK.to_std().unwrap_or_default(),
+        });
+    }
+    let store = ReminderStore::new(profiles.store().dir());
+    let saved = store.load().unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "reminder state unreadable; computing reminders afresh");
+        ReminderState::default()
+    });
+    let outcome = due_reminders(now, tz, &stored, &saved, &ReminderPolicy::from(&settings));
+    if outcome.state != saved {
+        store.save(&outcome.state)?;
+    }
+    Ok(Check {
+        dated,
+        notices: notices(&outcome.due),
+        next_in: (outcome.next_check - now).to_std().unwrap_or_default(),
+    })
+}
+
 /// What the tray shows: counts, a tooltip and the most urgent profiles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TraySummary {
@@ -348,7 +400,7 @@ pub struct TraySummary {
 }
 
 /// Summarises profiles for the tray.
-pub fn tray_summary(views: &[crate::model::ProfileView]) -> TraySummary {
+pub fn tray_summary(views: &[Dated]) -> TraySummary {
     use crate::model::ExpiryStatus;
     let expired = views
         .iter()
@@ -358,12 +410,12 @@ pub fn tray_summary(views: &[crate::model::ProfileView]) -> TraySummary {
         .iter()
         .filter(|v| v.status == ExpiryStatus::Expiring)
         .count();
-    let mut urgent: Vec<&crate::model::ProfileView> = views
+    let mut urgent: Vec<&Dated> = views
         .iter()
         .filter(|v| v.status != ExpiryStatus::Ok)
         .collect();
-    urgent.sort_by_key(|v| (v.days_left, v.name.to_lowercase()));
-    let label = |v: &crate::model::ProfileView| match v.days_left {
+    urgent.sort_by_key(|v| v.urgency());
+    let label = |v: &Dated| match v.days_left {
         d if d < -1 => format!("{}: expired {} days ago", v.name, -d),
         -1 => format!("{}: expired yesterday", v.name),
         0 => format!("{}: expires today", v.name),

@@ -22,10 +22,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::jira::report::WarningCode;
 use crate::model::Application;
 
 /// Where a permission is granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Settings > System > Global permissions, granted to groups.
@@ -36,6 +38,7 @@ pub enum Scope {
 
 /// What the account is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Purpose {
     Backup,
@@ -55,6 +58,7 @@ impl Purpose {
 
 /// One required permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Requirement {
     /// The Jira REST key, e.g. `ADMINISTER_PROJECTS`.
     pub key: &'static str,
@@ -130,13 +134,14 @@ pub fn of_scope(scope: Scope) -> impl Iterator<Item = &'static Requirement> {
 /// A project permission worth having beyond the vendor's list: missing, it is a warning
 /// with advice, never a failed verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Advice {
     pub key: &'static str,
     pub name: &'static str,
     /// The purpose it helps.
     pub purpose: Purpose,
     /// The warning code used when it is missing.
-    pub code: &'static str,
+    pub code: WarningCode,
     pub why: &'static str,
 }
 
@@ -145,13 +150,14 @@ pub const ADVICE: &[Advice] = &[Advice {
     key: "SET_ISSUE_SECURITY",
     name: "Set Issue Security",
     purpose: Purpose::Restore,
-    code: "issue_security",
+    code: WarningCode::IssueSecurity,
     why: "restored issues would lose their security level",
 }];
 
 /// The API token scopes one call of the audit needs, for a token with scopes: its
 /// classic scope, or every scope of its granular set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CallScopes {
     /// The call, as the UI and messages name it (`GET /rest/api/3/myself`).
     pub call: &'static str,

@@ -14,6 +14,7 @@ pub const DEFAULT_THRESHOLDS: [u32; 6] = [30, 14, 7, 3, 1, 0];
 
 /// The UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     /// Follow the OS locale.
@@ -25,6 +26,7 @@ pub enum Language {
 
 /// Everything the user can set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Settings {
     pub language: Language,

@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::{Host, Url};
 
+use crate::codes::code_enum;
 use crate::model::Application;
 
 /// Longest profile name, in characters.
@@ -24,6 +25,7 @@ pub const MAX_TOKEN_LIFETIME_DAYS: u64 = 365;
 
 /// The fields of a profile, as named in errors (`field` in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Name,
@@ -36,6 +38,17 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field, in the form's order.
+    pub const ALL: [Field; 7] = [
+        Field::Name,
+        Field::Description,
+        Field::Application,
+        Field::Host,
+        Field::Email,
+        Field::Token,
+        Field::Expires,
+    ];
+
     /// The machine name (`name`, `host`, ...), also the CLI flag without dashes.
     pub fn code(self) -> &'static str {
         match self {
@@ -63,21 +76,66 @@ impl Field {
     }
 }
 
+code_enum! {
+    /// Why a field is invalid (or, for warnings, worth a look): `code` in a field error.
+    pub enum FieldCode {
+        /// The field is empty.
+        Required = "required",
+        /// Longer than the field allows.
+        TooLong = "too_long",
+        /// A line break, tab or other control character where none may be.
+        ControlCharacter = "control_character",
+        /// A text-direction control (U+202A..U+202E, U+2066..U+2069) in a name.
+        BidiControl = "bidi_control",
+        /// A name that is a profile id (a UUID).
+        LooksLikeId = "looks_like_id",
+        /// Another profile has this name.
+        Duplicate = "duplicate",
+        /// Not a value of the field's kind (an address, an email, a date, an application).
+        Invalid = "invalid",
+        /// A user name or password inside the Host URL.
+        Userinfo = "userinfo",
+        /// http:// where https:// is required.
+        InsecureScheme = "insecure_scheme",
+        /// A scheme other than https://.
+        UnsupportedScheme = "unsupported_scheme",
+        /// A port in the Host URL.
+        Port = "port",
+        /// An IP address instead of a site name.
+        IpAddress = "ip_address",
+        /// (warning) A host outside *.atlassian.net.
+        CustomDomain = "custom_domain",
+        /// Spaces or line breaks inside the token.
+        Whitespace = "whitespace",
+        /// Shorter than an API token can be.
+        TooShort = "too_short",
+        /// An edit moves the profile to another host or email without a new token.
+        RequiredForNewTarget = "required_for_new_target",
+        /// A date in the past.
+        InPast = "in_past",
+        /// An expiry beyond the 365 days a token can last.
+        TooFar = "too_far",
+        /// (warning) The token expires today.
+        ExpiresToday = "expires_today",
+    }
+}
+
 /// One problem (or, in `warnings`, one caution) with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldError {
     pub field: Field,
     /// Stable machine code, e.g. `required`, `too_long`, `duplicate`, `in_past`.
-    pub code: String,
+    pub code: FieldCode,
     /// What is wrong and what to do, for people.
     pub message: String,
 }
 
 impl FieldError {
-    fn new(field: Field, code: &str, message: impl Into<String>) -> Self {
+    fn new(field: Field, code: FieldCode, message: impl Into<String>) -> Self {
         Self {
             field,
-            code: code.to_owned(),
+            code,
             message: message.into(),
         }
     }
@@ -92,6 +150,7 @@ impl fmt::Display for FieldError {
 /// A profile as typed by a person: every field raw. The token is secret from the start
 /// (it deserialises straight into a `SecretString` and is never serialised).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Draft {
     pub name: String,
     #[serde(default)]
@@ -101,6 +160,7 @@ pub struct Draft {
     pub email: String,
     /// `None` (or blank) on edit keeps the stored token; on create it is an error.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub token: Option<SecretString>,
     pub expires: String,
 }
@@ -226,7 +286,7 @@ pub fn validate(draft: &Draft, rules: &Rules<'_>) -> Result<Valid, Vec<FieldErro
 pub fn token_follows_no_move(bound: Target<'_>) -> FieldError {
     FieldError::new(
         Field::Token,
-        "required_for_new_target",
+        FieldCode::RequiredForNewTarget,
         format!(
             "The stored API token belongs to {} at {}; it is never sent anywhere else. Paste the token for the new host or email.",
             bound.email, bound.host
@@ -263,7 +323,7 @@ pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldErr
     if name.is_empty() {
         return Err(FieldError::new(
             f,
-            "required",
+            FieldCode::Required,
             "Enter a profile name, e.g. \"Acme backup\".",
         ));
     }
@@ -271,28 +331,28 @@ pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldErr
     if len > NAME_MAX {
         return Err(FieldError::new(
             f,
-            "too_long",
+            FieldCode::TooLong,
             format!("Use at most {NAME_MAX} characters (this one has {len})."),
         ));
     }
     if name.chars().any(char::is_control) {
         return Err(FieldError::new(
             f,
-            "control_character",
+            FieldCode::ControlCharacter,
             "Remove line breaks, tabs and other control characters from the name.",
         ));
     }
     if name.chars().any(crate::text::is_bidi_control) {
         return Err(FieldError::new(
             f,
-            "bidi_control",
+            FieldCode::BidiControl,
             "Remove the invisible text-direction characters (U+202A to U+202E, U+2066 to U+2069) from the name; they can make it read differently than it is.",
         ));
     }
     if name.parse::<crate::model::ProfileId>().is_ok() {
         return Err(FieldError::new(
             f,
-            "looks_like_id",
+            FieldCode::LooksLikeId,
             "A name cannot be a profile id (a UUID); profiles are found by id first. Choose a readable name.",
         ));
     }
@@ -303,7 +363,7 @@ pub fn validate_name(raw: &str, other_names: &[&str]) -> Result<String, FieldErr
     {
         return Err(FieldError::new(
             f,
-            "duplicate",
+            FieldCode::Duplicate,
             format!("A profile named \"{name}\" already exists; choose another name."),
         ));
     }
@@ -320,7 +380,7 @@ pub fn validate_description(raw: Option<&str>) -> Result<Option<String>, FieldEr
     if len > DESCRIPTION_MAX {
         return Err(FieldError::new(
             f,
-            "too_long",
+            FieldCode::TooLong,
             format!("Use at most {DESCRIPTION_MAX} characters (this one has {len})."),
         ));
     }
@@ -330,7 +390,7 @@ pub fn validate_description(raw: Option<&str>) -> Result<Option<String>, FieldEr
     {
         return Err(FieldError::new(
             f,
-            "control_character",
+            FieldCode::ControlCharacter,
             "Remove control characters; line breaks and tabs are fine.",
         ));
     }
@@ -343,14 +403,14 @@ pub fn validate_application(raw: &str) -> Result<Application, FieldError> {
     if raw.trim().is_empty() {
         return Err(FieldError::new(
             f,
-            "required",
+            FieldCode::Required,
             "Choose the application: jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).",
         ));
     }
     Application::parse(raw).ok_or_else(|| {
         FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!(
                 "\"{}\" is not an application; choose jira (Jira), jira-admin (Jira Admin Settings) or jsm (Jira Service Management).",
                 shorten(raw.trim())
@@ -371,14 +431,14 @@ pub fn validate_host(
     if text.is_empty() {
         return Err(FieldError::new(
             f,
-            "required",
+            FieldCode::Required,
             format!("Enter your Jira site's address, e.g. {example} (copy it from the browser's address bar)."),
         ));
     }
     if text.chars().any(char::is_whitespace) {
         return Err(FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!("Remove the spaces; the address looks like {example}."),
         ));
     }
@@ -390,7 +450,7 @@ pub fn validate_host(
     let url = Url::parse(&with_scheme).map_err(|_| {
         FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!(
                 "\"{}\" is not a web address; use the form {example}.",
                 shorten(text)
@@ -400,7 +460,7 @@ pub fn validate_host(
     if !url.username().is_empty() || url.password().is_some() {
         return Err(FieldError::new(
             f,
-            "userinfo",
+            FieldCode::Userinfo,
             "Remove the user name or password from the address; the email and API token go in their own fields.",
         ));
     }
@@ -416,14 +476,14 @@ pub fn validate_host(
             }
             return Err(FieldError::new(
                 f,
-                "insecure_scheme",
+                FieldCode::InsecureScheme,
                 format!("Use https://; Jira Cloud is only reached over HTTPS ({example})."),
             ));
         }
         other => {
             return Err(FieldError::new(
                 f,
-                "unsupported_scheme",
+                FieldCode::UnsupportedScheme,
                 format!("\"{other}:\" is not supported; use an https:// address like {example}."),
             ));
         }
@@ -431,7 +491,7 @@ pub fn validate_host(
     if let Some(port) = url.port() {
         return Err(FieldError::new(
             f,
-            "port",
+            FieldCode::Port,
             format!("Remove the port :{port}; Jira Cloud answers on the standard HTTPS port."),
         ));
     }
@@ -440,14 +500,14 @@ pub fn validate_host(
         Some(Host::Ipv4(_) | Host::Ipv6(_)) => {
             return Err(FieldError::new(
                 f,
-                "ip_address",
+                FieldCode::IpAddress,
                 format!("Use the site's name, not an IP address, e.g. {example}."),
             ));
         }
         None => {
             return Err(FieldError::new(
                 f,
-                "invalid",
+                FieldCode::Invalid,
                 format!("Enter a host name, e.g. {example}."),
             ))
         }
@@ -462,7 +522,7 @@ pub fn validate_host(
     if domain.len() > 253 || !labels_ok || !domain.contains('.') {
         return Err(FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!(
                 "\"{}\" is not a valid site name; use the form {example}.",
                 shorten(&domain)
@@ -473,14 +533,14 @@ pub fn validate_host(
     if atlassian && domain.split('.').any(|l| l.starts_with("xn--")) {
         return Err(FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!("Atlassian site names use only letters, digits and hyphens; use the form {example}."),
         ));
     }
     let warning = (!atlassian).then(|| {
         FieldError::new(
             f,
-            "custom_domain",
+            FieldCode::CustomDomain,
             format!("{domain} is not an *.atlassian.net site; fine for a custom domain, otherwise check the address."),
         )
     });
@@ -532,14 +592,14 @@ pub fn validate_email(raw: &str) -> Result<String, FieldError> {
     if email.is_empty() {
         return Err(FieldError::new(
             f,
-            "required",
+            FieldCode::Required,
             format!("Enter the email of the Jira account that owns the API token ({example})."),
         ));
     }
     let bad = |why: &str| {
         FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!(
                 "\"{}\" is not an email address: {why} ({example}).",
                 shorten(email)
@@ -549,7 +609,7 @@ pub fn validate_email(raw: &str) -> Result<String, FieldError> {
     if email.chars().count() > 254 {
         return Err(FieldError::new(
             f,
-            "too_long",
+            FieldCode::TooLong,
             "Use an email address of at most 254 characters.",
         ));
     }
@@ -585,7 +645,7 @@ pub fn validate_token(
         return match mode {
             Mode::Create => Err(FieldError::new(
                 f,
-                "required",
+                FieldCode::Required,
                 "Paste the API token. Create one at https://id.atlassian.com/manage-profile/security/api-tokens (Atlassian shows it only once).",
             )),
             Mode::Edit { .. } | Mode::Import => Ok(None),
@@ -597,7 +657,7 @@ pub fn validate_token(
     if text.chars().any(char::is_whitespace) {
         return Err(FieldError::new(
             f,
-            "whitespace",
+            FieldCode::Whitespace,
             "The token contains spaces or line breaks; copy it again with Atlassian's Copy button.",
         ));
     }
@@ -605,7 +665,7 @@ pub fn validate_token(
     if len < TOKEN_MIN {
         return Err(FieldError::new(
             f,
-            "too_short",
+            FieldCode::TooShort,
             format!(
                 "An Atlassian API token has at least {TOKEN_MIN} characters; copy the whole token."
             ),
@@ -614,7 +674,7 @@ pub fn validate_token(
     if len > TOKEN_MAX {
         return Err(FieldError::new(
             f,
-            "too_long",
+            FieldCode::TooLong,
             format!("An API token has at most {TOKEN_MAX} characters; check that only the token was pasted."),
         ));
     }
@@ -648,14 +708,14 @@ pub fn validate_expires(
     if raw.trim().is_empty() {
         return Err(FieldError::new(
             f,
-            "required",
+            FieldCode::Required,
             "Enter the token's expiration date as YYYY-MM-DD (Atlassian shows it on the API tokens page).",
         ));
     }
     let date = parse_date(raw).ok_or_else(|| {
         FieldError::new(
             f,
-            "invalid",
+            FieldCode::Invalid,
             format!(
                 "\"{}\" is not a date; use YYYY-MM-DD, e.g. {}.",
                 shorten(raw.trim()),
@@ -671,7 +731,7 @@ pub fn validate_expires(
     if changed && date < today {
         return Err(FieldError::new(
             f,
-            "in_past",
+            FieldCode::InPast,
             format!("{date} is in the past; a token that has expired no longer works. Create a new token and enter its date."),
         ));
     }
@@ -679,14 +739,14 @@ pub fn validate_expires(
     if changed && date > latest {
         return Err(FieldError::new(
             f,
-            "too_far",
+            FieldCode::TooFar,
             format!("Atlassian API tokens last at most {MAX_TOKEN_LIFETIME_DAYS} days; choose a date on or before {latest}."),
         ));
     }
     let warning = (date == today).then(|| {
         FieldError::new(
             f,
-            "expires_today",
+            FieldCode::ExpiresToday,
             "The token expires today; create a new one soon.",
         )
     });

@@ -14,7 +14,7 @@ import { purposeBadges, TOKEN_PAGE } from './help.js';
 /** @typedef {import('../api.js').AuditProgress} AuditProgress */
 /** @typedef {import('../main.js').Ctx} Ctx */
 /** @typedef {{kind: 'profile', id: string}|{kind: 'draft', draft: import('../api.js').Draft, id?: string|null}} AuditSource */
-/** @typedef {'backup'|'restore'|'all'} Purpose */
+/** @typedef {import('../api.js').AuditPurpose} Purpose */
 
 /** Project rows shown at once. */
 export const PAGE = 100;

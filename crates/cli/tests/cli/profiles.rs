@@ -120,6 +120,33 @@ fn profile_lifecycle() {
 #[test]
 fn validation_failures_name_every_field_and_write_nothing() {
     let env = Env::new("validation", &[T1]);
+    // An application outside the list is refused while parsing, with the list.
+    let r = env.run_stdin(
+        &[
+            "profile",
+            "add",
+            "--name",
+            "x",
+            "--application",
+            "confluence",
+            "--host",
+            "acme.atlassian.net",
+            "--email",
+            "a@acme.com",
+            "--expires",
+            "2099-01-01",
+            "--token-stdin",
+        ],
+        T1,
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("'confluence'") && r.stderr.contains("jira, jira-admin, jsm"),
+        "{}",
+        r.stderr
+    );
+    assert!(!env.data().join("profiles.json").exists());
+    // Every other field is named at once.
     let r = env.run_stdin(
         &[
             "profile",
@@ -127,7 +154,7 @@ fn validation_failures_name_every_field_and_write_nothing() {
             "--name",
             " ",
             "--application",
-            "confluence",
+            "jira",
             "--host",
             "http://u:p@acme.atlassian.net:8080",
             "--email",
@@ -141,14 +168,7 @@ fn validation_failures_name_every_field_and_write_nothing() {
         T1,
     );
     assert_eq!(r.code, 2);
-    for flag in [
-        "--name",
-        "--application",
-        "--host",
-        "--email",
-        "--expires",
-        "--description",
-    ] {
+    for flag in ["--name", "--host", "--email", "--expires", "--description"] {
         assert!(r.stderr.contains(flag), "{flag} named in: {}", r.stderr);
     }
     assert!(

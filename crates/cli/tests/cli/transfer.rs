@@ -44,8 +44,9 @@ fn expiring_lists_the_urgent_ones_with_exit_1() {
     assert_eq!(v[0]["status"], "expired");
     assert_eq!(v[1]["status"], "expiring");
     let keys: Vec<&String> = v[0].as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 7, "{keys:?}");
+    assert_eq!(keys.len(), 8, "{keys:?}");
     for k in [
+        "id",
         "name",
         "application",
         "host",

@@ -494,7 +494,7 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
             return Ok((
                 true,
                 vec![Warning {
-                    code: "software_check_failed".into(),
+                    code: WarningCode::SoftwareCheckFailed,
                     message: format!(
                         "Could not tell whether the account has Jira Software access: {}",
                         e.message
@@ -512,7 +512,7 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
         403 | 404 => Ok((false, Vec::new())),
         s => Ok((
             true,
-            vec![Warning { code: "software_check_failed".into(), message: format!("Could not tell whether the account has Jira Software access (the boards API answered {s}).") }],
+            vec![Warning { code: WarningCode::SoftwareCheckFailed, message: format!("Could not tell whether the account has Jira Software access (the boards API answered {s}).") }],
         )),
     }
 }
@@ -540,7 +540,7 @@ async fn service_desks(
             Ok(a) => a,
             Err(e) if e.kind == JiraErrorKind::MissingScope => {
                 let w = Warning {
-                    code: "no_service_management".into(),
+                    code: WarningCode::NoServiceManagement,
                     message: format!(
                         "Could not list the Jira Service Management service desks: {}",
                         e.message
@@ -551,7 +551,7 @@ async fn service_desks(
             Err(e) => return Err(e),
         };
         if matches!(answer.status.as_u16(), 403 | 404) {
-            let w = Warning { code: "no_service_management".into(), message: format!("The Jira Service Management API answered {}: the site may not have JSM, or the account has no access to it.", answer.status.as_u16()) };
+            let w = Warning { code: WarningCode::NoServiceManagement, message: format!("The Jira Service Management API answered {}: the site may not have JSM, or the account has no access to it.", answer.status.as_u16()) };
             return Ok((Some(0), Some(w)));
         }
         let page: ServiceDeskPage = client.product_json(path, answer)?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::dto::{Myself, ProjectDto};
 use super::report::{
     Account, ArchivedProject, AuditPurpose, AuditReport, Coverage, GlobalCheck, Missing,
-    ProjectCheck, Warning,
+    ProjectCheck, Warning, WarningCode,
 };
 use crate::model::{Application, TokenKind};
 use crate::requirements::{self, Purpose, Requirement, Scope, ADVICE, REQUIREMENTS};
@@ -70,7 +70,7 @@ pub fn resolve_keys(
                 resolved.insert(r.key, k.clone());
             }
             None => warnings.push(Warning {
-                code: "unknown_permission".into(),
+                code: WarningCode::UnknownPermission,
                 message: format!("Jira no longer knows the permission {} ({}); it was not checked. Check the account's access to it by hand.", r.key, r.name),
             }),
         }
@@ -101,14 +101,14 @@ fn product_access_problem(application: Application, products: Option<&[String]>)
 }
 
 /// The order warnings are shown in: root causes first.
-fn priority(code: &str) -> u8 {
+fn priority(code: WarningCode) -> u8 {
     match code {
-        "no_product_access" => 0,
-        "inactive_account" => 1,
-        "email_mismatch" | "account_type" => 2,
-        "admin_settings_scope" => 3,
-        "partial_coverage" => 4,
-        "team_managed" => 5,
+        WarningCode::NoProductAccess => 0,
+        WarningCode::InactiveAccount => 1,
+        WarningCode::EmailMismatch | WarningCode::AccountType => 2,
+        WarningCode::AdminSettingsScope => 3,
+        WarningCode::PartialCoverage => 4,
+        WarningCode::TeamManaged => 5,
         _ => 6,
     }
 }
@@ -239,19 +239,19 @@ pub fn evaluate(
     let service_account = is_service_account(me, &o.profile_email);
     if let Some(message) = product_access_problem(o.application, products.as_deref()) {
         warnings.push(Warning {
-            code: "no_product_access".into(),
+            code: WarningCode::NoProductAccess,
             message,
         });
     }
     if !me.active {
-        warnings.push(Warning { code: "inactive_account".into(), message: "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account.".into() });
+        warnings.push(Warning { code: WarningCode::InactiveAccount, message: "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account.".into() });
     }
     if let Some(t) = me
         .account_type
         .as_deref()
         .filter(|t| *t != "atlassian" && !service_account)
     {
-        warnings.push(Warning { code: "account_type".into(), message: format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)) });
+        warnings.push(Warning { code: WarningCode::AccountType, message: format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)) });
     }
     if let Some(e) = me
         .email_address
@@ -259,7 +259,7 @@ pub fn evaluate(
         .filter(|e| !e.eq_ignore_ascii_case(&o.profile_email))
     {
         warnings.push(Warning {
-            code: "email_mismatch".into(),
+            code: WarningCode::EmailMismatch,
             message: format!(
                 "The token belongs to {}, but the profile says {}; update the profile's email.",
                 crate::text::from_server(e, 254),
@@ -268,13 +268,13 @@ pub fn evaluate(
         });
     }
     if o.application == Application::JiraAdmin {
-        warnings.push(Warning { code: "admin_settings_scope".into(), message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; project gaps are listed for information.".into() });
+        warnings.push(Warning { code: WarningCode::AdminSettingsScope, message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; project gaps are listed for information.".into() });
     }
     if !administer {
-        warnings.push(Warning { code: "partial_coverage".into(), message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
+        warnings.push(Warning { code: WarningCode::PartialCoverage, message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
     }
     if !o.software_access {
-        warnings.push(Warning { code: "no_software_access".into(), message: "The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).".into() });
+        warnings.push(Warning { code: WarningCode::NoSoftwareAccess, message: "The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).".into() });
     }
     let team_managed_gaps = projects
         .iter()
@@ -282,7 +282,7 @@ pub fn evaluate(
         .count();
     if team_managed_gaps > 0 {
         warnings.push(Warning {
-            code: "team_managed".into(),
+            code: WarningCode::TeamManaged,
             message: format!(
                 "{team_managed_gaps} team-managed space(s) have gaps: {}",
                 requirements::TEAM_MANAGED_HINT
@@ -290,7 +290,7 @@ pub fn evaluate(
         });
     }
     if o.application == Application::Jsm && o.service_desks == Some(0) {
-        warnings.push(Warning { code: "no_service_desks".into(), message: "The account reaches no Jira Service Management service desks; give it agent access to the service projects to back them up.".into() });
+        warnings.push(Warning { code: WarningCode::NoServiceDesks, message: "The account reaches no Jira Service Management service desks; give it agent access to the service projects to back them up.".into() });
     }
     // Advice beyond the vendor's list: a warning, never a verdict.
     for advice in ADVICE
@@ -313,7 +313,7 @@ pub fn evaluate(
             let shown: Vec<&str> = lacking.iter().take(5).copied().collect();
             let more = lacking.len().saturating_sub(shown.len());
             warnings.push(Warning {
-                code: advice.code.into(),
+                code: advice.code,
                 message: format!(
                     "{} project(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
                     lacking.len(),
@@ -338,7 +338,7 @@ pub fn evaluate(
         .collect();
     if !archived.is_empty() {
         warnings.push(Warning {
-            code: "archived_projects".into(),
+            code: WarningCode::ArchivedProjects,
             message: format!(
                 "{} archived project(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
                 archived.len()
@@ -346,7 +346,7 @@ pub fn evaluate(
         });
     }
     warnings.extend(o.extra_warnings);
-    warnings.sort_by_key(|w| priority(&w.code));
+    warnings.sort_by_key(|w| priority(w.code));
 
     AuditReport {
         host: o.host.clone(),

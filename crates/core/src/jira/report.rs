@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::codes::code_enum;
 use crate::model::{Application, AuditSummary, TokenKind};
 use crate::requirements::{Purpose, Requirement, Scope, REQUIREMENTS};
 
@@ -10,34 +11,9 @@ fn classic() -> TokenKind {
     TokenKind::Classic
 }
 
-/// Which purposes to audit for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditPurpose {
-    Backup,
-    Restore,
-    #[default]
-    All,
-}
+pub use crate::model::AuditPurpose;
 
 impl AuditPurpose {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "backup" => Some(Self::Backup),
-            "restore" => Some(Self::Restore),
-            "all" => Some(Self::All),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Backup => "backup",
-            Self::Restore => "restore",
-            Self::All => "all",
-        }
-    }
-
     /// Whether a purpose is part of this selection.
     pub fn covers_purpose(self, purpose: Purpose) -> bool {
         match self {
@@ -59,6 +35,7 @@ impl AuditPurpose {
 
 /// Where the audit is, for progress bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "phase")]
 pub enum Progress {
     /// Checking the credentials.
@@ -78,6 +55,7 @@ pub enum Progress {
 
 /// The account the token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Account {
     pub account_id: String,
     pub display_name: Option<String>,
@@ -96,6 +74,7 @@ pub struct Account {
 
 /// One required global permission and whether the account holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GlobalCheck {
     pub key: String,
     pub name: String,
@@ -107,6 +86,7 @@ pub struct GlobalCheck {
 
 /// A permission missing in a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Missing {
     pub key: String,
     pub name: String,
@@ -115,6 +95,7 @@ pub struct Missing {
 
 /// One audited project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectCheck {
     pub id: u64,
     pub key: String,
@@ -130,6 +111,7 @@ pub struct ProjectCheck {
 
 /// How much of the site the audit saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Coverage {
     pub projects_total: usize,
     pub projects_ok_backup: usize,
@@ -144,21 +126,58 @@ fn software() -> String {
 
 /// An archived project (Premium and Enterprise): read-only, listed apart, not audited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArchivedProject {
     pub id: u64,
     pub key: String,
     pub name: String,
 }
 
+code_enum! {
+    /// The code of an audit warning (stable; README.md lists them).
+    pub enum WarningCode {
+        /// The account has no Jira product access (or, for a JSM profile, no JSM access): one root cause.
+        NoProductAccess = "no_product_access",
+        /// The account is deactivated.
+        InactiveAccount = "inactive_account",
+        /// The token belongs to another email than the profile's.
+        EmailMismatch = "email_mismatch",
+        /// Neither a user nor a service account.
+        AccountType = "account_type",
+        /// Jira Admin Settings: the verdict rests on global permissions.
+        AdminSettingsScope = "admin_settings_scope",
+        /// Without Administer Jira only browsable projects were seen.
+        PartialCoverage = "partial_coverage",
+        /// No Jira Software access: boards and sprints cannot be backed up.
+        NoSoftwareAccess = "no_software_access",
+        /// Jira Software access could not be told.
+        SoftwareCheckFailed = "software_check_failed",
+        /// Team-managed spaces with gaps (permission schemes do not apply).
+        TeamManaged = "team_managed",
+        /// A JSM profile reaches no service desk.
+        NoServiceDesks = "no_service_desks",
+        /// The JSM API is missing or refused.
+        NoServiceManagement = "no_service_management",
+        /// A required key the site no longer knows.
+        UnknownPermission = "unknown_permission",
+        /// Restore advice: Set Issue Security missing.
+        IssueSecurity = "issue_security",
+        /// Archived projects: read-only, not audited.
+        ArchivedProjects = "archived_projects",
+    }
+}
+
 /// A caution that does not change the verdicts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Warning {
-    pub code: String,
+    pub code: WarningCode,
     pub message: String,
 }
 
 /// The full audit report (the stable `--json` shape).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditReport {
     pub host: String,
     pub application: Application,
@@ -189,7 +208,7 @@ impl AuditReport {
     pub fn summary(&self) -> AuditSummary {
         AuditSummary {
             at: self.finished_at,
-            purpose: self.purpose.code().to_owned(),
+            purpose: self.purpose,
             ok: self.ok,
             backup_ok: self.backup_ok,
             restore_ok: self.restore_ok,

@@ -54,7 +54,7 @@ fn saved(p: &Profiles<Arc<MemoryStore>>, name: &str, host: &str) -> ProfileId {
 fn field_codes(e: &Error) -> Vec<(String, String)> {
     e.fields()
         .iter()
-        .map(|f| (f.field.code().to_owned(), f.code.clone()))
+        .map(|f| (f.field.code().to_owned(), f.code.as_str().to_owned()))
         .collect()
 }
 

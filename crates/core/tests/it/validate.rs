@@ -11,7 +11,7 @@ fn today() -> NaiveDate {
 fn host(raw: &str) -> Result<String, String> {
     validate_host(raw, false)
         .map(|(h, _)| h)
-        .map_err(|e| e.code)
+        .map_err(|e| e.code.as_str().to_owned())
 }
 
 #[test]
@@ -286,11 +286,12 @@ fn token_errors_never_echo_the_token() {
 fn expiry_dates() {
     let t = today();
     let create = |s: &str| {
-        validate_expires(s, t, Mode::Create).map(|(d, w)| (d.to_string(), w.map(|w| w.code)))
+        validate_expires(s, t, Mode::Create)
+            .map(|(d, w)| (d.to_string(), w.map(|w| w.code.as_str())))
     };
     assert_eq!(
         create("2026-11-28").unwrap(),
-        ("2026-11-28".into(), Some("expires_today".into()))
+        ("2026-11-28".into(), Some("expires_today"))
     );
     assert_eq!(create(" 2026-12-01 ").unwrap(), ("2026-12-01".into(), None));
     assert_eq!(create("2027-11-28").unwrap().0, "2027-11-28"); // exactly 365 days

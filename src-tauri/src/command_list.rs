@@ -1,0 +1,48 @@
+// The commands the UI may call, declared once: each entry's arguments (as the UI names
+// them, in camelCase) and answer are the command's signature. From this list:
+// - build.rs declares the commands to Tauri's permission system;
+// - lib.rs generates the `#[tauri::command]` entry points (calling `commands::<name>`
+//   with exactly these arguments, so the compiler holds the list to the code) and
+//   registers them;
+// - the contract test checks `capabilities/default.json` against it and generates
+//   `ui/js/gen/commands.ts`, which `ui/js/api.js` and the UI tests' fake backend are
+//   type-checked against.
+// ARCHITECTURE.md, "How to add a command", has the checklist.
+commands! {
+    /// Every profile, most urgent expiry first.
+    list_profiles() -> Vec<ProfileView>;
+    /// One profile by id.
+    get_profile(id: String) -> ProfileView;
+    /// Creates a profile; the token goes to the OS keyring.
+    create_profile(draft: Draft) -> Saved;
+    /// Changes a profile; a null or empty token keeps the stored one.
+    update_profile(id: String, draft: Draft) -> Saved;
+    /// Deletes profiles and their tokens; answers how many were deleted.
+    delete_profiles(ids: Vec<String>) -> usize;
+    /// Validates without saving; answers the warnings, rejects with the field errors.
+    /// `id` names the profile being edited.
+    validate_profile(draft: Draft, id: Option<String>) -> Vec<FieldError>;
+    /// The permission requirements, the advice beyond them and the token scopes.
+    requirements() -> RequirementsView;
+    get_settings() -> Settings;
+    save_settings(settings: Settings) -> Settings;
+    /// The OS locale, e.g. "ja-JP".
+    os_locale() -> String;
+    /// Opens an allow-listed link (Atlassian's token page, a profile host's admin pages).
+    open_external(url: String) -> ();
+    /// Audits a saved profile with its stored token, against its own host and email.
+    audit_profile(id: String, run_id: String, purpose: AuditPurpose) -> AuditReport;
+    /// Audits unsaved form values. Without a token in the draft, `id` names the saved
+    /// profile whose stored token is used (only ever with that profile's host and email).
+    test_connection(draft: Draft, run_id: String, purpose: AuditPurpose, id: Option<String>) -> AuditReport;
+    /// Cancels a running audit.
+    cancel_audit(run_id: String) -> ();
+    /// Asks where to save with the native dialog and writes the export there; the page
+    /// never names a path. Null when the dialog was cancelled.
+    export_profiles(format: Format, with_audit: bool) -> Option<Exported>;
+    /// Asks for a file with the native dialog and previews its import, writing nothing.
+    /// Null when the dialog was cancelled.
+    import_open() -> Option<ImportPreview>;
+    /// Imports, all or nothing, what the preview with this one-shot handle showed.
+    import_apply(handle: String) -> ImportReport;
+}
