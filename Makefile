@@ -8,7 +8,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 # Test tools (Python venv, tauri-driver) are cached outside the clone.
 export CONNKEEPER_TOOLS_DIR ?= $(HOME)/.cache/connkeeper-tools
 
-.PHONY: run test build release lint fmt demo bench bench-audit bench-export bench-desktop bench-hostile clean package test-package check-platforms
+.PHONY: run test check gen typecheck build release lint fmt demo bench bench-audit bench-export bench-desktop bench-hostile clean package test-package check-platforms
 
 ## Build and launch the desktop app.
 run:
@@ -25,6 +25,26 @@ run:
 test:
 	@scripts/ensure-packages.sh test
 	tests/with-session.sh tests/run-all.sh
+
+## The inner loop, in well under a minute on a warm build: formatting, lints, every test
+## that needs no desktop session (the contract with the UI included) and the UI's type
+## check. `make test` stays the whole truth.
+check:
+	@scripts/ensure-packages.sh check
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+	$(CARGO) test --locked --workspace
+	@$(MAKE) --no-print-directory typecheck
+
+## ui/js and the UI tests' fake backend against the types generated from Rust (tsc).
+typecheck:
+	@cd tests/ui && { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund </dev/null; } \
+	  && node node_modules/typescript/bin/tsc -p tsconfig.json && echo "tsc: ui/js and the fake backend type-check"
+
+## Regenerates the contract with the UI from Rust: ui/js/gen/ and tests/ui/gen/.
+gen:
+	CONNKEEPER_UPDATE_GEN=1 $(CARGO) test --locked -p connkeeper-desktop --lib contract_tests
+	@$(MAKE) --no-print-directory typecheck
 
 build:
 	@scripts/ensure-packages.sh build

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages ConnKeeper needs to build, run and test,
-# but only the ones that are missing. Usage: ensure-packages.sh build|run|test
+# but only the ones that are missing. Usage: ensure-packages.sh build|check|run|test|package|platforms
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
@@ -15,12 +15,12 @@ fi
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
-  build) ;;
+  build|check) ;;
   package) want+=(rpm) ;;
   platforms) want+=(gcc-mingw-w64-x86-64 clang) ;;
   run) want+=("${run_pkgs[@]}") ;;
   test) want+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 build|run|test|package|platforms" >&2; exit 2 ;;
+  *) echo "usage: $0 build|check|run|test|package|platforms" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -34,7 +34,7 @@ for p in "${want[@]}"; do
 done
 # Node.js for the UI and end-to-end tests: any install will do (Debian's, or NodeSource's,
 # whose nodejs package bundles npm and conflicts with Debian's npm).
-if [ "${1:-}" = test ] || [ "${1:-}" = package ]; then
+if [ "${1:-}" = test ] || [ "${1:-}" = package ] || [ "${1:-}" = check ]; then
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi

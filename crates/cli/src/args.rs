@@ -17,7 +17,8 @@ pub struct Cli {
     /// Folder holding profiles.json (default: the platform's config folder).
     #[arg(long, global = true, value_name = "DIR", env = "CONNKEEPER_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Accept http://127.0.0.1:PORT and http://localhost:PORT hosts (local test servers only).
+    /// Accept http://127.0.0.1:PORT and http://localhost:PORT hosts (local test servers only;
+    /// CONNKEEPER_ALLOW_LOOPBACK_HTTP=1 does the same, as for the desktop app).
     #[arg(long, global = true)]
     pub allow_loopback_http: bool,
     /// Atlassian's API gateway, where tokens with scopes are sent [default: https://api.atlassian.com].

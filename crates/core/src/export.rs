@@ -425,7 +425,13 @@ pub fn write_ics<W: Write>(
                 1 => format!("The API token of {} expires tomorrow", r.name),
                 n => format!("The API token of {} expires in {n} days", r.name),
             };
-            event.alarm(Alarm::display(&text, trigger));
+            // Stable identities: re-importing an export updates the alarms instead of
+            // adding copies (the crate would invent a random UID and stamp the wall clock).
+            let mut alarm = Alarm::display(&text, trigger);
+            alarm
+                .uid(&ics_uid(r.id, r.expires, &format!("alarm-{days}")))
+                .timestamp(now);
+            event.alarm(alarm);
         }
         cal.push(event.done());
         if let Some(lead) = opts.renewal_lead_days {

@@ -3,6 +3,7 @@
 use crate::support::*;
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn audit_a_saved_profile_records_last_audit() {
     let env = Env::new("audit-saved", &[JIRA_TOKEN]);
     let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN)
@@ -72,6 +73,7 @@ fn audit_a_saved_profile_records_last_audit() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn audit_unsaved_credentials_from_stdin() {
     let env = Env::new(
         "audit-adhoc",
@@ -135,6 +137,7 @@ const SCOPES: &[&str] = &[
 ];
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_token_with_scopes_goes_through_the_gateway_and_the_profile_remembers() {
     let env = Env::new("scoped", &[JIRA_TOKEN]);
     let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).scoped(SCOPES);
@@ -192,6 +195,7 @@ fn a_token_with_scopes_goes_through_the_gateway_and_the_profile_remembers() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_missing_scope_is_its_own_error_with_the_scopes_to_add() {
     let env = Env::new("missing-scope", &[JIRA_TOKEN]);
     let account =
@@ -224,6 +228,7 @@ fn a_missing_scope_is_its_own_error_with_the_scopes_to_add() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn no_product_access_is_the_root_cause_on_the_terminal() {
     let env = Env::new("no-product", &[JIRA_TOKEN]);
     let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).products(&[]);

@@ -17,6 +17,7 @@ fn id_of(env: &Env, name: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn an_id_is_looked_up_before_a_name_so_a_crafted_name_cannot_borrow_a_token() {
     let env = Env::new("id-first", &[JIRA_TOKEN]);
     let jira = start_jira(jira_site(fake_jira::Account::admin(
@@ -56,6 +57,7 @@ fn an_id_is_looked_up_before_a_name_so_a_crafted_name_cannot_borrow_a_token() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn moving_a_profile_needs_the_new_token_in_the_same_edit() {
     let env = Env::new("move", &[TOKEN, NEW_TOKEN]);
     env.add("Acme", TOKEN);
@@ -103,6 +105,7 @@ fn moving_a_profile_needs_the_new_token_in_the_same_edit() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_custom_domain_needs_yes_once_and_the_profile_remembers() {
     let env = Env::new("custom-domain", &[TOKEN]);
     let r = add_profile(&env, "Custom", "jira.acme-corp.invalid", &[], TOKEN);
@@ -152,6 +155,7 @@ fn a_custom_domain_needs_yes_once_and_the_profile_remembers() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn free_text_may_start_with_a_hyphen_and_names_refuse_bidi_controls() {
     let env = Env::new("hyphen", &[TOKEN]);
     let r = add_profile(
@@ -194,6 +198,7 @@ fn csv(n: usize, name: impl Fn(usize) -> String) -> String {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_closed_pipe_ends_quietly_like_other_unix_tools() {
     let env = Env::new("pipe", &[]);
     let file = env.dir.path().join("many.csv");
@@ -220,6 +225,7 @@ fn a_closed_pipe_ends_quietly_like_other_unix_tools() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn imports_are_capped_and_echoed_names_cannot_drive_the_terminal() {
     let env = Env::new("import-hostile", &[]);
     let started = Instant::now();
@@ -253,6 +259,7 @@ fn imports_are_capped_and_echoed_names_cannot_drive_the_terminal() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_hostile_server_fails_the_audit_fast_with_invalid_response() {
     let env = Env::new("hostile", &[JIRA_TOKEN]);
     for fault in [
@@ -294,6 +301,7 @@ fn a_hostile_server_fails_the_audit_fast_with_invalid_response() {
 
 #[cfg(unix)]
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn ctrl_c_cancels_an_audit_cleanly() {
     let env = Env::new("ctrl-c", &[JIRA_TOKEN]);
     let jira = start_jira(
@@ -339,6 +347,7 @@ fn ctrl_c_cancels_an_audit_cleanly() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn a_flood_on_stdin_is_not_a_token() {
     let env = Env::new("stdin-flood", &[]);
     let flood = "A".repeat(200_000);

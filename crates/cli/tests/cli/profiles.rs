@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use crate::support::*;
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn profile_lifecycle() {
     let env = Env::new("lifecycle", &[T1, T2, T3]);
     let r = env.add("Acme backup", T1);
@@ -118,6 +119,7 @@ fn profile_lifecycle() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn validation_failures_name_every_field_and_write_nothing() {
     let env = Env::new("validation", &[T1]);
     // An application outside the list is refused while parsing, with the list.
@@ -273,6 +275,7 @@ fn validation_failures_name_every_field_and_write_nothing() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn keyring_unavailable_is_exit_3_and_writes_nothing() {
     let env = Env::new("nokeyring", &[T1]);
     let mut c = env.cmd();
@@ -314,6 +317,7 @@ fn keyring_unavailable_is_exit_3_and_writes_nothing() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn corrupt_store_is_exit_3_and_untouched() {
     let env = Env::new("corrupt", &[T1]);
     std::fs::create_dir_all(env.data()).unwrap();
@@ -334,6 +338,7 @@ fn corrupt_store_is_exit_3_and_untouched() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn two_processes_adding_at_once_lose_no_update() {
     let env = Env::new("concurrent", &[]);
     let token = "ATATT3xFfGF0-concurrency-token-00";

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::support::*;
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn expiring_lists_the_urgent_ones_with_exit_1() {
     let env = Env::new("expiring", &[]);
     std::fs::create_dir_all(env.data()).unwrap();
@@ -78,6 +79,7 @@ const E2: &str = "ATATT3xFfGF0-export-secret-token-02";
 const E3: &str = "ATATT3xFfGF0-export-secret-token-03";
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn exports_read_back_by_independent_parsers_and_never_hold_a_token() {
     let env = Env::new("export", &[E1, E2, E3]);
     add_named(
@@ -208,6 +210,7 @@ fn exports_read_back_by_independent_parsers_and_never_hold_a_token() {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn import_is_all_or_nothing_and_dry_run_writes_nothing() {
     let env = Env::new("import-rules", &[]);
     let file = env.dir.path().join("in.csv");

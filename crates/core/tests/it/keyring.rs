@@ -38,6 +38,7 @@ fn items_seen_by_secret_tool(service: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn set_get_delete_round_trip_in_the_real_secret_service() {
     require_session();
     let service = unique_service("roundtrip");
@@ -95,6 +96,7 @@ fn draft(name: &str, token: &str) -> Draft {
 }
 
 #[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn profiles_keep_the_token_in_the_keyring_only() {
     require_session();
     let dir = tempfile::tempdir().unwrap();
@@ -139,4 +141,37 @@ fn profiles_keep_the_token_in_the_keyring_only() {
     profiles.delete(id).unwrap();
     assert!(profiles.token(id).unwrap().is_none());
     assert!(profiles.load().unwrap().is_empty());
+}
+
+#[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
+fn a_failed_file_write_leaves_no_orphan_in_the_real_keyring() {
+    require_session();
+    let dir = tempfile::tempdir().unwrap();
+    let service = unique_service("rollback");
+    let profiles = Profiles::new(
+        ProfileStore::new(dir.path()),
+        KeyringStore::new(service.clone()),
+        Arc::new(FixedClock::on(today())),
+    );
+    let first = profiles
+        .create(&draft("Acme", "ATATT3xFfGF0-rollback-real-0001"))
+        .unwrap();
+    let seen = items_seen_by_secret_tool(&service);
+    assert!(seen.contains(&first.profile.id.to_string()), "{seen}");
+    // The next save fails after the token reached the keyring: the backup of the
+    // previous file cannot replace a folder in its place.
+    let backup = dir.path().join(connkeeper_core::store::BACKUP_FILE);
+    std::fs::create_dir_all(backup.join("occupied")).unwrap();
+    let err = profiles
+        .create(&draft("Beta", "ATATT3xFfGF0-rollback-real-0002"))
+        .unwrap_err();
+    assert_eq!(err.kind(), "store", "{err}");
+    assert_eq!(profiles.load().unwrap().len(), 1);
+    // Only the first profile's entry is left: the second token was taken back.
+    let seen = items_seen_by_secret_tool(&service);
+    assert_eq!(seen.matches("username").count(), 1, "{seen}");
+    assert!(seen.contains(&first.profile.id.to_string()), "{seen}");
+    std::fs::remove_dir_all(&backup).unwrap();
+    profiles.delete(first.profile.id).unwrap();
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod binding;
+mod formats;
 mod hostile;
 mod keyring;
 mod real_sites;
