@@ -254,6 +254,16 @@ async fn file_dialog<R: Runtime>(
         if let Some(w) = app.get_webview_window("main") {
             builder = builder.set_parent(&w);
         }
+        // Start in Documents (or the home folder), not in a "Recent" list.
+        let paths = app.path();
+        if let Some(dir) = paths
+            .document_dir()
+            .ok()
+            .filter(|d| d.is_dir())
+            .or_else(|| paths.home_dir().ok())
+        {
+            builder = builder.set_directory(dir);
+        }
         ask(builder)
     })
     .await

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,12 @@ async function nativeDialog(name) {
 function pressIn(win, key) {
   execFileSync('xdotool', ['windowfocus', '--sync', win]);
   execFileSync('xdotool', ['key', key]);
+}
+
+/** Types text into the focused field of a native window. */
+function typeIn(win, text) {
+  execFileSync('xdotool', ['windowfocus', '--sync', win]);
+  execFileSync('xdotool', ['type', '--delay', '20', text]);
 }
 
 /** Sets a form control's value as a person would, firing input and change. */
@@ -176,7 +182,7 @@ after(async () => {
   for (const c of children) c.kill();
 });
 
-test('create with errors, list, keyring, edit, audit, delete', async () => {
+test('create with errors, list, keyring, edit, audit, export, import, delete', async () => {
   try {
     await scenario();
   } catch (e) {
@@ -319,12 +325,52 @@ async function scenario() {
   await clickOn('.dialog-confirm .btn-danger');
   await wd.until('the custom profile gone', async () => profilesFile().profiles.length === 1);
 
+  // Export through the native save dialog (GTK, owned by Rust): the page chooses a
+  // format, the person chooses the file.
+  await toList();
+  const exported = join(tmp, 'exported', 'connkeeper.csv');
+  mkdirSync(dirname(exported), { recursive: true });
+  await clickOn('[data-fk="export"]');
+  await clickOn('[data-fk="export-go"]');
+  const save = await nativeDialog('Export ConnKeeper profiles');
+  pressIn(save, 'ctrl+a');
+  typeIn(save, exported);
+  pressIn(save, 'Return');
+  await wd.until('the exported file', async () => existsSync(exported) && readFileSync(exported, 'utf8').includes('Acme backup'), 30000);
+  const csv = readFileSync(exported, 'utf8');
+  assert.match(csv.split('\n')[0], /^id,name,description,application,host,email,expires/);
+  assert.ok(!csv.includes(token), 'the export holds no token');
+  await wd.until('the export toast', async () => (await wd.exec('return document.body.innerText.includes(arguments[0])', [exported])) === true);
+  await wd.until('the export dialog to close', async () => windowsNamed('Export ConnKeeper profiles').length === 0);
+
+  // Import through the native open dialog: a preview first, then all or nothing.
+  const incoming = join(tmp, 'incoming.csv');
+  writeFileSync(incoming, `name,application,host,email,expires\nImported site,jira,imported.atlassian.net,ops@imported.example,${day(60)}\nAcme backup,jira,other.atlassian.net,x@other.example,${day(60)}\n`);
+  await clickOn('[data-fk="import"]');
+  const open = await nativeDialog('Import profiles');
+  // The location field opens holding the current folder: replace it with the path.
+  pressIn(open, 'ctrl+l');
+  pressIn(open, 'ctrl+a');
+  typeIn(open, incoming);
+  execFileSync('import', ['-window', 'root', join(shots, 'import-dialog.png')]);
+  pressIn(open, 'Return');
+  await wd.waitFor('[data-fk="import-go"]', 30000);
+  assert.match(String(await wd.exec('return document.querySelector("dialog[open]").innerText')), /Imported site[\s\S]*Acme backup/);
+  assert.equal(profilesFile().profiles.length, 1, 'the preview writes nothing');
+  await shot('import-preview.png');
+  await clickOn('[data-fk="import-go"]');
+  await wd.until('the imported profile', async () => profilesFile().profiles.some((p) => p.name === 'Imported site'));
+  const imported = profilesFile().profiles.find((p) => p.name === 'Imported site');
+  assert.equal(profilesFile().profiles.length, 2, 'the duplicate name was skipped');
+  assert.equal(keyring(imported.id), null, 'an imported profile has no token');
+  await wd.waitFor(`tbody tr[data-id="${imported.id}"]`);
+
   // Delete with confirmation: file and keyring are both cleared.
   await toList();
   await clickOn(`[data-fk="edit-${id}"]`);
   await clickOn('[data-fk="delete"]');
   await clickOn('.dialog-confirm .btn-danger');
-  await wd.until('the empty list', async () => profilesFile().profiles.length === 0);
+  await wd.until('the profile gone', async () => !profilesFile().profiles.some((p) => p.id === id));
   assert.equal(keyring(id), null, 'token removed from the keyring');
 
   // No answer of the real backend ever carried a token.

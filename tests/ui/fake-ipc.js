@@ -447,7 +447,7 @@
   /** @param {boolean} dry @returns {ImportReport} */
   function importReport(dry) {
     /** @type {ImportReport['rows']} */
-    const rows = (seed.importRows || []).map((/** @type {any} */ r, /** @type {number} */ i) => ({ row: i + 2, name: r.name, outcome: r.outcome || 'created', reason: r.reason ?? null }));
+    const rows = (seed.importRows || []).map((/** @type {any} */ r, /** @type {number} */ i) => ({ row: i + 1, name: r.name, outcome: r.outcome || 'created', reason: r.reason ?? null }));
     const created = rows.filter((r) => r.outcome === 'created').length;
     const invalid = rows.filter((r) => r.outcome === 'invalid').length;
     return {

@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { setup, PROFILES, UI } from './harness.js';
 
 const i18n = await import(pathToFileURL(path.join(UI, 'js', 'i18n.js')).href);
+const en = (await import(pathToFileURL(path.join(UI, 'js', 'i18n', 'en.js')).href)).default;
+const ja = (await import(pathToFileURL(path.join(UI, 'js', 'i18n', 'ja.js')).href)).default;
 
 /** @type {Awaited<ReturnType<typeof setup>>} */
 let env;
@@ -14,7 +16,6 @@ before(async () => { env = await setup(); });
 after(async () => { await env?.done(); });
 
 test('every English key exists in Japanese, with the same placeholders', () => {
-  const { en, ja } = i18n.catalogue;
   const missing = Object.keys(en).filter((k) => !(k in ja));
   assert.deepEqual(missing, []);
   const ph = (/** @type {string} */ s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
@@ -25,23 +26,38 @@ test('every English key exists in Japanese, with the same placeholders', () => {
   assert.deepEqual(extra.filter((k) => !/^(err|req\.why|audit\.warning|audit\.error)\./.test(k)), []);
 });
 
-test('the language follows the setting, then the OS locale', () => {
+test('the language follows the setting, then the OS locale', async () => {
   assert.equal(i18n.resolveLanguage('auto', 'ja-JP'), 'ja');
   assert.equal(i18n.resolveLanguage('auto', 'ja_JP.UTF-8'), 'ja');
   assert.equal(i18n.resolveLanguage('auto', 'en-GB'), 'en');
   assert.equal(i18n.resolveLanguage('auto', 'de-DE'), 'en');
   assert.equal(i18n.resolveLanguage('en', 'ja-JP'), 'en');
   assert.equal(i18n.resolveLanguage('ja', 'en-US'), 'ja');
-  i18n.setLanguage('en');
+  await i18n.setLanguage('en');
   assert.equal(i18n.relDays(12), 'in 12 days');
   assert.equal(i18n.relDays(-3), 'expired 3 days ago');
   assert.equal(i18n.relDays(0), 'today');
   assert.equal(i18n.t('delete.doneMany', { n: 1 }), 'Deleted 1 profile.');
-  i18n.setLanguage('ja');
+  await i18n.setLanguage('ja');
   assert.equal(i18n.relDays(12), 'あと 12 日');
   assert.equal(i18n.relDays(-3), '3 日前に期限切れ');
   assert.equal(i18n.relDays(0), '今日');
-  i18n.setLanguage('en');
+  await i18n.setLanguage('en');
+});
+
+test('an English start never loads the Japanese catalogue; choosing Japanese does', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'en-US' } });
+  const { page } = app;
+  await page.waitForSelector('table.profiles tbody tr');
+  const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  const before = await loaded();
+  assert.ok(before.includes('/js/i18n/en.js'), before.join(' '));
+  assert.ok(!before.includes('/js/i18n/ja.js'), before.join(' '));
+  await page.evaluate(async () => { await (await import('/js/i18n.js')).setLanguage('ja'); });
+  await page.waitForFunction(() => document.getElementById('list-title')?.textContent === '接続プロファイル');
+  assert.ok((await loaded()).includes('/js/i18n/ja.js'));
+  await app.assertClean();
+  await app.close();
 });
 
 test('OS locale ja-JP shows Japanese; Settings switches to English without a reload', async () => {
@@ -91,7 +107,7 @@ test('language setting ja wins over an English OS; the form keeps its values acr
   // Switch to English through the API the Settings dialog uses.
   await page.evaluate(async () => {
     const m = await import('/js/i18n.js');
-    m.setLanguage('en');
+    await m.setLanguage('en');
   });
   await page.waitForFunction(() => document.getElementById('form-title')?.textContent === 'New connection profile');
   assert.equal(await page.inputValue('#f-name'), '保存前の名前');

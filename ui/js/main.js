@@ -65,7 +65,7 @@ const ctx = {
     if (!saved) return;
     settings = saved;
     const lang = resolveLanguage(settings.language, osLocale);
-    if (lang !== language()) setLanguage(lang);
+    if (lang !== language()) await setLanguage(lang);
     toast(t('settings.saved'));
   },
   focusView(el) {
@@ -120,7 +120,7 @@ async function boot() {
   const [saved, locale] = await Promise.allSettled([api.getSettings(), api.osLocale()]);
   if (saved.status === 'fulfilled') settings = { ...settings, ...saved.value };
   if (locale.status === 'fulfilled') osLocale = String(locale.value);
-  setLanguage(resolveLanguage(settings.language, osLocale));
+  await setLanguage(resolveLanguage(settings.language, osLocale));
   renderChrome();
   if (saved.status === 'rejected') {
     // A corrupt settings.json is reported, never silently replaced by defaults.

@@ -70,3 +70,37 @@ code_enum! {
         MissingScope = "missing_scope",
     }
 }
+
+code_enum! {
+    /// The code of an audit warning (stable; README.md lists them).
+    pub enum WarningCode {
+        /// The account has no Jira product access (or, for a JSM profile, no JSM access): one root cause.
+        NoProductAccess = "no_product_access",
+        /// The account is deactivated.
+        InactiveAccount = "inactive_account",
+        /// The token belongs to another email than the profile's.
+        EmailMismatch = "email_mismatch",
+        /// Neither a user nor a service account.
+        AccountType = "account_type",
+        /// Jira Admin Settings: the verdict rests on global permissions.
+        AdminSettingsScope = "admin_settings_scope",
+        /// Without Administer Jira only browsable projects were seen.
+        PartialCoverage = "partial_coverage",
+        /// No Jira Software access: boards and sprints cannot be backed up.
+        NoSoftwareAccess = "no_software_access",
+        /// Jira Software access could not be told.
+        SoftwareCheckFailed = "software_check_failed",
+        /// Team-managed spaces with gaps (permission schemes do not apply).
+        TeamManaged = "team_managed",
+        /// A JSM profile reaches no service desk.
+        NoServiceDesks = "no_service_desks",
+        /// The JSM API is missing or refused.
+        NoServiceManagement = "no_service_management",
+        /// A required key the site no longer knows.
+        UnknownPermission = "unknown_permission",
+        /// Restore advice: Set Issue Security missing.
+        IssueSecurity = "issue_security",
+        /// Archived projects: read-only, not audited.
+        ArchivedProjects = "archived_projects",
+    }
+}

@@ -175,16 +175,68 @@ impl Profile {
     /// Whether the token may be sent to `host` without asking: Atlassian's own hosts and
     /// loopback test servers always; any other host once the user confirmed it.
     pub fn host_confirmed(&self) -> bool {
-        !crate::validate::HostKind::of(&self.host).needs_confirmation()
+        !HostKind::of(&self.host).needs_confirmation()
             || self.confirmed_host.as_deref() == Some(self.host.as_str())
     }
 
     /// The site and account its stored token is bound to.
-    pub fn target(&self) -> crate::validate::Target<'_> {
-        crate::validate::Target {
+    pub fn target(&self) -> Target<'_> {
+        Target {
             host: &self.host,
             email: &self.email,
         }
+    }
+}
+
+/// Where a stored token may be sent: its profile's host and email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub host: &'a str,
+    pub email: &'a str,
+}
+
+impl Target<'_> {
+    /// Whether a (normalised) host and email still name this target; emails compare
+    /// without case, as Atlassian accounts do.
+    pub fn same_as(&self, host: &str, email: &str) -> bool {
+        self.host == host && self.email.eq_ignore_ascii_case(email)
+    }
+}
+
+/// What kind of site a normalised host is, which decides whether sending it a token needs
+/// the user's confirmation first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostKind {
+    /// `https://<site>.atlassian.net` or Atlassian's API gateway `https://api.atlassian.com`.
+    Atlassian,
+    /// Any other https host (a custom domain, a proxy): the user confirms it once.
+    Custom,
+    /// `http://127.0.0.1:PORT` or `http://localhost:PORT`, accepted only with the
+    /// loopback switch (local test servers).
+    Loopback,
+}
+
+impl HostKind {
+    /// The kind of a host as [`crate::validate::validate_host`] normalises it.
+    pub fn of(host: &str) -> Self {
+        let Ok(url) = url::Url::parse(host) else {
+            return HostKind::Custom;
+        };
+        if url.scheme() == "http" {
+            return HostKind::Loopback;
+        }
+        match url.host_str() {
+            Some(d) if d.ends_with(".atlassian.net") || d == "api.atlassian.com" => {
+                HostKind::Atlassian
+            }
+            _ => HostKind::Custom,
+        }
+    }
+
+    /// Whether a token may go there only after the user confirmed the host.
+    pub fn needs_confirmation(self) -> bool {
+        self == HostKind::Custom
     }
 }
 

@@ -492,8 +492,7 @@ impl<S: SecretStore> Profiles<S> {
     }
 }
 
-/// The folder of full audit reports inside the data folder.
-pub const AUDITS_DIR: &str = "audits";
+pub use crate::store::AUDITS_DIR;
 
 /// Why `record_audit` stopped: the profile moved (not an error), or a real failure.
 enum Flow {

@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::jira::report::WarningCode;
+use crate::codes::WarningCode;
 use crate::model::Application;
 
 /// Where a permission is granted.

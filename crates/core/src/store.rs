@@ -20,6 +20,8 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const PROFILES_FILE: &str = "profiles.json";
 /// The previous good copy, kept beside it.
 pub const BACKUP_FILE: &str = "profiles.json.bak";
+/// The folder of full audit reports inside the data folder (`audits/<id>.json`).
+pub const AUDITS_DIR: &str = "audits";
 /// The lock file guarding read-modify-write.
 pub const LOCK_FILE: &str = "profiles.lock";
 /// How long to wait for another process holding the lock.
@@ -97,7 +99,7 @@ impl ProfileStore {
     /// `audits/` folder (older than [`STALE_TEMP_AGE`]); once per store.
     fn sweep_once(&self) {
         self.swept.get_or_init(|| {
-            for dir in [self.dir.clone(), self.dir.join(crate::profiles::AUDITS_DIR)] {
+            for dir in [self.dir.clone(), self.dir.join(AUDITS_DIR)] {
                 let removed = sweep_stale_temp_files(&dir, STALE_TEMP_AGE);
                 if removed > 0 {
                     tracing::info!(dir = %dir.display(), removed, "removed temporary files left by an interrupted write");

@@ -11,6 +11,7 @@ use url::{Host, Url};
 
 use crate::codes::code_enum;
 use crate::model::Application;
+pub use crate::model::{HostKind, Target};
 
 /// Longest profile name, in characters.
 pub const NAME_MAX: usize = 64;
@@ -189,21 +190,6 @@ pub struct Rules<'a> {
     /// On edit: the stored token's site and account. A draft that moves the profile to
     /// another host or email must carry a new token (the stored one belongs here).
     pub bound_to: Option<Target<'a>>,
-}
-
-/// Where a stored token may be sent: its profile's host and email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target<'a> {
-    pub host: &'a str,
-    pub email: &'a str,
-}
-
-impl Target<'_> {
-    /// Whether a (normalised) host and email still name this target; emails compare
-    /// without case, as Atlassian accounts do.
-    pub fn same_as(&self, host: &str, email: &str) -> bool {
-        self.host == host && self.email.eq_ignore_ascii_case(email)
-    }
 }
 
 /// A draft that passed validation, normalised.
@@ -545,43 +531,6 @@ pub fn validate_host(
         )
     });
     Ok((format!("https://{domain}"), warning))
-}
-
-/// What kind of site a normalised host is, which decides whether sending it a token needs
-/// the user's confirmation first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HostKind {
-    /// `https://<site>.atlassian.net` or Atlassian's API gateway `https://api.atlassian.com`.
-    Atlassian,
-    /// Any other https host (a custom domain, a proxy): the user confirms it once.
-    Custom,
-    /// `http://127.0.0.1:PORT` or `http://localhost:PORT`, accepted only with the
-    /// loopback switch (local test servers).
-    Loopback,
-}
-
-impl HostKind {
-    /// The kind of a host as [`validate_host`] normalises it.
-    pub fn of(host: &str) -> Self {
-        let Ok(url) = Url::parse(host) else {
-            return HostKind::Custom;
-        };
-        if url.scheme() == "http" {
-            return HostKind::Loopback;
-        }
-        match url.host_str() {
-            Some(d) if d.ends_with(".atlassian.net") || d == "api.atlassian.com" => {
-                HostKind::Atlassian
-            }
-            _ => HostKind::Custom,
-        }
-    }
-
-    /// Whether a token may go there only after the user confirmed the host.
-    pub fn needs_confirmation(self) -> bool {
-        self == HostKind::Custom
-    }
 }
 
 /// User email: one `@`, a local part of 1 to 64, a domain with a dot, at most 254, no spaces.

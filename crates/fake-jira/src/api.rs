@@ -12,8 +12,8 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{PermissionDef, PermissionType};
-use crate::server::{Auth, Shared};
 use crate::site::{Account, Project};
+use crate::state::{uuid_for, Auth, Shared};
 use crate::util::{error_collection, int_param, jira_timestamp, json_response, param, query_pairs};
 
 type St = State<Arc<Shared>>;
@@ -367,23 +367,6 @@ fn project_json(sh: &Shared, p: &Project) -> Value {
         v["uuid"] = Value::from(uuid_for(p.id));
     }
     v
-}
-
-/// A stable UUID-shaped id for team-managed projects and the cloud id.
-pub(crate) fn uuid_for(n: u64) -> String {
-    let h = format!(
-        "{:016x}{:016x}",
-        n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
-        n ^ 0x5bd1_e995_0000_0000
-    );
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
 }
 
 fn bad_request(message: &str) -> Response {

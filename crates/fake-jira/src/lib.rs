@@ -31,12 +31,16 @@
 
 mod api;
 pub mod catalog;
+mod faults;
+mod listener;
 mod server;
 mod site;
+mod state;
 mod util;
 
-pub use server::{start_recorder, FakeJira, RecordedRequest};
+pub use server::{start_recorder, FakeJira};
 pub use site::{
     demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, JIRA_PRODUCTS,
     SERVICE_ACCOUNT_DOMAIN,
 };
+pub use state::RecordedRequest;

@@ -1,6 +1,9 @@
 //! The Jira Cloud HTTP client: one reused `reqwest` client (rustls), Basic auth,
 //! bounded concurrency, retries that respect Jira's rate limits, and errors classified
 //! into kinds that each carry an actionable message naming the host, never the token.
+//!
+//! Its configuration lives in `config.rs`, its errors in `jira_error.rs` and its
+//! transport helpers in `http.rs`; the public items are re-exported here.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
@@ -11,167 +14,22 @@ use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use super::dto::{ErrorCollection, Myself};
+pub use super::config::{
+    gateway_from_env, parse_gateway, ClientConfig, AUDIT_DEADLINE, DEFAULT_GATEWAY, GATEWAY_ENV,
+    MAX_BODY,
+};
+use super::dto::Myself;
+use super::http::{
+    basic_auth, body_text, error_chain, header_str, is_connection_reset, jittered, read_capped,
+    until_reset, Sent,
+};
+pub use super::jira_error::{JiraError, JiraErrorKind};
 use crate::model::TokenKind;
 use crate::requirements::TOKEN_PAGE;
-
-/// Tuning of the client; the defaults follow Atlassian's rate-limiting guidance.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    /// First backoff delay without `Retry-After`; doubles each retry.
-    pub retry_base: Duration,
-    /// Longest backoff delay.
-    pub retry_cap: Duration,
-    pub max_retries: u32,
-    /// Requests in flight at once against the site.
-    pub max_in_flight: usize,
-    /// A `Retry-After` longer than this fails at once instead of waiting.
-    pub max_retry_after: Duration,
-    /// Allow `http://` for loopback test servers.
-    pub allow_loopback_http: bool,
-    /// The largest response body read; a longer one fails as `invalid_response`.
-    pub max_body: usize,
-    /// The longest a whole audit may take, retries and waits included.
-    pub deadline: Duration,
-    /// Atlassian's API gateway, where tokens with scopes are sent
-    /// (`{gateway}/ex/jira/{cloudId}/rest/...`).
-    pub gateway: Url,
-}
-
-/// The default gateway.
-pub const DEFAULT_GATEWAY: &str = "https://api.atlassian.com";
-/// Environment variable overriding the gateway (tests point it at a fake).
-pub const GATEWAY_ENV: &str = "CONNKEEPER_GATEWAY_URL";
-
-/// Parses a gateway origin: `https://host[:port]`, or `http://` on loopback when
-/// `allow_loopback_http`; no user, path, query or fragment.
-pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
-        format!(
-            "\"{}\" is not a URL ({e})",
-            crate::text::from_server(raw, 80)
-        )
-    })?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    let scheme_ok =
-        url.scheme() == "https" || (url.scheme() == "http" && loopback && allow_loopback_http);
-    if !scheme_ok {
-        return Err(format!(
-            "{} must be an https:// address (http:// only on 127.0.0.1 with --allow-loopback-http)",
-            url.as_str()
-        ));
-    }
-    if !url.username().is_empty()
-        || url.password().is_some()
-        || url.query().is_some()
-        || url.fragment().is_some()
-        || url.path() != "/"
-    {
-        return Err(format!(
-            "{} must be an origin such as https://api.atlassian.com, without a path",
-            url.as_str()
-        ));
-    }
-    Ok(url)
-}
-
-/// The gateway named by `CONNKEEPER_GATEWAY_URL`, else the default.
-pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, String> {
-    match std::env::var(GATEWAY_ENV)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-    {
-        Some(v) => {
-            parse_gateway(&v, allow_loopback_http).map_err(|e| format!("{GATEWAY_ENV}: {e}"))
-        }
-        None => Ok(Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses")),
-    }
-}
-
-/// The default cap on one response body. Jira's largest answer the audit reads (a page of
-/// 100 projects, or `permissions/check` for 1,000 projects) is well under 1 MiB.
-pub const MAX_BODY: usize = 32 * 1024 * 1024;
-/// The default deadline of a whole audit.
-pub const AUDIT_DEADLINE: Duration = Duration::from_secs(600);
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            retry_base: Duration::from_secs(5),
-            retry_cap: Duration::from_secs(30),
-            max_retries: 4,
-            max_in_flight: 4,
-            max_retry_after: Duration::from_secs(120),
-            allow_loopback_http: false,
-            max_body: MAX_BODY,
-            deadline: AUDIT_DEADLINE,
-            gateway: Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses"),
-        }
-    }
-}
-
-/// The class of a failure; scripts and the UI branch on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JiraErrorKind {
-    Auth,
-    Forbidden,
-    NotFound,
-    Network,
-    Tls,
-    Timeout,
-    RateLimited,
-    Server,
-    InvalidResponse,
-    /// A token with scopes lacks a scope the call needs.
-    MissingScope,
-}
-
-impl JiraErrorKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            JiraErrorKind::Auth => "auth",
-            JiraErrorKind::Forbidden => "forbidden",
-            JiraErrorKind::NotFound => "not_found",
-            JiraErrorKind::Network => "network",
-            JiraErrorKind::Tls => "tls",
-            JiraErrorKind::Timeout => "timeout",
-            JiraErrorKind::RateLimited => "rate_limited",
-            JiraErrorKind::Server => "server",
-            JiraErrorKind::InvalidResponse => "invalid_response",
-            JiraErrorKind::MissingScope => "missing_scope",
-        }
-    }
-}
-
-/// A classified failure talking to Jira.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct JiraError {
-    pub kind: JiraErrorKind,
-    pub message: String,
-    /// Jira answered 401 to the credentials (not a CAPTCHA, not a silent downgrade):
-    /// the one case where the other base (site or gateway) is worth one try.
-    rejected_credentials: bool,
-}
-
-impl JiraError {
-    pub fn new(kind: JiraErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            rejected_credentials: false,
-        }
-    }
-}
 
 /// A raw answer: status, headers, body.
 #[derive(Debug)]
@@ -863,124 +721,6 @@ enum Classified {
     RetryAfter(Duration),
 }
 
-/// Reads a body chunk by chunk: a server that streams without end costs at most `cap`
-/// bytes of memory before the request fails.
-async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Sent> {
-    if resp.content_length().is_some_and(|n| n > cap as u64) {
-        return Err(Sent::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(Sent::Transport)? {
-        if body.len() + chunk.len() > cap {
-            return Err(Sent::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// Why one request got no usable answer.
-#[derive(Debug)]
-enum Sent {
-    Transport(reqwest::Error),
-    /// The body exceeded [`ClientConfig::max_body`].
-    TooLarge,
-}
-
-fn basic_auth(email: &str, token: &str) -> String {
-    use base64::Engine;
-    let raw = format!("{email}:{token}");
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
-    )
-}
-
-/// A server-given wait with jitter, never shorter than asked: 1 to 1.3 times `d`.
-fn jittered(d: Duration) -> Duration {
-    d.mul_f64(rand::rng().random_range(1.0..=1.3))
-}
-
-/// How long until an `X-RateLimit-Reset` time (ISO 8601, to the second or, as Jira also
-/// sends it, to the minute: `2025-06-20T13:05Z`); `None` when unreadable.
-fn until_reset(value: &str) -> Option<Duration> {
-    let v = value.trim();
-    // To the minute (`...T13:05Z`): add the seconds RFC 3339 wants.
-    let full = match v.strip_suffix('Z') {
-        Some(head) if head.len() == 16 => format!("{head}:00Z"),
-        _ => v.to_owned(),
-    };
-    let millis = chrono::DateTime::parse_from_rfc3339(&full)
-        .ok()?
-        .timestamp_millis();
-    let at = std::time::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?);
-    Some(
-        at.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
-}
-
-fn header_str<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    h.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A short text of an error body: plain text first, then Jira's JSON shapes; cut to 300
-/// characters with control and bidi characters escaped (the server chose these bytes).
-fn body_text(body: &[u8]) -> Option<String> {
-    let head = &body[..body.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
-    let t = text.trim();
-    if t.is_empty() || t.starts_with('<') {
-        return None;
-    }
-    let msg = match serde_json::from_str::<ErrorCollection>(t) {
-        Ok(ec) => ec.text()?,
-        Err(_) => t.to_owned(),
-    };
-    Some(crate::text::from_server(&msg, 300))
-}
-
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut src = e.source();
-    while let Some(s) = src {
-        let t = s.to_string();
-        if !parts.iter().any(|p| p.contains(&t)) {
-            parts.push(t);
-        }
-        src = s.source();
-    }
-    parts.join(": ")
-}
-
-fn is_connection_reset(e: &reqwest::Error) -> bool {
-    if e.is_timeout() || e.is_builder() || e.is_redirect() {
-        return false;
-    }
-    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = src {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-                    | std::io::ErrorKind::UnexpectedEof
-            ) {
-                return true;
-            }
-        }
-        let t = s.to_string();
-        if t.contains("connection closed before message completed")
-            || t.contains("connection reset")
-        {
-            return true;
-        }
-        src = s.source();
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -995,42 +735,6 @@ mod tests {
         )
         .unwrap();
         assert!(!format!("{c:?}").contains("secret-debug"));
-    }
-
-    #[test]
-    fn a_server_given_wait_gets_jitter_but_never_shrinks() {
-        let asked = Duration::from_secs(10);
-        let waits: Vec<Duration> = (0..200).map(|_| jittered(asked)).collect();
-        assert!(waits
-            .iter()
-            .all(|w| *w >= asked && *w <= asked.mul_f64(1.3)));
-        let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
-        assert!(
-            distinct.len() > 100,
-            "workers told the same time do not come back in lockstep"
-        );
-    }
-
-    #[test]
-    fn rate_limit_reset_times_are_read_to_the_second_or_the_minute() {
-        assert!(
-            until_reset("2000-01-01T00:00Z") == Some(Duration::ZERO),
-            "in the past: now"
-        );
-        assert!(until_reset("2999-01-01T00:00:00Z").is_some_and(|d| d > Duration::from_secs(3600)));
-        assert!(until_reset("2999-01-01T00:00Z").is_some_and(|d| d > Duration::from_secs(3600)));
-        assert_eq!(until_reset("soon"), None);
-    }
-
-    #[test]
-    fn gateways_are_https_origins() {
-        assert!(parse_gateway("https://api.atlassian.com", false).is_ok());
-        assert!(parse_gateway("http://127.0.0.1:9000", true).is_ok());
-        assert!(parse_gateway("http://127.0.0.1:9000", false).is_err());
-        assert!(parse_gateway("http://api.atlassian.com", true).is_err());
-        assert!(parse_gateway("https://api.atlassian.com/ex/jira", false).is_err());
-        assert!(parse_gateway("https://u:p@api.atlassian.com", false).is_err());
-        assert!(parse_gateway("not a url", false).is_err());
     }
 
     #[test]

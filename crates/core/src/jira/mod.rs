@@ -2,8 +2,11 @@
 
 pub mod audit;
 pub mod client;
+mod config;
 pub mod dto;
 pub mod evaluate;
+mod http;
+mod jira_error;
 pub mod report;
 
 pub use audit::{AuditInput, AuditPurpose, AuditReport, Progress};

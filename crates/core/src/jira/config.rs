@@ -1,0 +1,121 @@
+//! How the Jira client is tuned ([`ClientConfig`] and its defaults) and where tokens
+//! with scopes are sent: Atlassian's API gateway ([`parse_gateway`], [`gateway_from_env`]).
+
+use std::time::Duration;
+
+use url::Url;
+
+/// Tuning of the client; the defaults follow Atlassian's rate-limiting guidance.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// First backoff delay without `Retry-After`; doubles each retry.
+    pub retry_base: Duration,
+    /// Longest backoff delay.
+    pub retry_cap: Duration,
+    pub max_retries: u32,
+    /// Requests in flight at once against the site.
+    pub max_in_flight: usize,
+    /// A `Retry-After` longer than this fails at once instead of waiting.
+    pub max_retry_after: Duration,
+    /// Allow `http://` for loopback test servers.
+    pub allow_loopback_http: bool,
+    /// The largest response body read; a longer one fails as `invalid_response`.
+    pub max_body: usize,
+    /// The longest a whole audit may take, retries and waits included.
+    pub deadline: Duration,
+    /// Atlassian's API gateway, where tokens with scopes are sent
+    /// (`{gateway}/ex/jira/{cloudId}/rest/...`).
+    pub gateway: Url,
+}
+
+/// The default gateway.
+pub const DEFAULT_GATEWAY: &str = "https://api.atlassian.com";
+/// Environment variable overriding the gateway (tests point it at a fake).
+pub const GATEWAY_ENV: &str = "CONNKEEPER_GATEWAY_URL";
+
+/// Parses a gateway origin: `https://host[:port]`, or `http://` on loopback when
+/// `allow_loopback_http`; no user, path, query or fragment.
+pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        format!(
+            "\"{}\" is not a URL ({e})",
+            crate::text::from_server(raw, 80)
+        )
+    })?;
+    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let scheme_ok =
+        url.scheme() == "https" || (url.scheme() == "http" && loopback && allow_loopback_http);
+    if !scheme_ok {
+        return Err(format!(
+            "{} must be an https:// address (http:// only on 127.0.0.1 with --allow-loopback-http)",
+            url.as_str()
+        ));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.path() != "/"
+    {
+        return Err(format!(
+            "{} must be an origin such as https://api.atlassian.com, without a path",
+            url.as_str()
+        ));
+    }
+    Ok(url)
+}
+
+/// The gateway named by `CONNKEEPER_GATEWAY_URL`, else the default.
+pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, String> {
+    match std::env::var(GATEWAY_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        Some(v) => {
+            parse_gateway(&v, allow_loopback_http).map_err(|e| format!("{GATEWAY_ENV}: {e}"))
+        }
+        None => Ok(Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses")),
+    }
+}
+
+/// The default cap on one response body. Jira's largest answer the audit reads (a page of
+/// 100 projects, or `permissions/check` for 1,000 projects) is well under 1 MiB.
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The default deadline of a whole audit.
+pub const AUDIT_DEADLINE: Duration = Duration::from_secs(600);
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry_base: Duration::from_secs(5),
+            retry_cap: Duration::from_secs(30),
+            max_retries: 4,
+            max_in_flight: 4,
+            max_retry_after: Duration::from_secs(120),
+            allow_loopback_http: false,
+            max_body: MAX_BODY,
+            deadline: AUDIT_DEADLINE,
+            gateway: Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gateways_are_https_origins() {
+        assert!(parse_gateway("https://api.atlassian.com", false).is_ok());
+        assert!(parse_gateway("http://127.0.0.1:9000", true).is_ok());
+        assert!(parse_gateway("http://127.0.0.1:9000", false).is_err());
+        assert!(parse_gateway("http://api.atlassian.com", true).is_err());
+        assert!(parse_gateway("https://api.atlassian.com/ex/jira", false).is_err());
+        assert!(parse_gateway("https://u:p@api.atlassian.com", false).is_err());
+        assert!(parse_gateway("not a url", false).is_err());
+    }
+}
