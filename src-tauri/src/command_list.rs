@@ -45,4 +45,22 @@ commands! {
     import_open() -> Option<ImportPreview>;
     /// Imports, all or nothing, what the preview with this one-shot handle showed.
     import_apply(handle: String) -> ImportReport;
+    /// What a rotation of this profile involves: the token page, the label and expiry
+    /// to choose, the old token's verdict to match.
+    rotation_plan(id: String) -> RotationPlan;
+    /// Verifies and audits the new token (a task cancellable by `run_id`, with progress
+    /// events), then swaps it in, or answers why not; the old token stays until then.
+    rotate_token(id: String, run_id: String, input: RotateInput) -> RotationOutcome;
+    /// Records whether the old token of the last rotation was revoked.
+    mark_old_token_revoked(id: String, revoked: bool) -> ProfileView;
+    /// The linked Atlassian organisation, if any.
+    org_status() -> Option<OrgView>;
+    /// Links the organisation: its id, its admin API key (to the keyring) and the key's expiry.
+    org_link(draft: OrgDraft) -> OrgView;
+    /// Unlinks the organisation; answers whether one was linked.
+    org_unlink() -> bool;
+    /// Reads the organisation's API tokens (read-only) and records what they say on the profiles.
+    org_sync() -> OrgSync;
+    /// Takes Atlassian's expiry (the date the last sync reported) for a profile.
+    accept_atlassian_expiry(id: String, expires: String) -> ProfileView;
 }

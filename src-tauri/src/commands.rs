@@ -7,6 +7,7 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use connkeeper_core::audits::{AuditRequest, Recorded};
 use connkeeper_core::export::Format;
@@ -14,8 +15,11 @@ use connkeeper_core::import::{self, ImportReport};
 use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
-use connkeeper_core::profiles::Saved;
+use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
+use connkeeper_core::profiles::{Profiles, Saved};
+use connkeeper_core::rotation::{RotateInput, RotateRequest, RotationOutcome, RotationPlan};
 use connkeeper_core::settings::Settings;
+use connkeeper_core::setup::Secrets;
 use connkeeper_core::ui::{
     Exported, ImportPreview, ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT,
 };
@@ -161,14 +165,17 @@ pub async fn cancel_audit<R: Runtime>(app: &AppHandle<R>, run_id: String) -> Res
     Ok(())
 }
 
-/// Runs an audit as a task the UI can cancel by its run id, streaming `audit-progress`
+/// Runs `work` as a task the UI can cancel by its run id, streaming `audit-progress`
 /// events; a custom host is confirmed in a native dialog owned by Rust.
-async fn audit<R: Runtime>(
-    app: &AppHandle<R>,
-    run_id: String,
-    request: AuditRequest,
-    purpose: AuditPurpose,
-) -> Result<AuditReport> {
+async fn cancellable<R, T, F, Fut>(app: &AppHandle<R>, run_id: String, work: F) -> Result<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(Arc<Profiles<Secrets>>, AppHandle<R>, Box<dyn Fn(Progress) + Send + Sync>) -> Fut
+        + Send
+        + 'static,
+    Fut: std::future::Future<Output = Result<T>> + Send + 'static,
+{
     let state = state(app).inner().clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = {
@@ -186,11 +193,7 @@ async fn audit<R: Runtime>(
                     },
                 );
             };
-            let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
-            let audited = profiles
-                .audit(request, purpose, false, confirm, &progress)
-                .await;
-            let _ = tx.send(audited);
+            let _ = tx.send(work(profiles, app, Box::new(progress)).await);
         })
     };
     state
@@ -200,7 +203,23 @@ async fn audit<R: Runtime>(
         .insert(run_id.clone(), task);
     let outcome = rx.await;
     state.audits.lock().expect("audit table").remove(&run_id);
-    let audited = outcome.map_err(|_| Error::Cancelled("The audit was cancelled.".into()))??;
+    outcome.map_err(|_| Error::Cancelled("Cancelled: nothing changed.".into()))?
+}
+
+/// Runs an audit (see [`cancellable`]).
+async fn audit<R: Runtime>(
+    app: &AppHandle<R>,
+    run_id: String,
+    request: AuditRequest,
+    purpose: AuditPurpose,
+) -> Result<AuditReport> {
+    let audited = cancellable(app, run_id, move |profiles, app, progress| async move {
+        let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
+        profiles
+            .audit(request, purpose, false, confirm, &*progress)
+            .await
+    })
+    .await?;
     match audited.recorded {
         Recorded::NotSaved | Recorded::Saved => {}
         Recorded::ProfileChanged => {
@@ -336,4 +355,73 @@ pub async fn import_apply<R: Runtime>(app: &AppHandle<R>, handle: String) -> Res
     let report = blocking(app, move |s| s.profiles.import(&incoming, false)).await?;
     state(app).wake.notify_one();
     Ok(report)
+}
+
+pub async fn rotation_plan<R: Runtime>(app: &AppHandle<R>, id: String) -> Result<RotationPlan> {
+    let id = parse_id(&id)?;
+    blocking(app, move |s| s.profiles.rotation_plan(id)).await
+}
+
+pub async fn rotate_token<R: Runtime>(
+    app: &AppHandle<R>,
+    id: String,
+    run_id: String,
+    input: RotateInput,
+) -> Result<RotationOutcome> {
+    let request = RotateRequest::new(parse_id(&id)?, input);
+    let outcome = cancellable(app, run_id, move |profiles, app, progress| async move {
+        let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
+        profiles.rotate(request, false, confirm, &*progress).await
+    })
+    .await?;
+    // The tray and the reminders follow the new expiry.
+    state(app).wake.notify_one();
+    Ok(outcome)
+}
+
+pub async fn mark_old_token_revoked<R: Runtime>(
+    app: &AppHandle<R>,
+    id: String,
+    revoked: bool,
+) -> Result<ProfileView> {
+    let id = parse_id(&id)?;
+    blocking(app, move |s| s.profiles.mark_old_token_revoked(id, revoked)).await
+}
+
+pub async fn org_status<R: Runtime>(app: &AppHandle<R>) -> Result<Option<OrgView>> {
+    blocking(app, |s| s.profiles.org()).await
+}
+
+pub async fn org_link<R: Runtime>(app: &AppHandle<R>, draft: OrgDraft) -> Result<OrgView> {
+    blocking(app, move |s| s.profiles.set_org(&draft)).await
+}
+
+pub async fn org_unlink<R: Runtime>(app: &AppHandle<R>) -> Result<bool> {
+    blocking(app, |s| s.profiles.remove_org()).await
+}
+
+pub async fn org_sync<R: Runtime>(app: &AppHandle<R>) -> Result<OrgSync> {
+    let profiles = state(app).profiles.clone();
+    let days = blocking(app, |s| {
+        Ok(s.profiles
+            .settings()
+            .load()
+            .unwrap_or_default()
+            .unused_warning_days)
+    })
+    .await?;
+    profiles.org_sync(days).await
+}
+
+pub async fn accept_atlassian_expiry<R: Runtime>(
+    app: &AppHandle<R>,
+    id: String,
+    expires: String,
+) -> Result<ProfileView> {
+    let id = parse_id(&id)?;
+    let date = chrono::NaiveDate::parse_from_str(expires.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::NotFound(format!("an expiry date \"{expires}\"")))?;
+    let view = blocking(app, move |s| s.profiles.accept_atlassian_expiry(id, date)).await?;
+    state(app).wake.notify_one();
+    Ok(view)
 }

@@ -26,7 +26,7 @@ use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::store::ProfileStore;
 use connkeeper_core::ui::{
-    ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT,
+    ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT,
 };
 use connkeeper_core::validate::{self, Draft, Mode, Rules, Target};
 use connkeeper_core::SecretString;
@@ -126,12 +126,17 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
                 );
             }
             // Without arguments: an answer, or one of our typed errors (no file dialog
-            // on the mock runtime), never Tauri's refusal.
+            // on the mock runtime, no organisation linked), never Tauri's refusal.
             None => {
                 if let Err(e) = answer {
                     let typed: ErrorPayload = serde_json::from_value(e.clone())
                         .unwrap_or_else(|_| panic!("{}: {e}", c.name));
-                    assert_eq!(typed.kind, "internal", "{}", c.name);
+                    let expected = if c.name == "org_sync" {
+                        "not_found"
+                    } else {
+                        "internal"
+                    };
+                    assert_eq!(typed.kind, expected, "{}", c.name);
                 }
             }
         }
@@ -379,7 +384,9 @@ fn generate(out: &Path) -> BTreeMap<String, String> {
              /** The audit progress event; its payload is a ProgressEvent. */\n\
              export const AUDIT_PROGRESS_EVENT = {AUDIT_PROGRESS_EVENT:?};\n\
              /** The event asking the UI to open a profile's edit form; its payload is the id. */\n\
-             export const OPEN_PROFILE_EVENT = {OPEN_PROFILE_EVENT:?};\n"
+             export const OPEN_PROFILE_EVENT = {OPEN_PROFILE_EVENT:?};\n\
+             /** The event asking the UI to start a profile's token rotation; its payload is the id. */\n\
+             export const OPEN_ROTATION_EVENT = {OPEN_ROTATION_EVENT:?};\n"
         ),
     )
     .unwrap();

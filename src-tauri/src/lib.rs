@@ -8,9 +8,10 @@ mod contract_tests;
 mod reminders;
 mod state;
 mod tray;
+mod window;
 
 use connkeeper_core::error::ErrorPayload;
-use tauri::{Builder, Manager, Runtime, WindowEvent};
+use tauri::{Builder, Manager, RunEvent, Runtime, WindowEvent};
 use tauri_plugin_notification::NotificationExt;
 
 pub use state::AppState;
@@ -139,6 +140,7 @@ fn is_app_page(url: &tauri::Url) -> bool {
 
 /// Starts the desktop app.
 pub fn run() {
+    window::prefer_shared_memory_without_gpu();
     let _log_guard = state::init_logging();
     let state = match AppState::from_env() {
         Ok(s) => s,
@@ -150,7 +152,7 @@ pub fn run() {
     let app = Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             tracing::info!("another launch: showing the running window");
-            tray::show_window(app);
+            window::open(app, window::Page::List);
         }))
         .plugin(navigation_guard())
         .plugin(tauri_plugin_notification::init())
@@ -167,10 +169,9 @@ pub fn run() {
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!(error = %e, "tray unavailable");
             }
-            if hidden && tray::available() {
-                if let Some(w) = app.get_webview_window("main") {
-                    let _ = w.hide();
-                }
+            // Started at login (--hidden) with a tray: no window, no webview until asked.
+            if !(hidden && tray::available()) {
+                window::open(&handle, window::Page::List);
             }
             // Start at login follows the settings, and its entry points at this binary
             // (an installed package, or a build that moved).
@@ -184,16 +185,29 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.label() == "main" && tray::available() {
-                    api.prevent_close();
-                    let _ = window.hide();
+            // With a tray, closing the window keeps ConnKeeper running there; the window
+            // (and its webview) is destroyed and built again when opened.
+            if let WindowEvent::Destroyed = event {
+                if window.label() == window::MAIN && tray::available() {
+                    window::closed(window.app_handle());
                     hide_hint(window.app_handle());
                 }
             }
         })
-        .run(tauri::generate_context!())
-        .expect("error while running ConnKeeper");
+        .build(tauri::generate_context!())
+        .expect("error while building ConnKeeper")
+        .run(|_app, event| {
+            // The last window closing would end the app: with a tray it stays, until
+            // Quit (which exits with a code).
+            if let RunEvent::ExitRequested {
+                code: None, api, ..
+            } = event
+            {
+                if tray::available() {
+                    api.prevent_exit();
+                }
+            }
+        });
 }
 
 #[cfg(test)]

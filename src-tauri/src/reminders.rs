@@ -1,7 +1,12 @@
 //! The reminder loop: wakes at the next due time (at least hourly, and right after a
 //! resume from sleep), asks the core what is due, shows notifications, keeps the tray
 //! up to date. The decisions are in `connkeeper_core::reminders`.
+//!
+//! Idle, it costs one timer: on Linux logind's `PrepareForSleep(false)` signal wakes it
+//! after a resume; without logind (and on other systems) it compares the wall clock with
+//! the monotonic one once a minute, since the monotonic clock stops while asleep.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use chrono::Local;
@@ -13,24 +18,31 @@ use crate::AppState;
 
 /// The longest the loop sleeps between checks.
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
-/// How often the loop looks at the clocks to notice a resume from sleep.
-const TICK: Duration = Duration::from_secs(30);
+/// How often the loop looks at the clocks to notice a resume from sleep, when no resume
+/// signal is available.
+const TICK: Duration = Duration::from_secs(60);
 
 /// Starts the loop on the async runtime.
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
+    let wake = app.state::<AppState>().wake.clone();
+    let signalled = std::sync::Arc::new(AtomicBool::new(false));
+    watch_resume(wake.clone(), signalled.clone());
     tauri::async_runtime::spawn(async move {
         loop {
             let next = check(&app).await;
-            let state = app.state::<AppState>();
-            let wake = state.wake.clone();
             let budget = next.min(MAX_SLEEP);
+            let tick = if signalled.load(Ordering::SeqCst) {
+                budget
+            } else {
+                TICK
+            };
             let started = (Instant::now(), SystemTime::now());
             loop {
                 let elapsed = started.0.elapsed();
                 if elapsed >= budget {
                     break;
                 }
-                let step = TICK.min(budget - elapsed);
+                let step = tick.min(budget - elapsed);
                 tokio::select! {
                     () = wake.notified() => break,
                     () = tokio::time::sleep(step) => {}
@@ -44,6 +56,56 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             }
         }
     });
+}
+
+/// Wakes the loop when the machine resumes from sleep: logind's
+/// `PrepareForSleep(false)` on the system bus, read by a thread that sleeps in the
+/// socket; `signalled` holds while it listens (without logind it never does). The signal
+/// is not filtered by sender: a forged one only makes the loop check early.
+#[cfg(target_os = "linux")]
+fn watch_resume(wake: std::sync::Arc<tokio::sync::Notify>, signalled: std::sync::Arc<AtomicBool>) {
+    let subscribe = || -> zbus::Result<zbus::blocking::MessageIterator> {
+        let conn = zbus::blocking::Connection::system()?;
+        let rule = zbus::MatchRule::builder()
+            .msg_type(zbus::message::Type::Signal)
+            .path("/org/freedesktop/login1")?
+            .interface("org.freedesktop.login1.Manager")?
+            .member("PrepareForSleep")?
+            .build();
+        zbus::blocking::MessageIterator::for_match_rule(rule, &conn, Some(4))
+    };
+    let watch = move || {
+        let messages = match subscribe() {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::info!(error = %e, "no logind on the system bus: checking the clocks each minute instead");
+                return;
+            }
+        };
+        signalled.store(true, Ordering::SeqCst);
+        tracing::info!("listening for logind's resume signal");
+        for message in messages.flatten() {
+            if let Ok(false) = message.body().deserialize::<bool>() {
+                tracing::info!("resumed from sleep (logind): checking reminders");
+                wake.notify_one();
+            }
+        }
+        signalled.store(false, Ordering::SeqCst);
+        tracing::warn!("the system bus closed: checking the clocks each minute instead");
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("resume-watch".into())
+        .spawn(watch)
+    {
+        tracing::warn!(error = %e, "no resume watcher");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn watch_resume(
+    _wake: std::sync::Arc<tokio::sync::Notify>,
+    _signalled: std::sync::Arc<AtomicBool>,
+) {
 }
 
 /// A notification body as the platform reads it: freedesktop servers parse a small

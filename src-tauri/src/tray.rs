@@ -4,11 +4,10 @@
 
 use connkeeper_core::model::Dated;
 use connkeeper_core::reminders::{tray_summary, TraySummary};
-use connkeeper_core::ui::OPEN_PROFILE_EVENT;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::AppState;
 
@@ -73,6 +72,16 @@ fn menu<R: Runtime>(
             None::<&str>,
         )?));
     }
+    // Each urgent profile's way out: a new token, verified before the old one goes.
+    for (id, name) in &summary.rotate {
+        items.push(Box::new(MenuItem::with_id(
+            app,
+            format!("rotate:{id}"),
+            format!("Rotate the token of {name}…"),
+            true,
+            None::<&str>,
+        )?));
+    }
     items.push(Box::new(PredefinedMenuItem::separator(app)?));
     items.push(Box::new(MenuItem::with_id(
         app,
@@ -108,19 +117,10 @@ fn menu<R: Runtime>(
     Menu::with_items(app, &refs)
 }
 
-/// Shows the main window and brings it forward.
-pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
-    }
-}
-
 fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
     tracing::info!(item = id, "tray menu");
     match id {
-        "open" => show_window(app),
+        "open" => crate::window::open(app, crate::window::Page::List),
         "check" => app.state::<AppState>().wake.notify_one(),
         "quit" => app.exit(0),
         "autostart" => {
@@ -137,8 +137,9 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         other => {
             if let Some(profile) = other.strip_prefix("profile:") {
-                show_window(app);
-                let _ = app.emit(OPEN_PROFILE_EVENT, profile.to_owned());
+                crate::window::open(app, crate::window::Page::Edit(profile));
+            } else if let Some(profile) = other.strip_prefix("rotate:") {
+                crate::window::open(app, crate::window::Page::Rotate(profile));
             }
         }
     }
@@ -176,7 +177,8 @@ pub fn refresh<R: Runtime>(app: &AppHandle<R>, views: &[Dated]) {
         .load()
         .is_ok_and(|s| s.start_at_login);
     let labels: Vec<&str> = summary.urgent.iter().map(|(_, l)| l.as_str()).collect();
-    tracing::info!(tooltip = %summary.tooltip, menu = ?labels, "tray updated");
+    let rotate: Vec<&str> = summary.rotate.iter().map(|(_, n)| n.as_str()).collect();
+    tracing::info!(tooltip = %summary.tooltip, menu = ?labels, rotate = ?rotate, "tray updated");
     let icon = if summary.attention {
         ICON_ATTENTION
     } else {

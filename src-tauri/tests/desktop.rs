@@ -2,7 +2,9 @@
 //! a reminder arrives as an `org.freedesktop.Notifications.Notify` call on the bus (the
 //! plugin's `show()` always returns Ok, so only the bus proves delivery), does not fire
 //! again after a restart, and the tray icon appears in a real tray host (trayer) with a
-//! menu listing the urgent profile; a second launch hands over to the first.
+//! menu listing the urgent profile; a second launch hands over to the first. Closing the
+//! window to the tray ends its web process; logind's resume signal wakes the reminders;
+//! opening again builds a new window.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -17,6 +19,15 @@ use connkeeper_core::validate::Draft;
 use connkeeper_core::SecretString;
 
 const TOKEN: &str = "ATATT3xFfGF0-desktop-test-token-1";
+
+/// One app at a time: a second instance in the same session would hand over to the first.
+static ONE_APP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_app() -> std::sync::MutexGuard<'static, ()> {
+    ONE_APP
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 struct Killed(Child);
 
@@ -104,6 +115,7 @@ fn screenshot(name: &str) {
 #[test]
 #[ignore = "needs the test D-Bus session with gnome-keyring and Xvfb: make test"]
 fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
+    let _one = one_app();
     assert!(
         std::env::var_os("CONNKEEPER_IN_SESSION").is_some(),
         "needs the private desktop session: run `make test` (tests/with-session.sh)"
@@ -202,6 +214,11 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
     );
     assert!(
         logged.contains("1 expiring within 30 days, 0 expired"),
+        "{logged}"
+    );
+    // The menu offers the urgent profile's rotation too.
+    assert!(
+        logged.contains("rotate=[\"Nightly <b>backup</b> & co\"]"),
         "{logged}"
     );
     let before: Vec<String> =
@@ -336,4 +353,136 @@ fn reminder_on_the_bus_once_and_tray_menu_lists_the_urgent_profile() {
             f.display()
         );
     }
+}
+
+/// The app's process and the processes it started (WebKit's), by name.
+fn process_tree(root: u32) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![root];
+    while let Some(pid) = todo.pop() {
+        let comm = read(Path::new(&format!("/proc/{pid}/comm")));
+        if comm.is_empty() {
+            continue;
+        }
+        out.push((pid, comm.trim().to_owned()));
+        let children = read(Path::new(&format!("/proc/{pid}/task/{pid}/children")));
+        todo.extend(
+            children
+                .split_whitespace()
+                .filter_map(|c| c.parse::<u32>().ok()),
+        );
+    }
+    out
+}
+
+fn web_processes(root: u32) -> usize {
+    process_tree(root)
+        .iter()
+        .filter(|(_, name)| name.starts_with("WebKitWebProces"))
+        .count()
+}
+
+fn main_window() -> Option<String> {
+    xdotool(&["search", "--onlyvisible", "--name", "^ConnKeeper$"])
+        .lines()
+        .next()
+        .map(str::to_owned)
+}
+
+#[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring and Xvfb: make test"]
+fn closing_to_the_tray_releases_the_webview_and_opening_builds_it_again() {
+    let _one = one_app();
+    assert!(
+        std::env::var_os("CONNKEEPER_IN_SESSION").is_some(),
+        "needs the private desktop session: run `make test` (tests/with-session.sh)"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, xdg) = (tmp.path().join("data"), tmp.path().join("xdg"));
+    let service = format!("connkeeper-desktop-close-{}", std::process::id());
+    // The session bus stands in for the system bus, so a test can play logind.
+    let session_bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_connkeeper-desktop"));
+    cmd.env("CONNKEEPER_DATA_DIR", &data)
+        .env("CONNKEEPER_KEYRING_SERVICE", &service)
+        .env("XDG_DATA_HOME", &xdg)
+        .env("DBUS_SYSTEM_BUS_ADDRESS", &session_bus)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let app = Killed(cmd.spawn().expect("the desktop binary starts"));
+    let pid = app.0.id();
+
+    let window = wait_for("the window", Duration::from_secs(60), main_window);
+    wait_for("its web process", Duration::from_secs(30), || {
+        (web_processes(pid) > 0).then_some(())
+    });
+    wait_for("the resume watcher", Duration::from_secs(20), || {
+        logs(&xdg)
+            .contains("listening for logind's resume signal")
+            .then_some(())
+    });
+
+    // The close button (WM_DELETE_WINDOW, as a window manager sends it): the window and
+    // its web process go, the app stays in the tray.
+    let closed = Command::new("python3")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/x11/close-window.py"))
+        .arg(&window)
+        .status()
+        .expect("python3 runs");
+    assert!(closed.success(), "{closed}");
+    wait_for("the web process to end", Duration::from_secs(30), || {
+        (web_processes(pid) == 0 && main_window().is_none()).then_some(())
+    });
+    assert!(
+        logs(&xdg).contains("the webview is released"),
+        "{}",
+        logs(&xdg)
+    );
+    assert!(
+        !process_tree(pid).is_empty(),
+        "the app keeps running in the tray"
+    );
+
+    // logind says the machine resumed: the reminder loop checks at once.
+    let checks = logs(&xdg).matches("reminder check").count();
+    let sent = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--type=signal",
+            "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager.PrepareForSleep",
+            "boolean:false",
+        ])
+        .status()
+        .expect("dbus-send is installed");
+    assert!(sent.success());
+    wait_for(
+        "the check after the resume",
+        Duration::from_secs(20),
+        || {
+            let l = logs(&xdg);
+            (l.contains("resumed from sleep (logind)")
+                && l.matches("reminder check").count() > checks)
+                .then_some(())
+        },
+    );
+
+    // Opening again (a second launch, as the tray's Open does) builds a new window.
+    let second = Command::new(env!("CARGO_BIN_EXE_connkeeper-desktop"))
+        .env("CONNKEEPER_DATA_DIR", &data)
+        .env("CONNKEEPER_KEYRING_SERVICE", &service)
+        .env("XDG_DATA_HOME", tmp.path().join("xdg-second"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(second.success(), "{second}");
+    let again = wait_for("the window again", Duration::from_secs(60), main_window);
+    assert_ne!(again, window, "a new window, not the old one shown");
+    wait_for("a new web process", Duration::from_secs(30), || {
+        (web_processes(pid) > 0).then_some(())
+    });
+    screenshot("reopened.png");
+    drop(app);
 }

@@ -32,6 +32,10 @@ let fakeUrl = '';
 let fakeEmail = '';
 /** The fake Jira account's API token: what the form stores and the scans look for. */
 let token = '';
+/** The same account's second token (the rotation's new one), the demo organisation. */
+let newToken = '';
+let orgId = '';
+let orgKey = '';
 
 function day(offset) {
   const d = new Date();
@@ -39,9 +43,11 @@ function day(offset) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** A screenshot of the X screen (WebKitWebDriver's own cannot capture the app's
+ *  shared-memory renderer, which it uses without a GPU). */
 async function shot(name) {
   mkdirSync(shots, { recursive: true });
-  writeFileSync(join(shots, name), await wd.screenshot());
+  execFileSync('import', ['-window', 'root', join(shots, name)]);
 }
 
 function profilesFile() {
@@ -149,24 +155,27 @@ function step(what) {
 before(async () => {
   assert.ok(process.env.CONNKEEPER_IN_SESSION, 'run inside tests/with-session.sh (make test)');
   assert.ok(process.env.CONNKEEPER_TAURI_DRIVER, 'CONNKEEPER_TAURI_DRIVER names tauri-driver (tests/setup-tools.sh)');
-  const fake = spawn(fakeBin, ['--projects', '60', '--scenario', 'demo'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const fake = spawn(fakeBin, ['--projects', '60', '--scenario', 'demo', '--org-expiry', day(30), '--org-spare-expiry', day(200)], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(fake);
   const banner = await new Promise((resolve, reject) => {
     let out = '';
     fake.stdout.on('data', (b) => {
       out += b;
-      if (out.split('\n').length > 2) resolve(out);
+      if (/org: .*\n/.test(out)) resolve(out);
     });
     fake.on('exit', () => reject(new Error(`fake-jira exited: ${out}`)));
   });
   fakeUrl = /listening on (\S+)/.exec(banner)[1];
   [, fakeEmail, token] = /account: (\S+) token: (\S+)/.exec(banner);
+  [, orgId, orgKey, newToken] = /org: (\S+) key: (\S+) second token: (\S+)/.exec(banner);
   const driver = spawn(process.env.CONNKEEPER_TAURI_DRIVER, ['--port', String(port), '--native-port', String(port + 1)], {
     env: {
       ...process.env,
       CONNKEEPER_DATA_DIR: data,
       CONNKEEPER_KEYRING_SERVICE: service,
       CONNKEEPER_ALLOW_LOOPBACK_HTTP: '1',
+      // The fake serves Atlassian's gateway and admin API paths too.
+      CONNKEEPER_GATEWAY_URL: fakeUrl,
       CONNKEEPER_NO_TRAY: '1',
       XDG_DATA_HOME: xdg,
     },
@@ -288,6 +297,43 @@ async function scenario() {
   assert.match(String(await wd.exec('return location.href')), /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)[/#]/);
   await wd.waitFor('#audit-result-title');
 
+  // The Atlassian organisation (settings): linked with its admin key (to the keyring
+  // only), synced read-only: the profile's token is found by its expiry date.
+  await toList();
+  await clickOn('[data-action="settings"]');
+  await typeInto('[data-fk="org-id"]', orgId);
+  await typeInto('[data-fk="org-key"]', orgKey);
+  await setValue('[data-fk="org-key-expires"]', day(300));
+  await clickOn('[data-fk="org-link"]');
+  await clickOn('[data-fk="org-sync"]');
+  await wd.waitFor('[data-fk="org-findings"] li[data-state="active"]', 30000);
+  assert.equal(profilesFile().profiles[0].life.atlassian.token_id, 'demo-token-1');
+  assert.equal(keyring('636f6e6e-6b65-0000-8000-0000006f7267'), orgKey, 'the key is in the keyring');
+  assert.ok(!readFileSync(join(data, 'org.json'), 'utf8').includes(orgKey), 'org.json holds no key');
+  await shot('org-sync.png');
+  await clickOn('dialog[open] .dialog-foot .btn-secondary');
+  await wd.until('the settings dialog to close', async () => (await wd.findAll('dialog[open]')).length === 0);
+
+  // Rotation, make before break: the new token is verified and audited against the
+  // site, swapped in, and the old one stays "to revoke" until ticked.
+  await clickOn(`[data-fk="rotate-${id}"]`);
+  await wd.waitFor('[data-fk="rotate-label"]');
+  assert.match(await wd.text(await wd.find('[data-fk="rotate-label"]')), /^connkeeper Acme backup \d{4}-\d{2}-\d{2}$/);
+  await typeInto('[data-fk="rotate-token"]', newToken);
+  await setValue('[data-fk="rotate-expires"]', day(200));
+  await clickOn('[data-fk="rotate-run"]');
+  await wd.waitFor('.rotate-result .banner-success', 60000);
+  assert.equal(keyring(id), newToken, 'the new token is in the keyring');
+  let rotatedProfile = profilesFile().profiles[0];
+  assert.equal(rotatedProfile.expires, day(200));
+  assert.equal(rotatedProfile.life.old_token_revoked, false);
+  assert.equal(rotatedProfile.life.rotations.length, 1);
+  await shot('rotated.png');
+  await clickOn('[data-fk="rotate-revoked"]');
+  await wd.until('the revocation recorded', async () => profilesFile().profiles[0].life.old_token_revoked === true);
+  rotatedProfile = profilesFile().profiles[0];
+  assert.ok(!JSON.stringify(rotatedProfile).includes(newToken) && !JSON.stringify(rotatedProfile).includes(token));
+
   // A custom domain: the token goes there only after the user confirms in a dialog that
   // Rust owns (the page cannot answer it); cancelling sends nothing and is not remembered.
   await toList();
@@ -377,14 +423,19 @@ async function scenario() {
   const answers = /** @type {string[]} */ (await wd.exec('return window.__answers'));
   assert.ok(answers.length > 10, `the recorder saw the answers (${answers.length})`);
   assert.ok(answers.some((a) => a.startsWith('get_profile ')), 'the recorder saw the edit form load');
-  for (const a of answers) assert.ok(!a.includes(token), `an answer carried the token: ${a.slice(0, 80)}`);
+  for (const a of answers) {
+    for (const secret of [token, newToken, orgKey]) assert.ok(!a.includes(secret), `an answer carried a secret: ${a.slice(0, 80)}`);
+  }
 
   // The scan: no token in the data folder or the app's logs.
   const scan = (dir) => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) scan(p);
-      else assert.ok(!readFileSync(p, 'utf8').includes(token), `token leaked into ${p}`);
+      else {
+        const text = readFileSync(p, 'utf8');
+        for (const secret of [token, newToken, orgKey]) assert.ok(!text.includes(secret), `a secret leaked into ${p}`);
+      }
     }
   };
   scan(data);

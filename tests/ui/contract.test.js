@@ -56,6 +56,21 @@ test('the fake validates exactly like crates/core/src/validate.rs (vectors from 
   await app.close();
 });
 
+test("index.html preloads exactly the first screen's static imports", () => {
+  /** @param {string} file @param {Set<string>} seen */
+  const walk = (file, seen) => {
+    for (const m of read(path.join(UI, file)).matchAll(/^import\s[^'"]*['"](\.[^'"]+)['"]/gm)) {
+      const dep = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
+      if (!seen.has(dep)) { seen.add(dep); walk(dep, seen); }
+    }
+    return seen;
+  };
+  const graph = [...walk('js/main.js', new Set())].sort();
+  const preloaded = [...read(path.join(UI, 'index.html')).matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]).sort();
+  assert.ok(graph.length >= 8, graph.join(' '));
+  assert.deepEqual(preloaded, graph);
+});
+
 test('ui/ obeys the CSP: no inline styles or scripts, no innerHTML, nothing remote', () => {
   for (const f of sources) {
     const text = read(f);

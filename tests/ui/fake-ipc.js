@@ -40,7 +40,9 @@
    * @typedef {{commands: {name: string, args: {name: string, optional: boolean}[]}[], labels: Record<Field, string>,
    *   requirements: import('../../ui/js/gen/RequirementsView').RequirementsView, defaults: Settings, limits: Limits}} Contract
    * @typedef {{id: string, name: string, description: string|null, application: Application, host: string, email: string,
-   *   expires: string, created_at: string, updated_at: string, last_audit: AuditSummary|null, token_kind: 'classic'|'scoped'|null}} Stored
+   *   expires: string, created_at: string, updated_at: string, last_audit: AuditSummary|null, token_kind: 'classic'|'scoped'|null,
+   *   life?: {rotated_at: string|null, rotations: import('../../ui/js/gen/RotationRecord').RotationRecord[], old_token_revoked: boolean|null,
+   *     expires_source: 'manual'|'atlassian', atlassian: import('../../ui/js/gen/OrgTokenInfo').OrgTokenInfo|null}}} Stored
    * @typedef {{today: string, mode: 'create'|'edit', stored_expires: string|null, other_names: string[],
    *   bound_to: {host: string, email: string}|null}} Rules
    * @typedef {{name: string, description: string|null, application: Application, host: string, email: string,
@@ -80,6 +82,7 @@
   const addDays = (n) => plusDays(localToday(), n);
   /** @param {string} iso */
   const daysLeft = (iso) => Math.round((/** @type {number} */ (parseIso(iso)) - /** @type {number} */ (parseIso(localToday()))) / DAY);
+  const byName = new Intl.Collator().compare;
   /** @template T @param {T} v @returns {T} */
   const clone = (v) => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
   let idSeq = 0;
@@ -275,9 +278,14 @@
   /** @param {Stored} p @returns {ProfileView} */
   const view = (p) => {
     const d = daysLeft(p.expires);
+    // A shallow copy: every answer is copied once more as it crosses (see invoke).
+    const { life, ...stored } = { ...p };
+    const l = life ?? { rotated_at: null, rotations: [], old_token_revoked: null, expires_source: 'manual', atlassian: null };
     return {
-      ...clone(p), days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok',
+      ...stored, days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok',
       token_stored: keyring.has(p.id), token_kind: p.token_kind ?? null, host_confirmed: true,
+      rotated_at: l.rotated_at, rotations: l.rotations, old_token_revoked: l.old_token_revoked,
+      expires_source: l.expires_source, last_active: l.atlassian?.last_active ?? null, atlassian: l.atlassian,
     };
   };
 
@@ -295,6 +303,7 @@
       updated_at: s.updated_at || nowIso(),
       last_audit: s.last_audit ?? null,
       token_kind: s.token_kind ?? null,
+      life: s.life,
     });
     if (s.token_stored !== false) keyring.set(id, s.token || 'seeded-token-0123456789');
   }
@@ -456,11 +465,107 @@
     };
   }
 
+  // ---- Rotation and the organisation (crates/core/src/rotation.rs, org.rs). A token
+  // starting with "rejected" is one Jira refuses; seed.rotation.worse makes the new
+  // token audit worse than the last audit.
+
+  /** @param {Stored} p */
+  const lifeOf = (p) => (p.life ??= { rotated_at: null, rotations: [], old_token_revoked: null, expires_source: 'manual', atlassian: null });
+  /** @type {import('../../ui/js/gen/OrgView').OrgView|null} */
+  let org = seed.org?.org_id ? { org_id: seed.org.org_id, key_expires: seed.org.key_expires || addDays(200), added_at: nowIso(), last_sync: null, key_days_left: 200, key_stored: true } : null;
+  /** @param {AuditSummary|null} s @returns {import('../../ui/js/gen/Verdict').Verdict|null} */
+  const verdictOf = (s) => (s ? { purpose: s.purpose, ok: s.ok, backup_ok: s.backup_ok, restore_ok: s.restore_ok, missing_global: s.missing_global.length, projects_with_gaps: s.projects_with_gaps } : null);
+
+  /** @type {Pick<Handlers, 'rotation_plan'|'rotate_token'|'mark_old_token_revoked'|'org_status'|'org_link'|'org_unlink'|'org_sync'|'accept_atlassian_expiry'>} */
+  const lifeCommands = {
+    rotation_plan: ({ id }) => {
+      const p = profiles.get(id);
+      if (!p) throw notFound(id);
+      return {
+        id, name: p.name, description: p.description, application: p.application, host: p.host, email: p.email, expires: p.expires,
+        token_page: 'https://id.atlassian.com/manage-profile/security/api-tokens', label: `connkeeper ${p.name} ${localToday()}`,
+        suggested_expires: addDays(settings.token_validity_days), latest_expires: addDays(LIMITS.max_token_lifetime_days),
+        purpose: p.last_audit?.purpose ?? 'all', last_audit: p.last_audit, old_token_pending: lifeOf(p).old_token_revoked === false,
+        pending_old_expires: lifeOf(p).old_token_revoked === false ? (lifeOf(p).rotations[0]?.old_expires ?? null) : null,
+      };
+    },
+    rotate_token: async ({ id, runId, input }) => {
+      const p = profiles.get(id);
+      if (!p) throw notFound(id);
+      /** @type {FieldError[]} */
+      const errors = [];
+      const tok = vToken(input.token, 'create');
+      if (isError(tok)) errors.push(tok);
+      const exp = validateDraft({ name: 'x', description: null, application: 'jira', host: 'x.atlassian.net', email: 'a@b.example', token: 'placeholder-token-0123456789', expires: input.expires },
+        { today: localToday(), mode: 'create', stored_expires: null, other_names: [], bound_to: null });
+      if ('errors' in exp) errors.push(...exp.errors.filter((e) => e.field === 'expires'));
+      if (errors.length) throw validationError(errors);
+      const before = verdictOf(p.last_audit);
+      if (String(input.token).startsWith('rejected')) {
+        await sleep(5);
+        return { outcome: 'refused', refusals: [{ code: 'rejected', message: 'Jira did not accept the API token for this email.' }], before, after: null, error: { kind: 'auth', message: 'Jira did not accept the API token for this email.', fields: [] }, can_insist: false };
+      }
+      const report = await runAudit(runId, p.host, p.application, p.last_audit?.purpose ?? 'all', p.email, null);
+      /** @type {import('../../ui/js/gen/Verdict').Verdict} */
+      const after = { purpose: report.purpose, ok: report.ok && !seed.rotation?.worse, backup_ok: report.backup_ok, restore_ok: report.restore_ok,
+        missing_global: report.global.filter((g) => !g.granted).length, projects_with_gaps: report.projects.filter((x) => x.missing.length).length + (seed.rotation?.worse ? 5 : 0) };
+      const worse = before && (after.projects_with_gaps > before.projects_with_gaps || (before.ok && !after.ok));
+      if (worse && !input.force) {
+        return { outcome: 'refused', refusals: [{ code: 'worse', message: 'The new token reaches less than the old one.' }], before, after, error: null, can_insist: true };
+      }
+      const record = { at: nowIso(), old_expires: p.expires, new_expires: input.expires, before, after, forced: !!worse };
+      keyring.set(id, trim(input.token));
+      const l = lifeOf(p);
+      p.expires = input.expires;
+      l.rotated_at = record.at;
+      l.rotations.unshift(record);
+      l.old_token_revoked = false;
+      l.atlassian = null;
+      return { outcome: 'rotated', profile: view(p), record };
+    },
+    mark_old_token_revoked: ({ id, revoked }) => {
+      const p = profiles.get(id);
+      if (!p) throw notFound(id);
+      const l = lifeOf(p);
+      if (l.old_token_revoked !== null) l.old_token_revoked = revoked;
+      return view(p);
+    },
+    org_status: () => clone(org),
+    org_link: ({ draft }) => {
+      if (!/^[A-Za-z0-9-]{1,100}$/.test(draft.org_id.trim())) throw fail('validation', 'invalid settings: Organisation id: copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.');
+      org = { org_id: draft.org_id.trim(), key_expires: draft.key_expires, added_at: nowIso(), last_sync: null, key_days_left: daysLeft(draft.key_expires), key_stored: true };
+      return clone(org);
+    },
+    org_unlink: () => { const had = !!org; org = null; return had; },
+    org_sync: () => {
+      if (!org) throw fail('not_found', 'no profile named "organisation (link one with `connkeeper org add`)"');
+      org.last_sync = nowIso();
+      const found = seed.org?.tokens || {};
+      const out = [...profiles.values()].map((p) => {
+        const f = found[p.name] || { state: 'unmanaged' };
+        lifeOf(p).atlassian = { synced_at: nowIso(), state: f.state, label: f.label ?? null, token_id: f.token_id ?? null, expires: f.expires ?? null, last_active: f.last_active ?? null };
+        return { id: p.id, name: p.name, email: p.email, state: f.state, label: f.label ?? null, token_id: f.token_id ?? null, expires: p.expires,
+          atlassian_expires: f.expires ?? null, expiry_differs: !!f.expires && f.expires !== p.expires, last_active: f.last_active ?? null,
+          unused: !!f.unused, other_active: 0, old_token_revoked_now: false, message: f.message || 'In order.' };
+      });
+      return { synced_at: nowIso(), org_id: org.org_id, key_days_left: org.key_days_left, tokens_listed: Object.keys(found).length, requests: 2, profiles: out };
+    },
+    accept_atlassian_expiry: ({ id, expires }) => {
+      const p = profiles.get(id);
+      if (!p) throw notFound(id);
+      if (lifeOf(p).atlassian?.expires !== expires) throw fail('cancelled', `Atlassian's expiry for "${p.name}" is not ${expires} any more; sync again.`);
+      p.expires = expires;
+      lifeOf(p).expires_source = 'atlassian';
+      return view(p);
+    },
+  };
+
   // ---- The commands of src-tauri/src/command_list.rs.
 
   /** @type {Handlers} */
   const commands = {
-    list_profiles: () => [...profiles.values()].map(view).sort((a, b) => (a.expires < b.expires ? -1 : a.expires > b.expires ? 1 : a.name.localeCompare(b.name))),
+    ...lifeCommands,
+    list_profiles: () => [...profiles.values()].map(view).sort((a, b) => (a.expires < b.expires ? -1 : a.expires > b.expires ? 1 : byName(a.name, b.name))),
     get_profile: ({ id }) => { const p = profiles.get(id); if (!p) throw notFound(id); return view(p); },
     create_profile: ({ draft }) => {
       const v = check(draft, null);
@@ -556,10 +661,21 @@
         if (!a.optional && !(a.name in (args || {}))) throw `invalid args \`${a.name}\` for command \`${cmd}\`: command ${cmd} missing required key ${a.name}`;
       }
       await Promise.resolve();
-      const result = await fn(args || {});
+      // Like Tauri's IPC, the page gets its own copy of the answer, parsed from JSON once.
+      const json = JSON.stringify((await fn(args || {})) ?? null);
+      const result = JSON.parse(json);
       entry.ok = true;
-      entry.result = SUMMARISED.has(cmd) ? { projects: result.projects.length } : clone(result);
-      entry.resultJson = SUMMARISED.has(cmd) ? JSON.stringify({ ...result, projects: result.projects.slice(0, 3) }) : JSON.stringify(result ?? null);
+      if (SUMMARISED.has(cmd)) {
+        entry.result = { projects: result.projects.length };
+        entry.resultJson = JSON.stringify({ ...result, projects: result.projects.slice(0, 3) });
+      } else if (Array.isArray(result) && result.length > 1000) {
+        // A long list is recorded by its size: the tests never read it back.
+        entry.result = { count: result.length };
+        entry.resultJson = '';
+      } else {
+        entry.result = JSON.parse(json);
+        entry.resultJson = json;
+      }
       return result;
     } catch (e) {
       entry.ok = false;

@@ -205,7 +205,7 @@ test('edit without a stored token says so; delete from the form names the profil
   await dialog.waitFor();
   assert.match(await dialog.innerText(), /“Delta no token” will be deleted/);
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   assert.deepEqual((await app.callsOf('delete_profiles')).at(-1).args.ids, ['p-delta']);
   assert.ok(!(await rowNames(page)).includes('Delta no token'));
   assert.match(await page.locator('#toasts').innerText(), /Deleted “Delta no token”/);

@@ -144,5 +144,5 @@ export const PROFILES = [
 
 /** The names of the list's rows, top to bottom. @param {import('playwright-core').Page} page */
 export function rowNames(page) {
-  return page.$$eval('table.profiles tbody tr .cell-name', (els) => els.map((e) => e.textContent));
+  return page.$$eval('table.profiles tbody tr[data-id] .cell-name', (els) => els.map((e) => e.textContent));
 }

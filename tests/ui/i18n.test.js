@@ -48,7 +48,7 @@ test('the language follows the setting, then the OS locale', async () => {
 test('an English start never loads the Japanese catalogue; choosing Japanese does', async () => {
   const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'en-US' } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   const before = await loaded();
   assert.ok(before.includes('/js/i18n/en.js'), before.join(' '));
@@ -63,7 +63,7 @@ test('an English start never loads the Japanese catalogue; choosing Japanese doe
 test('OS locale ja-JP shows Japanese; Settings switches to English without a reload', async () => {
   const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'ja-JP' } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   assert.equal(await page.locator('#list-title').innerText(), '接続プロファイル');
   assert.match(await page.locator('[data-action="new"]').innerText(), /新規プロファイル/);
   assert.match(await page.locator('[data-action="settings"]').innerText(), /設定/);
@@ -130,10 +130,11 @@ test('settings validates the reminder thresholds and saves every field', async (
   await dialog.getByLabel('Remind this many days before expiry').fill('7, 30 , 1, 7');
   await dialog.getByLabel('Shift weekend reminders to Friday').uncheck();
   await dialog.getByLabel('Start at login').check();
+  await dialog.getByLabel('A new token should last (days)').fill('90');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await dialog.waitFor({ state: 'detached' });
   const saved = (await app.callsOf('save_settings')).at(-1).args.settings;
-  assert.deepEqual(saved, { language: 'auto', notifications: true, thresholds: [30, 7, 1], working_day_shift: false, start_at_login: true });
+  assert.deepEqual(saved, { language: 'auto', notifications: true, thresholds: [30, 7, 1], working_day_shift: false, start_at_login: true, token_validity_days: 90, unused_warning_days: 7 });
   assert.match(await page.locator('#toasts').innerText(), /Settings saved/);
   await app.assertClean();
   await app.close();

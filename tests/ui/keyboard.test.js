@@ -18,7 +18,7 @@ const focused = (page) => page.evaluate(() => {
 test('Tab reaches New profile and the search box; arrows and Enter work the rows', async () => {
   const app = await env.open({ seed: { profiles: PROFILES } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   /** @type {string[]} */
   const seen = [];
   for (let i = 0; i < 12; i++) {
@@ -53,7 +53,7 @@ test('Tab reaches New profile and the search box; arrows and Enter work the rows
   assert.equal((await focused(page)).id, 'form-title', 'focus moves to the view heading');
   // Cancel (nothing changed) goes back with the focus on the same row.
   await page.click('[data-action="cancel"]');
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   await page.waitForFunction(() => /** @type {HTMLElement} */ (document.activeElement).dataset.id === 'p-beta');
   await app.assertClean();
   await app.close();
@@ -96,7 +96,7 @@ test('dialogs trap the focus, close on Escape and return the focus', async () =>
 test('at 800x600 the page never scrolls sideways; the form and help stack', async () => {
   const app = await env.open({ seed: { profiles: PROFILES, audit: { projects: 400 } }, viewport: { width: 800, height: 600 } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   const width = () => page.evaluate(() => /** @type {Element} */ (document.scrollingElement).scrollWidth);
   assert.ok(await width() <= 800, `list: ${await width()}`);
   // The table scrolls inside its own box instead.

@@ -11,9 +11,9 @@ after(async () => { await env?.done(); });
 test('list shows status chips and sorts by expiry by default', async () => {
   const app = await env.open({ seed: { profiles: PROFILES } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
   assert.deepEqual(await rowNames(page), ['Gamma old', 'Beta restore', 'Epsilon', 'Acme backup', 'Delta no token']);
-  const chips = await page.$$eval('table.profiles tbody tr', (rows) => rows.map((r) => [
+  const chips = await page.$$eval('table.profiles tbody tr[data-id]', (rows) => rows.map((r) => [
     r.querySelector('.cell-name')?.textContent, r.querySelector('.chip')?.getAttribute('data-status'), r.querySelector('.chip')?.textContent,
   ]));
   assert.deepEqual(chips, [
@@ -62,10 +62,10 @@ test('list shows status chips and sorts by expiry by default', async () => {
   assert.deepEqual(await rowNames(page), ['Gamma old']);
   assert.equal(await page.locator('.count-badge').innerText(), '1 of 5');
   await search.fill('zzz-nothing');
-  assert.equal(await page.locator('table.profiles tbody tr').count(), 0);
+  assert.equal(await page.locator('table.profiles tbody tr[data-id]').count(), 0);
   assert.match(await page.locator('.no-match').innerText(), /No profile matches “zzz-nothing”/);
   await page.click('.no-match button');
-  assert.equal(await page.locator('table.profiles tbody tr').count(), 5);
+  assert.equal(await page.locator('table.profiles tbody tr[data-id]').count(), 5);
   await app.assertClean();
   await app.close();
 });
@@ -92,7 +92,7 @@ test('an empty list explains the first steps', async () => {
 test('delete asks with the profile name; multi-select deletes two rows', async () => {
   const app = await env.open({ seed: { profiles: PROFILES } });
   const { page } = app;
-  await page.waitForSelector('table.profiles tbody tr');
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
 
   // One row, from the keyboard: the dialog names it; Cancel keeps it.
   await page.focus('tr[data-id="p-acme"]');
@@ -117,7 +117,7 @@ test('delete asks with the profile name; multi-select deletes two rows', async (
   assert.match(text, /Beta restore/);
   assert.match(text, /Gamma old/);
   await dialog.getByRole('button', { name: 'Delete 2 profiles' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr').length === 3);
+  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr[data-id]').length === 3);
   const del = await app.callsOf('delete_profiles');
   assert.equal(del.length, 1);
   assert.deepEqual([...del[0].args.ids].sort(), ['p-beta', 'p-gamma']);
@@ -174,7 +174,7 @@ test('import previews the rows, then imports them', async () => {
   assert.deepEqual(opened.args ?? {}, {}, 'the page names no path');
   await dialog.getByRole('button', { name: 'Import 2 profiles' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr').length === 3);
+  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr[data-id]').length === 3);
   assert.match(await page.locator('#toasts').innerText(), /Imported 2 profiles/);
   assert.equal(await page.locator('.chip[data-status="token_missing"]').count(), 2);
   assert.deepEqual((await app.callsOf('import_apply')).at(-1).args, { handle: opened.result.handle }, 'applies the previewed content by its one-shot handle');
@@ -182,16 +182,65 @@ test('import previews the rows, then imports them', async () => {
   await app.close();
 });
 
-test('a long list paints quickly, then holds every row; search still filters', async () => {
-  const profiles = Array.from({ length: 600 }, (_, i) => ({ id: `q${i}`, name: `Site ${i}`, host: `https://site${i}.atlassian.net`, email: `u${i}@x.example`, days: (i % 300) - 10 }));
+test('10,000 profiles: never more than 60 rows in the DOM, and every one reachable by scrolling, sorting, searching and the keyboard', async () => {
+  const N = 10000;
+  const profiles = Array.from({ length: N }, (_, i) => ({ id: `q${i}`, name: `Site ${String(i).padStart(5, '0')}`, host: `https://site${i}.atlassian.net`, email: `u${i}@x.example`, days: (i % 300) - 10, description: i % 4 ? null : 'Nightly' }));
   const app = await env.open({ seed: { profiles } });
   const { page } = app;
-  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr').length === 600);
-  assert.equal(await page.locator('.count-badge').innerText(), '600');
-  await page.locator('#list-search').fill('Site 59');
-  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr').length === 11);
+  const domRows = () => page.evaluate(() => document.querySelectorAll('table.profiles tbody tr[data-id]').length);
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
+  assert.equal(await page.locator('.count-badge').innerText(), '10,000');
+  const capped = async (what) => {
+    const n = await domRows();
+    assert.ok(n > 0 && n <= 60, `${what}: ${n} rows in the DOM`);
+  };
+  await capped('first paint');
+  assert.equal(await page.getAttribute('table.profiles', 'aria-rowcount'), String(N + 1));
+  // The scrollbar spans every row: scrolling to the end shows the last one.
+  await page.evaluate(() => { const s = /** @type {HTMLElement} */ (document.querySelector('.list-scroller')); s.scrollTop = s.scrollHeight; });
+  await page.waitForFunction(() => [...document.querySelectorAll('table.profiles tbody tr[data-id]')].some((r) => r.getAttribute('aria-rowindex') === '10001'));
+  await capped('scrolled to the end');
+  // Sorting by name descending puts Site 09999 first.
+  await page.evaluate(() => { /** @type {HTMLElement} */ (document.querySelector('.list-scroller')).scrollTop = 0; });
+  await page.click('[data-fk="sort-name"]');
+  await page.click('[data-fk="sort-name"]');
+  await page.waitForFunction(() => document.querySelector('table.profiles tbody tr[data-id] .cell-name')?.textContent === 'Site 09999');
+  await capped('sorted');
+  // Keyboard: End reaches the last profile (Site 00000 in this order), Home the first.
+  await page.locator('table.profiles tbody tr[data-id]').first().focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'q0');
+  await capped('after End');
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'q9999');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-id') === 'q9998');
+  // Searching filters all 10,000, not the rows in the DOM.
+  await page.locator('#list-search').fill('Site 0001');
+  await page.waitForFunction(() => document.querySelectorAll('table.profiles tbody tr[data-id]').length === 10);
   const names = await rowNames(page);
-  assert.ok(names.every((n) => n?.startsWith('Site 59')), names.join(','));
+  assert.ok(names.every((n) => n?.startsWith('Site 0001')), names.join(','));
+  await app.assertClean();
+  await app.close();
+});
+
+test('the first screen loads only what it shows; the other views load when opened', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES } });
+  const { page } = app;
+  await page.waitForSelector('table.profiles tbody tr[data-id]');
+  const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  const first = await loaded();
+  for (const lazy of ['/js/views/form.js', '/js/views/audit.js', '/js/views/settings.js', '/js/views/org.js', '/js/views/rotate.js', '/js/views/transfer.js', '/js/i18n/ja.js']) {
+    assert.ok(!first.includes(lazy), `${lazy} loaded with the list`);
+  }
+  await page.click('[data-action="settings"]');
+  await page.locator('dialog[open]').waitFor();
+  assert.ok((await loaded()).includes('/js/views/settings.js'));
+  await page.keyboard.press('Escape');
+  await page.click('[data-fk="audit-p-acme"]');
+  await page.waitForSelector('#audit-title');
+  assert.ok((await loaded()).includes('/js/views/audit.js'));
   await app.assertClean();
   await app.close();
 });

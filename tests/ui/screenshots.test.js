@@ -22,7 +22,7 @@ test('screenshots of the list, the form with errors and the audit view', async (
   for (const scheme of /** @type {const} */ (['light', 'dark'])) {
     const app = await env.open({ seed: { profiles: PROFILES, audit: { projects: 2000, softwareAccess: false } }, colorScheme: scheme });
     const { page } = app;
-    await page.waitForSelector('table.profiles tbody tr');
+    await page.waitForSelector('table.profiles tbody tr[data-id]');
     await page.check('tr[data-id="p-beta"] input[type=checkbox]');
     await page.focus('tr[data-id="p-eps"]');
     await shot(page, `list-${scheme}`);
@@ -47,7 +47,7 @@ test('screenshots of the list, the form with errors and the audit view', async (
   }
 
   const small = await env.open({ seed: { profiles: PROFILES }, viewport: { width: 800, height: 600 } });
-  await small.page.waitForSelector('table.profiles tbody tr');
+  await small.page.waitForSelector('table.profiles tbody tr[data-id]');
   await shot(small.page, 'list-800x600');
   await small.page.click('[data-action="edit"], tr[data-id="p-acme"] [data-act="edit"]');
   await small.page.waitForSelector('#form-title');
@@ -55,7 +55,7 @@ test('screenshots of the list, the form with errors and the audit view', async (
   await small.close();
 
   const ja = await env.open({ seed: { profiles: PROFILES, osLocale: 'ja-JP' } });
-  await ja.page.waitForSelector('table.profiles tbody tr');
+  await ja.page.waitForSelector('table.profiles tbody tr[data-id]');
   await shot(ja.page, 'list-ja');
   await ja.page.click('[data-action="new"]');
   await ja.page.waitForSelector('#f-name');

@@ -5,7 +5,7 @@
 // Rust types (make gen). Errors reject with the typed shape {kind, message, fields}.
 // The UI tests replace window.__TAURI__ with an in-page fake typed by the same file.
 
-import { AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT } from './gen/defaults.js';
+import { AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT } from './gen/defaults.js';
 
 /**
  * The types crossing from Rust, under the names the views use.
@@ -88,7 +88,27 @@ export const importOpen = () => call('import_open', {});
  *  @param {string} handle */
 export const importApply = (handle) => call('import_apply', { handle });
 
+/** What a rotation of this profile involves. @param {string} id */
+export const rotationPlan = (id) => call('rotation_plan', { id });
+/** Verifies and audits the new token, then swaps it in or answers why not (progress
+ *  events carry `runId`; cancelAudit(runId) cancels). @param {string} id @param {string} runId
+ *  @param {import('./gen/RotateInput').RotateInput} input */
+export const rotateToken = (id, runId, input) => call('rotate_token', { id, runId, input });
+/** @param {string} id @param {boolean} revoked */
+export const markOldTokenRevoked = (id, revoked) => call('mark_old_token_revoked', { id, revoked });
+/** The linked Atlassian organisation, or null. */
+export const orgStatus = () => call('org_status', {});
+/** @param {import('./gen/OrgDraft').OrgDraft} draft */
+export const orgLink = (draft) => call('org_link', { draft });
+export const orgUnlink = () => call('org_unlink', {});
+/** Reads the organisation's API tokens (read-only at Atlassian). */
+export const orgSync = () => call('org_sync', {});
+/** Takes Atlassian's expiry for a profile. @param {string} id @param {string} expires */
+export const acceptAtlassianExpiry = (id, expires) => call('accept_atlassian_expiry', { id, expires });
+
 /** @param {(p: AuditProgress) => void} cb @returns {Promise<() => void>} unlisten */
 export const onAuditProgress = (cb) => tauri().event.listen(AUDIT_PROGRESS_EVENT, (e) => cb(e.payload));
 /** Fired when the tray asks to open a profile's edit form. @param {(id: string) => void} cb */
 export const onOpenProfile = (cb) => tauri().event.listen(OPEN_PROFILE_EVENT, (e) => cb(e.payload));
+/** Fired when the tray asks to rotate a profile's token. @param {(id: string) => void} cb */
+export const onOpenRotation = (cb) => tauri().event.listen(OPEN_ROTATION_EVENT, (e) => cb(e.payload));

@@ -4,6 +4,7 @@
 //   #/new         a new profile
 //   #/edit/<id>   a profile's edit form (the tray's `open-profile` lands here)
 //   #/audit/<id>  a saved profile's permission audit
+//   #/rotate/<id> rotating a saved profile's token
 // The language comes from Settings.language, or from the OS locale when it is 'auto';
 // changing it re-renders the chrome and the current view in place (no reload).
 
@@ -12,10 +13,12 @@ import { DEFAULT_SETTINGS } from './gen/defaults.js';
 import { asCommandError } from './dom.js';
 import { t, setLanguage, resolveLanguage, onLanguageChange, language } from './i18n.js';
 import { createListView } from './views/list.js';
-import { createFormView } from './views/form.js';
-import { createAuditView } from './views/audit.js';
-import { openSettings } from './views/settings.js';
 import { toast } from './views/toast.js';
+
+// The list is the first screen; the other views load when first visited.
+const formView = () => import('./views/form.js');
+const auditView = () => import('./views/audit.js');
+const rotateView = () => import('./views/rotate.js');
 
 /**
  * What every view gets.
@@ -61,7 +64,7 @@ const ctx = {
     });
   },
   async openSettings() {
-    const saved = await openSettings(settings);
+    const saved = await (await import('./views/settings.js')).openSettings(settings);
     if (!saved) return;
     settings = saved;
     const lang = resolveLanguage(settings.language, osLocale);
@@ -90,16 +93,27 @@ function renderChrome() {
   if (loading) loading.textContent = t('common.loading');
 }
 
-function route() {
+/** Bumped by every navigation: a view that finished loading after a newer one is dropped. */
+let routeSeq = 0;
+
+async function route() {
+  const seq = ++routeSeq;
   const hash = location.hash || '#/';
-  current?.destroy();
+  let m;
   /** @type {View} */
   let view;
-  let m;
-  if (hash === '#/new') view = createFormView(ctx, { id: null });
-  else if ((m = /^#\/edit\/(.+)$/.exec(hash))) view = createFormView(ctx, { id: decodeURIComponent(m[1]) });
-  else if ((m = /^#\/audit\/(.+)$/.exec(hash))) view = createAuditView(ctx, { id: decodeURIComponent(m[1]) });
-  else view = createListView(ctx);
+  try {
+    if (hash === '#/new') view = (await formView()).createFormView(ctx, { id: null });
+    else if ((m = /^#\/edit\/(.+)$/.exec(hash))) view = (await formView()).createFormView(ctx, { id: decodeURIComponent(m[1]) });
+    else if ((m = /^#\/audit\/(.+)$/.exec(hash))) view = (await auditView()).createAuditView(ctx, { id: decodeURIComponent(m[1]) });
+    else if ((m = /^#\/rotate\/(.+)$/.exec(hash))) view = (await rotateView()).createRotateView(ctx, { id: decodeURIComponent(m[1]) });
+    else view = createListView(ctx);
+  } catch (e) {
+    toast(String(/** @type {any} */ (e)?.message ?? e), { kind: 'error' });
+    return;
+  }
+  if (seq !== routeSeq) { view.destroy(); return; }
+  current?.destroy();
   current = view;
   app.replaceChildren(view.el);
   app.scrollTop = 0;
@@ -112,6 +126,7 @@ function focusSoon() {
 }
 
 async function boot() {
+  performance.mark('connkeeper:boot');
   renderChrome();
   if (!location.hash || location.hash === '#/') {
     ctx.firstList = api.listProfiles();
@@ -131,13 +146,17 @@ async function boot() {
     current?.render();
   });
   window.addEventListener('hashchange', () => { focusSoon(); route(); });
+  route();
   try {
     await api.onOpenProfile((id) => {
       ctx.navigate(`#/edit/${encodeURIComponent(String(id))}`);
       window.focus();
     });
+    await api.onOpenRotation((id) => {
+      ctx.navigate(`#/rotate/${encodeURIComponent(String(id))}`);
+      window.focus();
+    });
   } catch { /* outside the desktop window: no tray */ }
-  route();
 }
 
 boot();

@@ -78,6 +78,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rotate a profile's API token, make before break: the new token is verified and
+    /// audited before it replaces the old one (exit 0 rotated, 1 refused, 2 usage, 3
+    /// environment).
+    Rotate(RotateArgs),
+    /// The optional link to Atlassian Administration: real expiry, revoked tokens, last
+    /// use, from the organisation's admin API.
+    #[command(subcommand)]
+    Org(OrgCmd),
 }
 
 #[derive(Debug, Args)]
@@ -206,4 +214,79 @@ pub struct EditArgs {
     /// Print the updated profile as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The profile's name or id.
+    pub profile: String,
+    /// Read the new API token from stdin (else a hidden prompt on a terminal).
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// The new token's expiration date, YYYY-MM-DD (asked on a terminal; the settings'
+    /// validity is suggested).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// Send the token to a custom (non-Atlassian) host without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Put the new token in place although it audits worse than the old one or could not
+    /// be verified (never a token Jira rejects).
+    #[arg(long)]
+    pub force: bool,
+    /// Only record that the old token of the last rotation was revoked.
+    #[arg(long, conflicts_with_all = ["token_stdin", "expires", "force"])]
+    pub old_token_revoked: bool,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// Link an organisation: its id and admin API key (read from a hidden prompt or
+    /// stdin, kept in the keyring only) and the key's expiry.
+    Add {
+        /// The organisation id (admin.atlassian.com > Settings > API keys).
+        #[arg(long)]
+        org_id: String,
+        /// When the API key expires, YYYY-MM-DD (Atlassian shows it when creating it).
+        #[arg(long, value_name = "DATE")]
+        key_expires: String,
+        /// Read the API key from stdin.
+        #[arg(long)]
+        key_stdin: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the linked organisation and its key's expiry.
+    Show {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the organisation's API tokens and report, per profile, the token's state,
+    /// real expiry and last use (exit 1 when something needs attention). Read-only.
+    Sync {
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Take Atlassian's expiry wherever it differs, without asking.
+        #[arg(long)]
+        accept_expiry: bool,
+    },
+    /// Revoke one API token of a profile's account at Atlassian (an old one, after a
+    /// rotation); asks first unless --yes.
+    Revoke {
+        /// The profile whose account holds the token.
+        profile: String,
+        /// The token's id, as `org sync --json` lists it.
+        #[arg(long)]
+        token_id: String,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Unlink the organisation (its key leaves the keyring).
+    Remove,
 }

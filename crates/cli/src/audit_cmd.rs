@@ -106,7 +106,7 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
 }
 
 /// Asks on the terminal whether the token may go to `host`.
-fn ask_host(host: &str) -> bool {
+pub(crate) fn ask_host(host: &str) -> bool {
     eprint!(
         "{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] "
     );
@@ -151,7 +151,7 @@ fn audit_failure(e: &connkeeper_core::jira::JiraError, json: bool) -> Failure {
     ))
 }
 
-fn progress_line(p: Progress) {
+pub(crate) fn progress_line(p: Progress) {
     let text = match p {
         Progress::Credentials => "Checking credentials…".to_owned(),
         Progress::Projects {

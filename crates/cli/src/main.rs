@@ -5,8 +5,10 @@ mod args;
 mod audit_cmd;
 mod exit;
 mod expiring_cmd;
+mod org_cmd;
 mod output;
 mod profile_cmd;
+mod rotate_cmd;
 mod token;
 mod transfer_cmd;
 
@@ -51,6 +53,8 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         } => transfer_cmd::import(&profiles, &file, dry_run, json),
         Command::Expiring { within, json } => expiring_cmd::run(&profiles, within, json),
         Command::Audit(a) => audit_cmd::run(profiles, &a),
+        Command::Rotate(a) => rotate_cmd::run(profiles, &a),
+        Command::Org(cmd) => org_cmd::run(profiles, cmd),
     }
 }
 

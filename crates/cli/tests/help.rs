@@ -33,6 +33,11 @@ fn help_of_every_command() {
         &["export"],
         &["import"],
         &["expiring"],
+        &["rotate"],
+        &["org"],
+        &["org", "add"],
+        &["org", "sync"],
+        &["org", "revoke"],
     ] {
         let name = if args.is_empty() {
             "connkeeper".to_owned()

@@ -67,6 +67,7 @@ fn main() {
                     warnings: 0,
                 }),
                 confirmed_host: None,
+                life: Default::default(),
                 token_kind: None,
             };
             ProfileView::new(&p, today, i % 10 != 0)

@@ -63,27 +63,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Option<bool>>,
     {
-        let request = Arc::new(request);
-        let first = {
-            let request = request.clone();
-            self.blocking(move |p| p.prepare(&request, purpose, yes))
-                .await?
-        };
-        let (profile, input) = match first {
-            Err(Error::ConfirmationRequired { host }) => match confirm(host.clone()).await {
-                Some(true) => {
-                    self.blocking(move |p| p.prepare(&request, purpose, true))
-                        .await??
-                }
-                Some(false) => {
-                    return Err(Error::Cancelled(
-                        "Nothing was sent: you did not confirm the host.".into(),
-                    ))
-                }
-                None => return Err(Error::ConfirmationRequired { host }),
-            },
-            other => other?,
-        };
+        let (profile, input) = self
+            .confirmed(
+                move |p, confirmed| p.prepare(&request, purpose, confirmed),
+                yes,
+                confirm,
+            )
+            .await?;
         let report =
             crate::jira::audit::run(input, self.client().clone(), self.clock(), progress).await?;
         let Some(saved) = profile else {
@@ -110,6 +96,38 @@ impl<S: SecretStore + 'static> Profiles<S> {
         })
     }
 
+    /// Runs `prepare` on the blocking pool (`yes`: the user confirmed beforehand). When
+    /// it needs the user's confirmation of a custom host, `confirm` asks: yes runs it
+    /// again confirmed, no sends nothing ([`Error::Cancelled`]), and a face that cannot
+    /// ask gets [`Error::ConfirmationRequired`].
+    pub(crate) async fn confirmed<T, F, Fut>(
+        self: &Arc<Self>,
+        prepare: impl Fn(&Self, bool) -> Result<T, Error> + Send + Sync + 'static,
+        yes: bool,
+        confirm: F,
+    ) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Option<bool>>,
+    {
+        let prepare = Arc::new(prepare);
+        let first = {
+            let prepare = prepare.clone();
+            self.blocking(move |p| prepare(p, yes)).await?
+        };
+        match first {
+            Err(Error::ConfirmationRequired { host }) => match confirm(host.clone()).await {
+                Some(true) => self.blocking(move |p| prepare(p, true)).await?,
+                Some(false) => Err(Error::Cancelled(
+                    "Nothing was sent: you did not confirm the host.".into(),
+                )),
+                None => Err(Error::ConfirmationRequired { host }),
+            },
+            other => other,
+        }
+    }
+
     /// What to send where: the audit input, and the saved profile it belongs to.
     fn prepare(
         &self,
@@ -128,7 +146,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
     }
 
     /// Runs file and keyring I/O on the blocking pool, off the async runtime's threads.
-    async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Self) -> T + Send + 'static,
     ) -> Result<T, Error> {

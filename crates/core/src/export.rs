@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::jira::AuditReport;
-use crate::model::{Application, ExpiryStatus, ProfileId, ProfileView, TokenKind};
+use crate::model::{Application, ExpiresSource, ExpiryStatus, ProfileId, ProfileView, TokenKind};
 use crate::profiles::Profiles;
 use crate::requirements::TOKEN_PAGE;
 use crate::secrets::SecretStore;
@@ -74,6 +74,13 @@ pub struct Record {
     /// Keys of missing global permissions (CSV: separated by spaces).
     pub missing_global: Vec<String>,
     pub projects_with_gaps: Option<usize>,
+    /// `manual` or `atlassian` (an organisation sync, confirmed).
+    pub expires_source: ExpiresSource,
+    pub rotated_at: Option<DateTime<Utc>>,
+    /// After a rotation: whether the old token was revoked.
+    pub old_token_revoked: Option<bool>,
+    /// When Atlassian last saw the token used (an organisation sync).
+    pub last_active: Option<DateTime<Utc>>,
     /// The last full audit report (with `--with-audit`, JSON only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<AuditReport>,
@@ -101,6 +108,10 @@ impl Record {
             restore_ok: a.map(|a| a.restore_ok),
             missing_global: a.map(|a| a.missing_global.clone()).unwrap_or_default(),
             projects_with_gaps: a.map(|a| a.projects_with_gaps),
+            expires_source: v.expires_source,
+            rotated_at: v.rotated_at,
+            old_token_revoked: v.old_token_revoked,
+            last_active: v.last_active,
             audit: None,
         }
     }
@@ -122,7 +133,7 @@ pub fn records(
 }
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 18] = [
+pub const CSV_COLUMNS: [&str; 22] = [
     "id",
     "name",
     "description",
@@ -141,6 +152,10 @@ pub const CSV_COLUMNS: [&str; 18] = [
     "restore_ok",
     "missing_global",
     "projects_with_gaps",
+    "expires_source",
+    "rotated_at",
+    "old_token_revoked",
+    "last_active",
 ];
 
 /// Neutralises a cell a spreadsheet would run as a formula (OWASP: prefix `'`).
@@ -196,6 +211,13 @@ pub fn write_csv<W: Write>(out: W, records: &[Record]) -> io::Result<()> {
             opt(r.restore_ok),
             r.missing_global.join(" "),
             opt(r.projects_with_gaps),
+            match r.expires_source {
+                ExpiresSource::Manual => "manual".to_owned(),
+                ExpiresSource::Atlassian => "atlassian".to_owned(),
+            },
+            opt(r.rotated_at.map(|t| t.to_rfc3339())),
+            opt(r.old_token_revoked),
+            opt(r.last_active.map(|t| t.to_rfc3339())),
         ];
         w.write_record(row.iter().map(|c| neutralise(c)))?;
     }

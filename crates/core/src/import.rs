@@ -297,6 +297,7 @@ impl<S: SecretStore> Profiles<S> {
                             updated_at: now,
                             last_audit: None,
                             confirmed_host: None,
+                            life: Default::default(),
                             token_kind: None,
                         });
                     }

@@ -169,6 +169,140 @@ pub struct Profile {
     /// target changes. Later audits go straight to the right base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_kind: Option<TokenKind>,
+    /// Rotations, the old token's revocation and what Atlassian said of the token.
+    #[serde(default, skip_serializing_if = "TokenLife::is_empty")]
+    pub life: TokenLife,
+}
+
+/// Where a profile's expiry date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiresSource {
+    /// Typed by the user (or imported).
+    #[default]
+    Manual,
+    /// Read from Atlassian's organisation admin API and confirmed by the user.
+    Atlassian,
+}
+
+/// A token's life beyond its expiry date: its rotations and what the organisation's
+/// admin API reported. Never holds a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct TokenLife {
+    /// When the token was last rotated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<DateTime<Utc>>,
+    /// The last rotations, newest first (at most [`ROTATIONS_KEPT`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rotations: Vec<RotationRecord>,
+    /// After a rotation: whether the user revoked the old token (null before any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_token_revoked: Option<bool>,
+    #[serde(skip_serializing_if = "is_manual")]
+    pub expires_source: ExpiresSource,
+    /// What the last organisation sync found for this profile's token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub atlassian: Option<OrgTokenInfo>,
+}
+
+fn is_manual(s: &ExpiresSource) -> bool {
+    *s == ExpiresSource::Manual
+}
+
+impl TokenLife {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// How many rotations a profile remembers.
+pub const ROTATIONS_KEPT: usize = 10;
+
+/// A token's verdict for its purpose, as a rotation compares them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Verdict {
+    pub purpose: AuditPurpose,
+    pub ok: bool,
+    pub backup_ok: bool,
+    pub restore_ok: bool,
+    /// Required global permissions missing.
+    pub missing_global: usize,
+    /// Projects lacking a required permission.
+    pub projects_with_gaps: usize,
+}
+
+impl From<&AuditSummary> for Verdict {
+    fn from(s: &AuditSummary) -> Self {
+        Self {
+            purpose: s.purpose,
+            ok: s.ok,
+            backup_ok: s.backup_ok,
+            restore_ok: s.restore_ok,
+            missing_global: s.missing_global.len(),
+            projects_with_gaps: s.projects_with_gaps,
+        }
+    }
+}
+
+/// One rotation as the profile keeps it: dates and verdicts, never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RotationRecord {
+    pub at: DateTime<Utc>,
+    pub old_expires: NaiveDate,
+    pub new_expires: NaiveDate,
+    /// The old token's last audit (null when it never ran).
+    pub before: Option<Verdict>,
+    /// The new token's audit before the swap (null when it could not run and the user
+    /// insisted).
+    pub after: Option<Verdict>,
+    /// The user insisted although the new token audited worse or was not verified.
+    pub forced: bool,
+}
+
+/// What the organisation's admin API said about a profile's token at the last sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgTokenInfo {
+    pub synced_at: DateTime<Utc>,
+    pub state: OrgTokenState,
+    /// The matched token's label, id and dates (when one matched).
+    pub label: Option<String>,
+    pub token_id: Option<String>,
+    pub expires: Option<NaiveDate>,
+    pub last_active: Option<DateTime<Utc>>,
+}
+
+/// The state of a profile's token in the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum OrgTokenState {
+    /// One active token of the account matches the profile.
+    Active,
+    /// The matching token is no longer allowed (revoked or blocked).
+    Revoked,
+    /// The account is managed by the organisation but has no active token.
+    Missing,
+    /// Several active tokens could be the profile's; none was chosen.
+    Ambiguous,
+    /// The email is not in one of the organisation's verified domains.
+    Unmanaged,
+}
+
+impl OrgTokenState {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Revoked => "revoked",
+            Self::Missing => "missing",
+            Self::Ambiguous => "ambiguous",
+            Self::Unmanaged => "unmanaged",
+        }
+    }
 }
 
 impl Profile {
@@ -364,6 +498,18 @@ pub struct ProfileView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_audit: Option<AuditSummary>,
+    /// When the token was last rotated (null: never).
+    pub rotated_at: Option<DateTime<Utc>>,
+    /// The last rotations, newest first.
+    pub rotations: Vec<RotationRecord>,
+    /// After a rotation: whether the old token was revoked (null before any rotation).
+    pub old_token_revoked: Option<bool>,
+    /// `manual` (typed) or `atlassian` (read from the organisation's admin API).
+    pub expires_source: ExpiresSource,
+    /// When Atlassian last saw the token used (from an organisation sync).
+    pub last_active: Option<DateTime<Utc>>,
+    /// What the last organisation sync found (null without one).
+    pub atlassian: Option<OrgTokenInfo>,
 }
 
 impl ProfileView {
@@ -388,6 +534,12 @@ impl ProfileView {
             created_at: p.created_at,
             updated_at: p.updated_at,
             last_audit: p.last_audit.clone(),
+            rotated_at: p.life.rotated_at,
+            rotations: p.life.rotations.clone(),
+            old_token_revoked: p.life.old_token_revoked,
+            expires_source: p.life.expires_source,
+            last_active: p.life.atlassian.as_ref().and_then(|a| a.last_active),
+            atlassian: p.life.atlassian.clone(),
         }
     }
 

@@ -230,6 +230,7 @@ impl<S: SecretStore> Profiles<S> {
                 updated_at: now,
                 last_audit: None,
                 confirmed_host: None,
+                life: Default::default(),
                 token_kind: None,
             };
             self.secrets.set(profile.id, token)?;
@@ -281,6 +282,9 @@ impl<S: SecretStore> Profiles<S> {
             p.application = valid.application;
             p.host = valid.host;
             p.email = valid.email;
+            if p.expires != valid.expires {
+                p.life.expires_source = crate::model::ExpiresSource::Manual;
+            }
             p.expires = valid.expires;
             p.updated_at = self.clock.now();
             if host_changed || valid.token.is_some() {
@@ -299,13 +303,7 @@ impl<S: SecretStore> Profiles<S> {
             }
             Err(e) => {
                 if let Some(previous) = replaced.take() {
-                    let undo = match previous {
-                        Some(old) => self.secrets.set(id, &old),
-                        None => self.secrets.delete(id),
-                    };
-                    if let Err(undo) = undo {
-                        tracing::error!(profile = %id, error = %undo, "could not restore the token after a failed save");
-                    }
+                    self.put_back(id, previous);
                 }
                 Err(e)
             }
@@ -465,12 +463,13 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Remembers that the user confirmed `host` for profile `id`, if the profile still
     /// has that host and email.
-    fn confirm_host(&self, id: ProfileId, host: &str, email: &str) -> Result<Profile, Error> {
-        self.store.update(|profiles| {
-            let p = profiles
-                .iter_mut()
-                .find(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound(id.to_string()))?;
+    pub(crate) fn confirm_host(
+        &self,
+        id: ProfileId,
+        host: &str,
+        email: &str,
+    ) -> Result<Profile, Error> {
+        self.change(id, |p| {
             if !p.target().same_as(host, email) {
                 return Err(Error::Cancelled(
                     "the profile changed while you confirmed its host; try again".into(),
@@ -482,12 +481,39 @@ impl<S: SecretStore> Profiles<S> {
         })
     }
 
+    /// Puts the keyring entry `id` back as it was before a change that could not be
+    /// saved: the previous secret, or no entry.
+    pub(crate) fn put_back(&self, id: ProfileId, previous: Option<SecretString>) {
+        let undo = match previous {
+            Some(old) => self.secrets.set(id, &old),
+            None => self.secrets.delete(id),
+        };
+        if let Err(undo) = undo {
+            tracing::error!(entry = %id, error = %undo, "could not restore a keyring entry after a failed save");
+        }
+    }
+
+    /// Changes profile `id` in one locked load-modify-save of the store.
+    pub(crate) fn change<T>(
+        &self,
+        id: ProfileId,
+        f: impl FnOnce(&mut Profile) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.store.update(|profiles| {
+            let p = profiles
+                .iter_mut()
+                .find(|p| p.id == id)
+                .ok_or_else(|| Error::NotFound(id.to_string()))?;
+            f(p)
+        })
+    }
+
     /// The last full audit report of a profile, if one was recorded and is readable.
     pub fn last_report(&self, id: ProfileId) -> Option<AuditReport> {
         read_json(&self.report_path(id)).ok().flatten()
     }
 
-    fn report_path(&self, id: ProfileId) -> std::path::PathBuf {
+    pub(crate) fn report_path(&self, id: ProfileId) -> std::path::PathBuf {
         self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"))
     }
 }

@@ -262,10 +262,18 @@ fn when(d: &Due) -> String {
 pub fn notices(due: &[Due]) -> Vec<Notice> {
     match due {
         [] => Vec::new(),
+        [d] if d.profile_id == crate::org::ORG_KEY_ID => vec![Notice {
+            title: format!("Atlassian organisation API key {}", when(d)),
+            body: format!(
+                "The organisation API key {} on {}. Create a new key in admin.atlassian.com > Settings > API keys, then link it again in ConnKeeper's settings (or `connkeeper org add`).",
+                if d.days_left < 0 { "expired" } else { "expires" },
+                d.expires
+            ),
+        }],
         [d] => vec![Notice {
             title: format!("API token {}", when(d)),
             body: format!(
-                "{} ({}, {}): the token {} on {}. Create a new token at {TOKEN_PAGE}, update the profile in ConnKeeper, then the backup service.",
+                "{} ({}, {}): the token {} on {}. Rotate it from ConnKeeper's tray menu (or `connkeeper rotate`): create a new token at {TOKEN_PAGE}; ConnKeeper verifies it before the old one goes.",
                 d.name,
                 d.application.display_name(),
                 d.host,
@@ -285,7 +293,7 @@ pub fn notices(due: &[Due]) -> Vec<Notice> {
                 format!("{} API tokens expire soon", many.len())
             };
             let lines: Vec<String> = many.iter().map(|d| format!("{}: {} ({})", d.name, when(d), d.expires)).collect();
-            vec![Notice { title, body: format!("{}\nOpen ConnKeeper to renew them.", lines.join("\n")) }]
+            vec![Notice { title, body: format!("{}\nRotate them from ConnKeeper's tray menu.", lines.join("\n")) }]
         }
     }
 }
@@ -375,7 +383,20 @@ pub fn check<S: crate::secrets::SecretStore, Tz: TimeZone>(
         tracing::warn!(error = %e, "reminder state unreadable; computing reminders afresh");
         ReminderState::default()
     });
-    let outcome = due_reminders(now, tz, &stored, &saved, &ReminderPolicy::from(&settings));
+    // The organisation API key expires too, and is reminded of like a token.
+    let mut remindable = stored;
+    if let Ok(Some(org)) = crate::store::read_json::<crate::org::OrgConfig>(
+        &profiles.store().dir().join(crate::org::ORG_FILE),
+    ) {
+        remindable.push(crate::org::key_as_profile(&org));
+    }
+    let outcome = due_reminders(
+        now,
+        tz,
+        &remindable,
+        &saved,
+        &ReminderPolicy::from(&settings),
+    );
     if outcome.state != saved {
         store.save(&outcome.state)?;
     }
@@ -397,6 +418,8 @@ pub struct TraySummary {
     pub attention: bool,
     /// Up to five profiles, most urgent first: (id, menu label).
     pub urgent: Vec<(ProfileId, String)>,
+    /// The three most urgent, offered a rotation: (id, name, cut to 40 characters).
+    pub rotate: Vec<(ProfileId, String)>,
 }
 
 /// Summarises profiles for the tray.
@@ -432,5 +455,16 @@ pub fn tray_summary(views: &[Dated]) -> TraySummary {
         tooltip,
         attention: expired + expiring > 0,
         urgent: urgent.iter().take(5).map(|v| (v.id, label(v))).collect(),
+        rotate: urgent
+            .iter()
+            .take(3)
+            .map(|v| {
+                let mut name: String = v.name.chars().take(40).collect();
+                if v.name.chars().count() > 40 {
+                    name.push('…');
+                }
+                (v.id, name)
+            })
+            .collect(),
     }
 }

@@ -38,6 +38,12 @@ pub struct Settings {
     pub working_day_shift: bool,
     /// Launch ConnKeeper (hidden, in the tray) when the user logs in.
     pub start_at_login: bool,
+    /// How long a new token should last, in days (1 to 365): the expiry a rotation
+    /// suggests.
+    pub token_validity_days: u32,
+    /// An organisation sync warns when Atlassian has not seen a token used for this many
+    /// days (a backup service that stopped using its token fails silently).
+    pub unused_warning_days: u32,
 }
 
 impl Default for Settings {
@@ -48,6 +54,8 @@ impl Default for Settings {
             thresholds: DEFAULT_THRESHOLDS.to_vec(),
             working_day_shift: false,
             start_at_login: false,
+            token_validity_days: 365,
+            unused_warning_days: 7,
         }
     }
 }
@@ -59,6 +67,18 @@ impl Settings {
         if let Some(bad) = self.thresholds.iter().find(|d| **d > 365) {
             return Err(format!(
                 "reminder thresholds are days before expiry, 0 to 365 ({bad} is too large)"
+            ));
+        }
+        if !(1..=365).contains(&self.token_validity_days) {
+            return Err(format!(
+                "a new token's validity is 1 to 365 days ({} is out of range)",
+                self.token_validity_days
+            ));
+        }
+        if !(1..=365).contains(&self.unused_warning_days) {
+            return Err(format!(
+                "the unused-token warning is 1 to 365 days ({} is out of range)",
+                self.unused_warning_days
             ));
         }
         self.thresholds.sort_unstable_by(|a, b| b.cmp(a));

@@ -58,3 +58,6 @@ pub struct ProgressEvent {
 pub const AUDIT_PROGRESS_EVENT: &str = "audit-progress";
 /// The name of the event asking the UI to open a profile's edit form (its payload: the id).
 pub const OPEN_PROFILE_EVENT: &str = "open-profile";
+
+/// The event asking the UI to start a rotation of a profile's token; its payload is the id.
+pub const OPEN_ROTATION_EVENT: &str = "open-rotation";

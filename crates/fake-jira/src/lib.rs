@@ -33,11 +33,13 @@ mod api;
 pub mod catalog;
 mod faults;
 mod listener;
+mod org;
 mod server;
 mod site;
 mod state;
 mod util;
 
+pub use org::{Org, OrgToken};
 pub use server::{start_recorder, FakeJira};
 pub use site::{
     demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, JIRA_PRODUCTS,

@@ -31,7 +31,19 @@ struct Args {
     /// What the demo account is allowed to do.
     #[arg(long, value_enum, default_value_t = Scenario::Demo)]
     scenario: Scenario,
+    /// The demo scenario's organisation lists the demo token as expiring on this date.
+    #[arg(long, default_value = "2027-12-31")]
+    org_expiry: String,
+    /// ...and the second token as expiring on this date.
+    #[arg(long, default_value = "2027-12-30")]
+    org_spare_expiry: String,
 }
+
+/// The demo account's second API token (a rotation's new one), and the demo
+/// organisation that manages example.com. Public test data: this is a fake server.
+const DEMO_NEW_TOKEN: &str = "fake-jira-demo-new-token-5Rt7yU2iO9pA4sD6";
+const DEMO_ORG_ID: &str = "0f4a2b6c-1d3e-4f5a-8b7c-9d0e1f2a3b4c";
+const DEMO_ORG_KEY: &str = "fake-jira-org-admin-key-8Gh3jK6lZ1xC5vB9";
 
 /// The demo's second account: partial coverage and missing global permissions.
 const RESTORE_EMAIL: &str = "restore-bot@example.com";
@@ -85,7 +97,25 @@ fn site_for(args: &Args) -> Site {
                     ],
                 );
             }
-            generated.account(admin).account(restore)
+            let org = fake_jira::Org::new(DEMO_ORG_ID, DEMO_ORG_KEY, &["example.com"])
+                .token(
+                    "demo-token-1",
+                    &admin.email,
+                    &admin.token,
+                    "BackupCo nightly",
+                    &format!("{}T10:00:00.000Z", args.org_expiry),
+                    Some("2026-01-02T03:04:05.000Z"),
+                )
+                .token(
+                    "demo-token-2",
+                    &admin.email,
+                    DEMO_NEW_TOKEN,
+                    "spare",
+                    &format!("{}T10:00:00.000Z", args.org_spare_expiry),
+                    None,
+                );
+            let admin = admin.also_accepts(DEMO_NEW_TOKEN);
+            generated.account(admin).account(restore).org(org)
         }
         Scenario::AllGranted => generated.account(demo_account()),
         Scenario::Partial => {
@@ -136,6 +166,10 @@ async fn main() -> anyhow::Result<()> {
     writeln!(out, "account: {} token: {}", demo.email, demo.token)?;
     if args.scenario == Scenario::Demo {
         writeln!(out, "account: {RESTORE_EMAIL} token: {RESTORE_TOKEN}")?;
+        writeln!(
+            out,
+            "org: {DEMO_ORG_ID} key: {DEMO_ORG_KEY} second token: {DEMO_NEW_TOKEN}"
+        )?;
     }
     out.flush()?;
     drop(out);

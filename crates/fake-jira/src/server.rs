@@ -35,8 +35,9 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 /// Checks `Authorization: Basic base64(email:token)` against the site's accounts. A
 /// classic token works on the site only, a scoped one through the gateway only, and
 /// there only for operations within its scopes (`path` is the operation's path).
-fn resolve_auth(site: &Site, headers: &HeaderMap, gateway: bool, path: &str) -> Auth {
-    match resolve_login(site, headers) {
+fn resolve_auth(shared: &Shared, headers: &HeaderMap, gateway: bool, path: &str) -> Auth {
+    let site = &shared.site;
+    match resolve_login(shared, headers) {
         Auth::User(i) => match (&site.accounts[i].token_scopes, gateway) {
             (None, false) => Auth::User(i),
             (Some(scopes), true) if catalog::scopes_allow(path, scopes) => Auth::User(i),
@@ -48,7 +49,8 @@ fn resolve_auth(site: &Site, headers: &HeaderMap, gateway: bool, path: &str) -> 
 }
 
 /// Who the credentials belong to, before the token's kind is considered.
-fn resolve_login(site: &Site, headers: &HeaderMap) -> Auth {
+fn resolve_login(shared: &Shared, headers: &HeaderMap) -> Auth {
+    let site = &shared.site;
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Auth::Anonymous;
     };
@@ -73,7 +75,10 @@ fn resolve_login(site: &Site, headers: &HeaderMap) -> Auth {
     {
         // CAPTCHA rejects the login "without even checking the password".
         Some(i) if site.accounts[i].captcha => Auth::Captcha,
+        // A revoked token (Atlassian Administration) no longer authenticates.
+        Some(_) if crate::org::is_revoked(shared, token) => Auth::Failed,
         Some(i) if site.accounts[i].token == token => Auth::User(i),
+        Some(i) if site.accounts[i].other_tokens.iter().any(|t| t == token) => Auth::User(i),
         _ => Auth::Failed,
     }
 }
@@ -127,7 +132,7 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         }
         None => (false, full_path.clone()),
     };
-    let auth = resolve_auth(&shared.site, &parts.headers, gateway, &path);
+    let auth = resolve_auth(&shared, &parts.headers, gateway, &path);
     if auth == Auth::ScopeMismatch {
         // The gateway's own answer (Atlassian's text, with no Jira headers).
         return text_response(
@@ -197,6 +202,16 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(site.clone())
         .nest("/ex/jira/{cloud_id}", site)
         .route("/_edge/tenant_info", get(api::tenant_info))
+        // Atlassian Administration, under the gateway's paths.
+        .route(
+            "/admin/api-access/v1/orgs/{org_id}/api-tokens",
+            get(crate::org::api_tokens),
+        )
+        .route("/admin/v1/orgs/{org_id}/domains", get(crate::org::domains))
+        .route(
+            "/users/{account_id}/manage/api-tokens/{token_id}",
+            axum::routing::delete(crate::org::revoke),
+        )
         .fallback(api::not_found)
         .layer(from_fn_with_state(shared.clone(), pipeline))
         .with_state(shared)

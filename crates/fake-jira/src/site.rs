@@ -28,6 +28,8 @@ pub struct Site {
     /// The Agile and JSM APIs answer without `X-AAccountId` (seen on real sites; the
     /// platform API's `/myself` still proves who is calling).
     pub(crate) product_apis_without_account_header: bool,
+    /// The organisation managing the site's accounts (Atlassian Administration).
+    pub(crate) org: Option<crate::org::Org>,
 }
 
 impl Default for Site {
@@ -49,6 +51,7 @@ impl Site {
             unknown_keys: BTreeSet::new(),
             recorder: false,
             product_apis_without_account_header: false,
+            org: None,
         }
     }
 
@@ -65,6 +68,12 @@ impl Site {
         self.accounts
             .retain(|x| !x.email.eq_ignore_ascii_case(&a.email));
         self.accounts.push(a);
+        self
+    }
+
+    /// The organisation that manages the accounts and lists their tokens.
+    pub fn org(mut self, org: crate::org::Org) -> Self {
+        self.org = Some(org);
         self
     }
 
@@ -200,6 +209,9 @@ pub struct Account {
     /// `jira-servicedesk`, `jira-product-discovery`. Without any Jira product the account
     /// holds no project permission anywhere; without `jira-servicedesk` it is no agent.
     pub products: BTreeSet<String>,
+    /// More API tokens of the same account (an account may hold several; a rotation
+    /// creates the new one while the old still works). Each has the account's rights.
+    pub other_tokens: Vec<String>,
 }
 
 /// Jira's product (application role) keys.
@@ -245,6 +257,7 @@ impl Account {
             captcha: false,
             token_scopes: None,
             products: JIRA_PRODUCTS.iter().map(|p| (*p).to_owned()).collect(),
+            other_tokens: Vec::new(),
         }
     }
 
@@ -255,6 +268,12 @@ impl Account {
         a.account_type = "app".to_owned();
         a.token_scopes = Some(scopes.iter().map(|s| (*s).to_owned()).collect());
         a
+    }
+
+    /// The account also accepts `token` (a second API token of the same account).
+    pub fn also_accepts(mut self, token: &str) -> Self {
+        self.other_tokens.push(token.to_owned());
+        self
     }
 
     /// Makes the token a scoped one holding `scopes` (gateway only).

@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) in_flight: AtomicUsize,
     pub(crate) max_in_flight: AtomicUsize,
+    /// Ids of the organisation's tokens revoked while the fake runs.
+    pub(crate) revoked: Mutex<BTreeSet<String>>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -114,6 +116,7 @@ impl Shared {
             requests: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
+            revoked: Mutex::new(BTreeSet::new()),
         }
     }
 

@@ -20,4 +20,14 @@ working_day_shift: boolean,
 /**
  * Launch ConnKeeper (hidden, in the tray) when the user logs in.
  */
-start_at_login: boolean, };
+start_at_login: boolean, 
+/**
+ * How long a new token should last, in days (1 to 365): the expiry a rotation
+ * suggests.
+ */
+token_validity_days: number, 
+/**
+ * An organisation sync warns when Atlassian has not seen a token used for this many
+ * days (a backup service that stopped using its token fails silently).
+ */
+unused_warning_days: number, };

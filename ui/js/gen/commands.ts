@@ -7,8 +7,14 @@ import type { FieldError } from "./FieldError";
 import type { Format } from "./Format";
 import type { ImportPreview } from "./ImportPreview";
 import type { ImportReport } from "./ImportReport";
+import type { OrgDraft } from "./OrgDraft";
+import type { OrgSync } from "./OrgSync";
+import type { OrgView } from "./OrgView";
 import type { ProfileView } from "./ProfileView";
 import type { RequirementsView } from "./RequirementsView";
+import type { RotateInput } from "./RotateInput";
+import type { RotationOutcome } from "./RotationOutcome";
+import type { RotationPlan } from "./RotationPlan";
 import type { Saved } from "./Saved";
 import type { Settings } from "./Settings";
 
@@ -46,4 +52,20 @@ export type Commands = {
   import_open: { args: Record<string, never>; ok: ImportPreview | null };
   /** Imports, all or nothing, what the preview with this one-shot handle showed. */
   import_apply: { args: { handle: string }; ok: ImportReport };
+  /** What a rotation of this profile involves: the token page, the label and expiry to choose, the old token's verdict to match. */
+  rotation_plan: { args: { id: string }; ok: RotationPlan };
+  /** Verifies and audits the new token (a task cancellable by `run_id`, with progress events), then swaps it in, or answers why not; the old token stays until then. */
+  rotate_token: { args: { id: string; runId: string; input: RotateInput }; ok: RotationOutcome };
+  /** Records whether the old token of the last rotation was revoked. */
+  mark_old_token_revoked: { args: { id: string; revoked: boolean }; ok: ProfileView };
+  /** The linked Atlassian organisation, if any. */
+  org_status: { args: Record<string, never>; ok: OrgView | null };
+  /** Links the organisation: its id, its admin API key (to the keyring) and the key's expiry. */
+  org_link: { args: { draft: OrgDraft }; ok: OrgView };
+  /** Unlinks the organisation; answers whether one was linked. */
+  org_unlink: { args: Record<string, never>; ok: boolean };
+  /** Reads the organisation's API tokens (read-only) and records what they say on the profiles. */
+  org_sync: { args: Record<string, never>; ok: OrgSync };
+  /** Takes Atlassian's expiry (the date the last sync reported) for a profile. */
+  accept_atlassian_expiry: { args: { id: string; expires: string }; ok: ProfileView };
 };

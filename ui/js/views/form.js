@@ -290,11 +290,15 @@ export function createFormView(ctx, params) {
         render();
         /** @type {HTMLElement|null} */ (el.querySelector('#f-token'))?.focus();
       } }, icon('key'), t('form.replaceToken'));
+      // Rotation verifies the new token before the old one goes: the way to renew it.
+      const rotate = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', dataset: { fk: 'rotate-token', action: 'rotate-token' }, onclick: () => {
+        ctx.navigate(`#/rotate/${encodeURIComponent(/** @type {string} */ (params.id))}`);
+      } }, t('form.rotateToken'));
       const kind = profile?.token_kind;
       const box = h('div', { class: 'token-stored', role: 'group', 'aria-labelledby': 'f-token-label' },
         icon('key', 'lead'), h('span', { id: 'f-token-stored', text: t('form.tokenStored') }),
         kind ? h('span', { class: 'small muted token-kind', dataset: { fk: 'token-kind' }, text: t(`audit.tokenKind.${kind}`) }) : null,
-        replace);
+        rotate, replace);
       return field('token', t('form.token'), box, { labelFor: false });
     }
     const input = control('token', {

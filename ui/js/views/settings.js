@@ -1,11 +1,13 @@
 // @ts-check
 // The settings dialog: language, notifications, reminder thresholds, weekend shift,
-// start at login.
+// start at login, a new token's validity, the unused-token warning, and the link to an
+// Atlassian organisation (views/org.js).
 
 import * as api from '../api.js';
 import { h, icon, asCommandError, nextId } from '../dom.js';
 import { t } from '../i18n.js';
 import { showDialog } from './dialogs.js';
+import { orgSection } from './org.js';
 
 /** @typedef {import('../api.js').Settings} Settings */
 
@@ -46,6 +48,8 @@ export async function openSettings(current) {
   const thrErr = h('p', { class: 'field-error', id: `${id}-thr-err`, hidden: true }, icon('warning'), h('span', { class: 'msg', text: t('settings.thresholdsInvalid') }));
   const shift = h('input', { type: 'checkbox', class: 'check', id: `${id}-shift`, checked: current.working_day_shift });
   const login = h('input', { type: 'checkbox', class: 'check', id: `${id}-login`, checked: current.start_at_login });
+  const validity = h('input', { type: 'number', class: 'input input-days', id: `${id}-validity`, min: '1', max: '365', step: '1', value: String(current.token_validity_days), dataset: { fk: 'set-validity' } });
+  const unused = h('input', { type: 'number', class: 'input input-days', id: `${id}-unused`, min: '1', max: '365', step: '1', value: String(current.unused_warning_days), dataset: { fk: 'set-unused' } });
   const errorEl = h('div', { class: 'banner banner-error', role: 'alert', hidden: true });
   const syncNotif = () => { thr.disabled = !notif.checked; shift.disabled = !notif.checked; };
   notif.addEventListener('change', syncNotif);
@@ -59,7 +63,11 @@ export async function openSettings(current) {
       h('p', { class: 'field-hint', id: `${id}-thr-hint`, text: t('settings.thresholdsHint') }), thrErr),
     h('div', { class: 'check-row indent' }, shift, h('label', { for: shift.id, text: t('settings.shift') })),
     h('div', { class: 'check-row' }, login, h('label', { for: login.id, text: t('settings.login') })),
-    errorEl);
+    h('div', { class: 'field' }, h('label', { class: 'label', for: validity.id, text: t('settings.validity') }), validity,
+      h('p', { class: 'field-hint', text: t('settings.validityHint') })),
+    h('div', { class: 'field' }, h('label', { class: 'label', for: unused.id, text: t('settings.unused') }), unused),
+    errorEl,
+    orgSection());
 
   const d = showDialog({
     title: t('settings.title'),
@@ -86,6 +94,8 @@ export async function openSettings(current) {
             thresholds,
             working_day_shift: shift.checked,
             start_at_login: login.checked,
+            token_validity_days: Number(validity.value),
+            unused_warning_days: Number(unused.value),
           };
           dlg.setBusy(true);
           try {

@@ -8,5 +8,6 @@
 mod audit;
 mod hardening;
 mod profiles;
+mod rotate;
 mod support;
 mod transfer;

@@ -1,5 +1,6 @@
 //! Talking to Jira Cloud: the HTTP client, its wire shapes, and the permission audit.
 
+pub mod admin;
 pub mod audit;
 pub mod client;
 mod config;

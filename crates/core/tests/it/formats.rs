@@ -63,6 +63,7 @@ fn fixture(dir: &std::path::Path) -> Profiles<Arc<MemoryStore>> {
                 warnings: 1,
             }),
             confirmed_host: None,
+            life: Default::default(),
             token_kind: Some(connkeeper_core::model::TokenKind::Classic),
         },
         Profile {
@@ -78,6 +79,20 @@ fn fixture(dir: &std::path::Path) -> Profiles<Arc<MemoryStore>> {
             last_audit: None,
             confirmed_host: Some("https://jira.example.com".into()),
             token_kind: None,
+            // A rotated token whose old one is still to be revoked.
+            life: connkeeper_core::model::TokenLife {
+                rotated_at: Some(at),
+                rotations: vec![connkeeper_core::model::RotationRecord {
+                    at,
+                    old_expires: NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+                    new_expires: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                    before: None,
+                    after: None,
+                    forced: true,
+                }],
+                old_token_revoked: Some(false),
+                ..Default::default()
+            },
         },
     ];
     let store = ProfileStore::new(dir);

@@ -5,8 +5,10 @@ mod binding;
 mod formats;
 mod hostile;
 mod keyring;
+mod org;
 mod real_sites;
 mod reminders;
+mod rotation;
 mod store;
 mod validate;
 

@@ -28,6 +28,7 @@ fn profile(name: &str, expires: NaiveDate) -> Profile {
         updated_at: t,
         last_audit: None,
         confirmed_host: None,
+        life: Default::default(),
         token_kind: None,
     }
 }

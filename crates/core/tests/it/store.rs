@@ -23,6 +23,7 @@ fn profile(name: &str) -> Profile {
         updated_at: t,
         last_audit: None,
         confirmed_host: None,
+        life: Default::default(),
         token_kind: None,
     }
 }

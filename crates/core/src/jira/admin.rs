@@ -1,0 +1,345 @@
+//! Atlassian Administration's API (docs/atlassian-admin-api.md), with an organisation
+//! API key as Bearer: the organisation's verified domains, its managed accounts' API
+//! tokens, and the one write, revoking a token. Read-only otherwise. Every answer is
+//! capped, every page loop bounded, redirects are never followed (the key goes to the
+//! admin base and nowhere else) and a `links.next` is followed only on that base.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use url::Url;
+
+use super::config::ClientConfig;
+use super::http::{body_text, error_chain, read_capped, Sent};
+use super::jira_error::{JiraError, JiraErrorKind};
+
+/// The most pages of tokens read; the most tokens kept.
+pub const MAX_PAGES: usize = 200;
+pub const MAX_TOKENS: usize = 50_000;
+
+/// One user API token as the organisation lists it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgApiToken {
+    pub id: String,
+    pub label: String,
+    /// `ALLOWED` while the token works.
+    pub status: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_active_at: Option<DateTime<Utc>>,
+    pub account_id: Option<String>,
+    pub email: Option<String>,
+}
+
+impl OrgApiToken {
+    pub fn active(&self) -> bool {
+        self.status.eq_ignore_ascii_case("ALLOWED")
+    }
+}
+
+#[derive(Deserialize)]
+struct Page<T> {
+    #[serde(default = "Vec::new")]
+    data: Vec<T>,
+    #[serde(default)]
+    links: Links,
+}
+
+#[derive(Deserialize, Default)]
+struct Links {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenDto {
+    id: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    status: String,
+    created_at: Option<String>,
+    expires_at: Option<String>,
+    last_active_at: Option<String>,
+    #[serde(default)]
+    user: UserDto,
+}
+
+#[derive(Deserialize, Default)]
+struct UserDto {
+    id: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct DomainDto {
+    attributes: DomainAttributes,
+}
+
+#[derive(Deserialize)]
+struct DomainAttributes {
+    name: String,
+}
+
+fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s?.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// A client of one organisation.
+pub struct AdminClient {
+    http: reqwest::Client,
+    base: Url,
+    org_id: String,
+    key: SecretString,
+    max_body: usize,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for AdminClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminClient")
+            .field("base", &self.base.as_str())
+            .field("org_id", &self.org_id)
+            .field("key", &"[REDACTED]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdminClient {
+    /// A client of organisation `org_id` at the admin base (the gateway's origin,
+    /// `https://api.atlassian.com` unless tests point it at a fake).
+    pub fn new(org_id: &str, key: SecretString, cfg: &ClientConfig) -> Result<Self, JiraError> {
+        let base = cfg.gateway.clone();
+        let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if base.scheme() != "https" && !(cfg.allow_loopback_http && loopback) {
+            return Err(JiraError::new(
+                JiraErrorKind::NotFound,
+                format!("the admin API base {base} is not an https:// address"),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("connkeeper/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.scheme() == "https")
+            .build()
+            .map_err(|e| JiraError::new(JiraErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
+        Ok(Self {
+            http,
+            base,
+            org_id: org_id.to_owned(),
+            key,
+            max_body: cfg.max_body,
+            requests: Default::default(),
+        })
+    }
+
+    /// How many requests were sent.
+    pub fn request_count(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut u = self.base.clone();
+        u.set_path(path);
+        u
+    }
+
+    /// Sends one request with the key; a 429 is waited out once when the server asks
+    /// for at most 10 s.
+    async fn send(&self, method: reqwest::Method, url: Url) -> Result<(u16, Vec<u8>), JiraError> {
+        for attempt in 0..2 {
+            self.requests
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let resp = self
+                .http
+                .request(method.clone(), url.clone())
+                .bearer_auth(self.key.expose_secret())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await
+                .map_err(|e| {
+                    let kind = if e.is_timeout() {
+                        JiraErrorKind::Timeout
+                    } else {
+                        JiraErrorKind::Network
+                    };
+                    JiraError::new(
+                        kind,
+                        format!(
+                            "Atlassian's admin API at {} did not answer: {}",
+                            self.base,
+                            error_chain(&e)
+                        ),
+                    )
+                })?;
+            let status = resp.status().as_u16();
+            let wait = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let body = read_capped(resp, self.max_body)
+                .await
+                .map_err(|e| match e {
+                    Sent::TooLarge => JiraError::new(
+                        JiraErrorKind::InvalidResponse,
+                        format!(
+                            "Atlassian's admin API sent an answer over {} MiB",
+                            self.max_body >> 20
+                        ),
+                    ),
+                    Sent::Transport(e) => JiraError::new(JiraErrorKind::Network, error_chain(&e)),
+                })?;
+            if status == 429 && attempt == 0 && wait.is_some_and(|w| w <= 10) {
+                tokio::time::sleep(Duration::from_secs(wait.unwrap_or(1))).await;
+                continue;
+            }
+            return match status {
+                200..=299 => Ok((status, body)),
+                401 => Err(JiraError::new(
+                    JiraErrorKind::Auth,
+                    "Atlassian Administration refused the organisation API key: it is wrong, expired or revoked. Create a new key in admin.atlassian.com > Settings > API keys and run `connkeeper org add` again.",
+                )),
+                403 => Err(JiraError::new(
+                    JiraErrorKind::Forbidden,
+                    "The organisation API key may not read API tokens: create a key with the scope read:tokens:admin (and delete:tokens:admin to revoke).",
+                )),
+                404 => Err(JiraError::new(
+                    JiraErrorKind::NotFound,
+                    format!("Atlassian Administration knows no organisation {} (or no such token): check the organisation id.", self.org_id),
+                )),
+                429 => Err(JiraError::new(JiraErrorKind::RateLimited, "Atlassian's admin API asks to slow down; try again in a minute.")),
+                _ => Err(JiraError::new(
+                    if status >= 500 { JiraErrorKind::Server } else { JiraErrorKind::InvalidResponse },
+                    format!(
+                        "Atlassian's admin API answered {status}{}",
+                        body_text(&body).map(|t| format!(": {t}")).unwrap_or_default()
+                    ),
+                )),
+            };
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    async fn get_page<T: for<'de> Deserialize<'de>>(&self, url: Url) -> Result<Page<T>, JiraError> {
+        let (_, body) = self.send(reqwest::Method::GET, url).await?;
+        serde_json::from_slice(&body).map_err(|e| {
+            JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("Atlassian's admin API sent an answer ConnKeeper cannot read: {e}"),
+            )
+        })
+    }
+
+    /// The next page's URL: on the admin base only, and never the same again.
+    fn next(
+        &self,
+        next: Option<String>,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> Result<Option<Url>, JiraError> {
+        let Some(next) = next.filter(|n| !n.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let url = self.base.join(&next).map_err(|_| {
+            JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                "Atlassian's admin API sent a next page that is not a URL",
+            )
+        })?;
+        if url.origin() != self.base.origin() {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                "Atlassian's admin API pointed the next page to another host; the key was not sent there",
+            ));
+        }
+        if !seen.insert(url.as_str().to_owned()) {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                "Atlassian's admin API repeated a page",
+            ));
+        }
+        Ok(Some(url))
+    }
+
+    /// The organisation's verified domains, lower-case.
+    pub async fn domains(&self) -> Result<Vec<String>, JiraError> {
+        let mut url = Some(self.url(&format!("/admin/v1/orgs/{}/domains", self.org_id)));
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Some(u) = url.take() else { break };
+            let page: Page<DomainDto> = self.get_page(u).await?;
+            out.extend(
+                page.data
+                    .into_iter()
+                    .map(|d| d.attributes.name.trim().to_lowercase()),
+            );
+            url = self.next(page.links.next, &mut seen)?;
+        }
+        if url.is_some() {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("more than {MAX_PAGES} pages of domains"),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Every user API token of the organisation's managed accounts.
+    pub async fn api_tokens(&self) -> Result<Vec<OrgApiToken>, JiraError> {
+        let mut url = Some(self.url(&format!(
+            "/admin/api-access/v1/orgs/{}/api-tokens",
+            self.org_id
+        )));
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Some(u) = url.take() else { break };
+            let page: Page<TokenDto> = self.get_page(u).await?;
+            for t in page.data {
+                out.push(OrgApiToken {
+                    created_at: time(t.created_at.as_deref()),
+                    expires_at: time(t.expires_at.as_deref()),
+                    last_active_at: time(t.last_active_at.as_deref()),
+                    id: crate::text::from_server(&t.id, 200),
+                    label: crate::text::from_server(&t.label, 200),
+                    status: crate::text::from_server(&t.status, 40),
+                    account_id: t.user.id.map(|s| crate::text::from_server(&s, 200)),
+                    email: t.user.email.map(|s| s.trim().to_lowercase()),
+                });
+                if out.len() > MAX_TOKENS {
+                    return Err(JiraError::new(
+                        JiraErrorKind::InvalidResponse,
+                        format!("more than {MAX_TOKENS} API tokens listed"),
+                    ));
+                }
+            }
+            url = self.next(page.links.next, &mut seen)?;
+        }
+        if url.is_some() {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!("more than {MAX_PAGES} pages of API tokens"),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Revokes one token of one account (the only write).
+    pub async fn revoke(&self, account_id: &str, token_id: &str) -> Result<(), JiraError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| {
+                JiraError::new(JiraErrorKind::NotFound, "the admin base cannot take a path")
+            })?
+            .clear()
+            .extend(["users", account_id, "manage", "api-tokens", token_id]);
+        self.send(reqwest::Method::DELETE, url).await.map(|_| ())
+    }
+}

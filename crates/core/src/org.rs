@@ -1,0 +1,470 @@
+//! The optional link to Atlassian Administration: an organisation id and its admin API
+//! key (the key only in the keyring, its expiry tracked like a token's). A sync reads the
+//! organisation's verified domains and its managed accounts' API tokens, and tells for
+//! each profile whether its token is there, revoked or missing, its real expiry, and when
+//! Atlassian last saw it used. Nothing is written to Atlassian except an explicit revoke.
+//! Endpoints and shapes: docs/atlassian-admin-api.md.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::Error;
+use crate::jira::admin::{AdminClient, OrgApiToken};
+use crate::model::{
+    days_left, ExpiresSource, OrgTokenInfo, OrgTokenState, Profile, ProfileId, ProfileView,
+};
+use crate::profiles::Profiles;
+use crate::secrets::SecretStore;
+use crate::store::{read_json, write_json};
+use crate::validate::{self, Mode};
+
+/// The organisation file's name inside the data folder.
+pub const ORG_FILE: &str = "org.json";
+
+/// The keyring entry of the organisation API key. Profile ids are random (version 4)
+/// UUIDs; this one is not, so no profile (nor an import) can ever name it.
+pub const ORG_KEY_ID: ProfileId =
+    ProfileId(Uuid::from_u128(0x636f_6e6e_6b65_0000_8000_0000_006f_7267));
+
+/// The organisation as ConnKeeper keeps it (`org.json`; the key is in the keyring).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgConfig {
+    pub org_id: String,
+    /// When the organisation API key expires (Atlassian does not say; the user types it).
+    pub key_expires: NaiveDate,
+    pub added_at: DateTime<Utc>,
+    pub last_sync: Option<DateTime<Utc>>,
+}
+
+/// The organisation as shown: its config and the key's days left.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgView {
+    #[serde(flatten)]
+    pub config: OrgConfig,
+    pub key_days_left: i64,
+    pub key_stored: bool,
+}
+
+/// What a sync found for one profile.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgFinding {
+    pub id: ProfileId,
+    pub name: String,
+    pub email: String,
+    pub state: OrgTokenState,
+    pub label: Option<String>,
+    pub token_id: Option<String>,
+    pub expires: NaiveDate,
+    /// The expiry Atlassian reports for the matched token.
+    pub atlassian_expires: Option<NaiveDate>,
+    /// Atlassian's expiry differs from the profile's: a change for the user to confirm.
+    pub expiry_differs: bool,
+    pub last_active: Option<DateTime<Utc>>,
+    /// Not used for longer than the warning threshold (or never, since long enough).
+    pub unused: bool,
+    /// Other active tokens of the account (an old one still to revoke, say).
+    pub other_active: usize,
+    /// The old token of the last rotation is gone: recorded as revoked by this sync.
+    pub old_token_revoked_now: bool,
+    pub message: String,
+}
+
+/// A sync's result.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgSync {
+    pub synced_at: DateTime<Utc>,
+    pub org_id: String,
+    pub key_days_left: i64,
+    pub tokens_listed: usize,
+    pub requests: usize,
+    pub profiles: Vec<OrgFinding>,
+}
+
+/// What the user typed to link an organisation.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct OrgDraft {
+    pub org_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub key: SecretString,
+    pub key_expires: String,
+}
+
+/// The organisation API key as the reminder engine sees an expiring credential.
+pub(crate) fn key_as_profile(org: &OrgConfig) -> Profile {
+    Profile {
+        id: ORG_KEY_ID,
+        name: format!("Atlassian organisation API key ({})", org.org_id),
+        description: None,
+        application: crate::model::Application::JiraAdmin,
+        host: "https://admin.atlassian.com".to_owned(),
+        email: String::new(),
+        expires: org.key_expires,
+        created_at: org.added_at,
+        updated_at: org.added_at,
+        last_audit: None,
+        confirmed_host: None,
+        token_kind: None,
+        life: crate::model::TokenLife::default(),
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidSettings(msg.into())
+}
+
+/// Checks an organisation id: Atlassian's are UUID-like (letters, digits, dashes).
+pub fn validate_org_id(raw: &str) -> Result<String, Error> {
+    let t = raw.trim();
+    if t.is_empty() || t.len() > 100 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(invalid(
+            "Organisation id: copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.",
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+impl<S: SecretStore + 'static> Profiles<S> {
+    fn org_path(&self) -> std::path::PathBuf {
+        self.store().dir().join(ORG_FILE)
+    }
+
+    /// The linked organisation, if any.
+    pub fn org(&self) -> Result<Option<OrgView>, Error> {
+        let Some(config) = read_json::<OrgConfig>(&self.org_path())? else {
+            return Ok(None);
+        };
+        Ok(Some(OrgView {
+            key_days_left: days_left(config.key_expires, self.clock().today()),
+            key_stored: self.secrets().contains(ORG_KEY_ID)?,
+            config,
+        }))
+    }
+
+    /// Links (or re-links) the organisation: the key into the keyring first, then
+    /// `org.json`; the previous key is put back when the file cannot be written.
+    pub fn set_org(&self, draft: &OrgDraft) -> Result<OrgView, Error> {
+        let org_id = validate_org_id(&draft.org_id)?;
+        use secrecy::ExposeSecret;
+        let key = draft.key.expose_secret().trim();
+        if key.len() < 16 || key.len() > 4096 || key.chars().any(char::is_whitespace) {
+            return Err(invalid("Organisation API key: paste the whole key as Atlassian showed it (one word, no spaces)."));
+        }
+        let (key_expires, _) =
+            validate::validate_expires(&draft.key_expires, self.clock().today(), Mode::Create)
+                .map_err(|e| invalid(format!("Key expiry: {}", e.message)))?;
+        let previous = self.secrets().get(ORG_KEY_ID)?;
+        self.secrets()
+            .set(ORG_KEY_ID, &SecretString::from(key.to_owned()))?;
+        let old = read_json::<OrgConfig>(&self.org_path()).ok().flatten();
+        let config = OrgConfig {
+            org_id,
+            key_expires,
+            added_at: self.clock().now(),
+            last_sync: old.and_then(|o| o.last_sync),
+        };
+        if let Err(e) = write_json(&self.org_path(), &config) {
+            self.put_back(ORG_KEY_ID, previous);
+            return Err(e.into());
+        }
+        tracing::info!(org = %config.org_id, "organisation linked");
+        self.org()?
+            .ok_or_else(|| Error::Internal("the organisation file vanished".into()))
+    }
+
+    /// Unlinks the organisation: the key and the file go; the profiles keep what the
+    /// last sync found.
+    pub fn remove_org(&self) -> Result<bool, Error> {
+        let existed = self.org_path().exists();
+        self.secrets().delete(ORG_KEY_ID)?;
+        match std::fs::remove_file(self.org_path()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::Internal(format!("could not remove {ORG_FILE}: {e}"))),
+        }
+        Ok(existed)
+    }
+
+    fn admin_client(&self) -> Result<(OrgConfig, AdminClient), Error> {
+        let config = read_json::<OrgConfig>(&self.org_path())?.ok_or_else(|| {
+            Error::NotFound("organisation (link one with `connkeeper org add`)".into())
+        })?;
+        let key = self
+            .secrets()
+            .get(ORG_KEY_ID)?
+            .ok_or_else(|| Error::TokenMissing {
+                name: format!("organisation {}", config.org_id),
+            })?;
+        let client = AdminClient::new(&config.org_id, key, self.client())?;
+        Ok((config, client))
+    }
+
+    /// Reads the organisation's domains and tokens and records, on each profile, what
+    /// they say of its token. Expiry differences are findings for the user to confirm
+    /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
+    pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
+        let (config, client) = self.blocking(|p| p.admin_client()).await??;
+        let domains = client.domains().await?;
+        let tokens = client.api_tokens().await?;
+        let now = self.clock().now();
+        let today = self.clock().today();
+        let requests = client.request_count();
+        let findings = self
+            .blocking(move |p| p.record_sync(&domains, &tokens, now, today, unused_days))
+            .await??;
+        let tokens_listed = findings.1;
+        let mut config = config;
+        config.last_sync = Some(now);
+        write_json(&self.org_path(), &config)?;
+        Ok(OrgSync {
+            synced_at: now,
+            key_days_left: days_left(config.key_expires, today),
+            org_id: config.org_id,
+            tokens_listed,
+            requests,
+            profiles: findings.0,
+        })
+    }
+
+    fn record_sync(
+        &self,
+        domains: &[String],
+        tokens: &[OrgApiToken],
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        unused_days: u32,
+    ) -> Result<(Vec<OrgFinding>, usize), Error> {
+        let findings = self.store().update(|profiles| {
+            let mut out = Vec::new();
+            for p in profiles.iter_mut() {
+                let f = find(p, domains, tokens, today, unused_days);
+                p.life.atlassian = Some(OrgTokenInfo {
+                    synced_at: now,
+                    state: f.state,
+                    label: f.label.clone(),
+                    token_id: f.token_id.clone(),
+                    expires: f.atlassian_expires,
+                    last_active: f.last_active,
+                });
+                if f.old_token_revoked_now {
+                    p.life.old_token_revoked = Some(true);
+                }
+                out.push(f);
+            }
+            Ok::<_, Error>(out)
+        })?;
+        tracing::info!(
+            profiles = findings.len(),
+            tokens = tokens.len(),
+            "organisation synced"
+        );
+        Ok((findings, tokens.len()))
+    }
+
+    /// Takes Atlassian's expiry for profile `id`, which the user confirmed: only the date
+    /// the last sync reported (`expected`), so a stale confirmation changes nothing.
+    pub fn accept_atlassian_expiry(
+        &self,
+        id: ProfileId,
+        expected: NaiveDate,
+    ) -> Result<ProfileView, Error> {
+        let p = self.change(id, |p| {
+            let reported = p.life.atlassian.as_ref().and_then(|a| a.expires);
+            if reported != Some(expected) {
+                return Err(Error::Cancelled(format!(
+                    "Atlassian's expiry for \"{}\" is not {expected} any more; sync again.",
+                    p.name
+                )));
+            }
+            p.expires = expected;
+            p.life.expires_source = ExpiresSource::Atlassian;
+            p.updated_at = self.clock().now();
+            Ok(p.clone())
+        })?;
+        tracing::info!(profile = %id, "expiry taken from Atlassian");
+        self.view(&p)
+    }
+
+    /// Revokes token `token_id` of profile `id`'s account at Atlassian: the one write to
+    /// the admin API, which the faces confirm first. The token must be one the last sync
+    /// listed for that profile's account and not the profile's current one.
+    pub async fn org_revoke(
+        self: &Arc<Self>,
+        id: ProfileId,
+        token_id: String,
+    ) -> Result<(), Error> {
+        let (_, client) = self.blocking(|p| p.admin_client()).await??;
+        let profile = self.blocking(move |p| p.get(id)).await??;
+        let tokens = client.api_tokens().await?;
+        let t = tokens
+            .iter()
+            .find(|t| {
+                t.id == token_id
+                    && t.email.as_deref() == Some(profile.email.to_lowercase().as_str())
+            })
+            .ok_or_else(|| Error::NotFound(format!("API token {token_id} of {}", profile.email)))?;
+        let current = profile
+            .life
+            .atlassian
+            .as_ref()
+            .and_then(|a| a.token_id.as_deref());
+        if current == Some(token_id.as_str()) {
+            return Err(Error::Cancelled(format!(
+                "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
+                profile.name
+            )));
+        }
+        let account = t.account_id.clone().ok_or_else(|| {
+            Error::Internal("Atlassian listed the token without its account".into())
+        })?;
+        client.revoke(&account, &token_id).await?;
+        tracing::info!(profile = %id, "old token revoked at Atlassian");
+        Ok(())
+    }
+}
+
+/// The only token of `ts`, if there is exactly one.
+fn only<'a>(ts: &[&'a OrgApiToken]) -> Option<&'a OrgApiToken> {
+    if ts.len() == 1 {
+        Some(ts[0])
+    } else {
+        None
+    }
+}
+
+/// Matches a profile with its account's tokens: the token known from the last sync, a
+/// rotation's label (`connkeeper <name> ...`), the same expiry date, or the account's
+/// only active token, in that order.
+fn find(
+    p: &Profile,
+    domains: &[String],
+    tokens: &[OrgApiToken],
+    today: NaiveDate,
+    unused_days: u32,
+) -> OrgFinding {
+    let email = p.email.to_lowercase();
+    let mine: Vec<&OrgApiToken> = tokens
+        .iter()
+        .filter(|t| t.email.as_deref() == Some(email.as_str()))
+        .collect();
+    let active: Vec<&OrgApiToken> = mine.iter().copied().filter(|t| t.active()).collect();
+    let known = p
+        .life
+        .atlassian
+        .as_ref()
+        .and_then(|a| a.token_id.as_deref());
+    let prefix = format!(
+        "connkeeper {} ",
+        p.name.trim().chars().take(60).collect::<String>()
+    )
+    .to_lowercase();
+    let chosen = known
+        .and_then(|k| mine.iter().copied().find(|t| t.id == k))
+        .or_else(|| {
+            let mut by_label: Vec<&OrgApiToken> = active
+                .iter()
+                .copied()
+                .filter(|t| t.label.to_lowercase().starts_with(&prefix))
+                .collect();
+            by_label.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+            by_label.first().copied()
+        })
+        .or_else(|| {
+            let same_date: Vec<&OrgApiToken> = active
+                .iter()
+                .copied()
+                .filter(|t| t.expires_at.map(|e| e.date_naive()) == Some(p.expires))
+                .collect();
+            only(&same_date)
+        })
+        .or_else(|| only(&active));
+    let domain = email.rsplit('@').next().unwrap_or_default();
+    let managed = domains.iter().any(|d| d == domain);
+    let mut f = OrgFinding {
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        state: OrgTokenState::Missing,
+        label: None,
+        token_id: None,
+        expires: p.expires,
+        atlassian_expires: None,
+        expiry_differs: false,
+        last_active: None,
+        unused: false,
+        other_active: 0,
+        old_token_revoked_now: false,
+        message: String::new(),
+    };
+    let Some(t) = chosen else {
+        (f.state, f.message) = if !active.is_empty() {
+            (OrgTokenState::Ambiguous, format!("{} active tokens of {}; none is clearly this profile's. Label the token `connkeeper {} …` or match its expiry.", active.len(), p.email, p.name))
+        } else if !mine.is_empty() {
+            (OrgTokenState::Revoked, format!("Every token of {} is revoked: backups with this profile fail. Rotate the token.", p.email))
+        } else if managed {
+            (OrgTokenState::Missing, format!("{} is a managed account without any API token: the profile's token was revoked or deleted. Rotate the token.", p.email))
+        } else {
+            (OrgTokenState::Unmanaged, format!("{} is not in the organisation's verified domains; Atlassian Administration does not list its tokens.", p.email))
+        };
+        return f;
+    };
+    f.label = Some(t.label.clone());
+    f.token_id = Some(t.id.clone());
+    f.atlassian_expires = t.expires_at.map(|e| e.date_naive());
+    f.expiry_differs = f.atlassian_expires.is_some_and(|e| e != p.expires);
+    f.last_active = t.last_active_at;
+    f.other_active = active.iter().filter(|o| o.id != t.id).count();
+    let since = t
+        .last_active_at
+        .or(t.created_at)
+        .map(|d| (today - d.date_naive()).num_days());
+    f.unused = since.is_some_and(|d| d > i64::from(unused_days));
+    f.state = if t.active() {
+        OrgTokenState::Active
+    } else {
+        OrgTokenState::Revoked
+    };
+    f.old_token_revoked_now = f.state == OrgTokenState::Active
+        && f.other_active == 0
+        && p.life.old_token_revoked == Some(false);
+    let mut notes = Vec::new();
+    if f.state == OrgTokenState::Revoked {
+        notes.push(
+            "The token is revoked: backups with this profile fail. Rotate the token.".to_owned(),
+        );
+    }
+    if let (true, Some(e)) = (f.expiry_differs, f.atlassian_expires) {
+        notes.push(format!(
+            "Atlassian says the token expires on {e}, the profile says {}.",
+            p.expires
+        ));
+    }
+    if f.unused {
+        notes.push(match t.last_active_at {
+            Some(d) => format!(
+                "Not used since {}: is the backup service still running with it?",
+                d.date_naive()
+            ),
+            None => {
+                "Never used since it was created: is the backup service set up with it?".to_owned()
+            }
+        });
+    }
+    if p.life.old_token_revoked == Some(false) && f.other_active > 0 {
+        notes.push(format!("{} other active token(s) of the account: revoke the old one once the backup service uses the new one.", f.other_active));
+    }
+    f.message = if notes.is_empty() {
+        "In order.".to_owned()
+    } else {
+        notes.join(" ")
+    };
+    f
+}

@@ -1,0 +1,455 @@
+//! Rotating a profile's token, make before break: the new token is verified against the
+//! profile's own site and email and audited for the profile's purpose while the old one
+//! stays in place; only a new token that works at least as well replaces it (or one the
+//! user insists on), in one swap that puts the old token back if the save fails. The
+//! profile then remembers the rotation (dates and verdicts, never a token) and that the
+//! old token is still to be revoked, until the user says it is.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+use secrecy::SecretString;
+use serde::Serialize;
+
+use crate::error::{Error, ErrorPayload};
+use crate::jira::{AuditInput, AuditPurpose, AuditReport, JiraErrorKind, Progress};
+use crate::model::{
+    Application, AuditSummary, ExpiresSource, Profile, ProfileId, ProfileView, RotationRecord,
+    Verdict, ROTATIONS_KEPT,
+};
+use crate::profiles::Profiles;
+use crate::requirements::TOKEN_PAGE;
+use crate::secrets::SecretStore;
+use crate::validate::{self, Mode, MAX_TOKEN_LIFETIME_DAYS};
+
+/// What a rotation of one profile involves, for the faces to walk the user through.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RotationPlan {
+    pub id: ProfileId,
+    pub name: String,
+    pub description: Option<String>,
+    pub application: Application,
+    pub host: String,
+    pub email: String,
+    /// The current token's expiry.
+    pub expires: NaiveDate,
+    /// Where the user creates the new token (and later revokes the old one).
+    pub token_page: String,
+    /// The label to give the new token: `connkeeper <profile> <date>`.
+    pub label: String,
+    /// The expiry to choose (the settings' validity, at most 365 days).
+    pub suggested_expires: NaiveDate,
+    /// The latest expiry Atlassian allows.
+    pub latest_expires: NaiveDate,
+    /// What the new token is audited for: the last audit's purpose, else both.
+    pub purpose: AuditPurpose,
+    /// The old token's last audit, which the new one must match.
+    pub last_audit: Option<AuditSummary>,
+    /// A previous rotation's old token is still to be revoked.
+    pub old_token_pending: bool,
+    /// That old token's expiry (null when none is pending).
+    pub pending_old_expires: Option<NaiveDate>,
+}
+
+/// Why a new token was not put in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// Jira did not accept the token with the profile's email: it can never work.
+    Rejected,
+    /// The token belongs to another account than the one the profile audited before.
+    OtherAccount,
+    /// The audit could not run (network, timeout, server): not verified.
+    Unverified,
+    /// The new token lacks what the profile's purpose needs.
+    Fails,
+    /// The new token reaches less than the old one did.
+    Worse,
+}
+
+impl RefusalCode {
+    /// Whether insisting can override it: a token Jira rejects, or another account's,
+    /// never goes in.
+    pub fn can_insist(self) -> bool {
+        !matches!(self, RefusalCode::Rejected | RefusalCode::OtherAccount)
+    }
+}
+
+/// One reason a rotation was refused.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub message: String,
+}
+
+/// How a rotation ended.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RotationOutcome {
+    /// The new token is in the keyring and the profile updated.
+    Rotated {
+        profile: Box<ProfileView>,
+        record: RotationRecord,
+    },
+    /// Nothing changed: the old token is still in place.
+    Refused {
+        refusals: Vec<Refusal>,
+        /// The old token's verdict and the new one's (null when unknown).
+        before: Option<Verdict>,
+        after: Option<Verdict>,
+        /// Why the new token could not be audited, if it could not.
+        error: Option<ErrorPayload>,
+        /// Whether `force` would put the token in place.
+        can_insist: bool,
+    },
+}
+
+/// What the user typed in the desktop's rotation form.
+#[derive(Debug, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RotateInput {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub token: SecretString,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// Put the token in place although it audits worse or could not be verified.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// A rotation request: the new token and its expiry as typed.
+#[derive(Debug)]
+pub struct RotateRequest {
+    pub id: ProfileId,
+    pub token: SecretString,
+    pub expires: String,
+    /// Put the new token in place although it audits worse or could not be verified.
+    pub force: bool,
+}
+
+impl RotateRequest {
+    /// The request for profile `id` from the desktop's form.
+    pub fn new(id: ProfileId, input: RotateInput) -> Self {
+        Self {
+            id,
+            token: input.token,
+            expires: input.expires,
+            force: input.force,
+        }
+    }
+}
+
+/// The label suggested for the new token.
+pub fn label_for(name: &str, today: NaiveDate) -> String {
+    let short: String = name.trim().chars().take(60).collect();
+    format!("connkeeper {short} {today}")
+}
+
+/// The reasons a new token's verdict is not good enough, compared with the old one's.
+pub fn compare(before: Option<&Verdict>, after: &Verdict) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    match before {
+        Some(b) => {
+            let lost = (b.ok && !after.ok)
+                || (b.backup_ok && !after.backup_ok)
+                || (b.restore_ok && !after.restore_ok);
+            if lost
+                || after.missing_global > b.missing_global
+                || after.projects_with_gaps > b.projects_with_gaps
+            {
+                out.push(Refusal {
+                    code: RefusalCode::Worse,
+                    message: format!(
+                        "The new token reaches less than the old one: {} global permission(s) and {} project(s) with gaps, against {} and {} before.",
+                        after.missing_global, after.projects_with_gaps, b.missing_global, b.projects_with_gaps
+                    ),
+                });
+            }
+        }
+        None if !after.ok => out.push(Refusal {
+            code: RefusalCode::Fails,
+            message: format!(
+                "The new token lacks what {} needs: {} global permission(s) and {} project(s) with gaps.",
+                purpose_words(after.purpose),
+                after.missing_global,
+                after.projects_with_gaps
+            ),
+        }),
+        None => {}
+    }
+    out
+}
+
+fn purpose_words(p: AuditPurpose) -> &'static str {
+    match p {
+        AuditPurpose::Backup => "backup",
+        AuditPurpose::Restore => "restore",
+        AuditPurpose::All => "backup and restore",
+    }
+}
+
+impl<S: SecretStore + 'static> Profiles<S> {
+    /// The plan of a rotation of profile `id`.
+    pub fn rotation_plan(&self, id: ProfileId) -> Result<RotationPlan, Error> {
+        let p = self.get(id)?;
+        let settings = self.settings().load().unwrap_or_default();
+        let today = self.clock().today();
+        let validity = u64::from(settings.token_validity_days).clamp(1, MAX_TOKEN_LIFETIME_DAYS);
+        Ok(RotationPlan {
+            id: p.id,
+            label: label_for(&p.name, today),
+            name: p.name,
+            description: p.description,
+            application: p.application,
+            host: p.host,
+            email: p.email,
+            expires: p.expires,
+            token_page: TOKEN_PAGE.to_owned(),
+            suggested_expires: today + Days::new(validity),
+            latest_expires: today + Days::new(MAX_TOKEN_LIFETIME_DAYS),
+            purpose: p
+                .last_audit
+                .as_ref()
+                .map_or(AuditPurpose::All, |a| a.purpose),
+            last_audit: p.last_audit,
+            old_token_pending: p.life.old_token_revoked == Some(false),
+            pending_old_expires: p
+                .life
+                .rotations
+                .first()
+                .filter(|_| p.life.old_token_revoked == Some(false))
+                .map(|r| r.old_expires),
+        })
+    }
+
+    /// Rotates a profile's token (see the module's documentation). A host outside
+    /// Atlassian's domains that nobody confirmed is asked about through `confirm`, as
+    /// for an audit. Validation errors and a profile that changed meanwhile are errors;
+    /// a token that is not good enough is a [`RotationOutcome::Refused`].
+    pub async fn rotate<F, Fut>(
+        self: &Arc<Self>,
+        req: RotateRequest,
+        yes: bool,
+        confirm: F,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<RotationOutcome, Error>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Option<bool>>,
+    {
+        let req = Arc::new(req);
+        let (profile, expires, input, old_account) = {
+            let req = req.clone();
+            self.confirmed(
+                move |p, confirmed| p.rotation_input(&req, confirmed),
+                yes,
+                confirm,
+            )
+            .await?
+        };
+        let before = profile.last_audit.as_ref().map(Verdict::from);
+        let audited =
+            crate::jira::audit::run(input, self.client().clone(), self.clock(), progress).await;
+        let mut refusals = Vec::new();
+        let (report, error) = match audited {
+            Ok(report) => (Some(report), None),
+            Err(e) => {
+                let code = match e.kind {
+                    JiraErrorKind::Auth => RefusalCode::Rejected,
+                    JiraErrorKind::MissingScope | JiraErrorKind::Forbidden => RefusalCode::Fails,
+                    _ => RefusalCode::Unverified,
+                };
+                refusals.push(Refusal {
+                    code,
+                    message: e.message.clone(),
+                });
+                (None, Some(Error::Jira(e).payload()))
+            }
+        };
+        let after = report.as_ref().map(|r| Verdict::from(&r.summary()));
+        if let Some(r) = &report {
+            let other = old_account
+                .as_deref()
+                .is_some_and(|old| old != r.account.account_id)
+                || r.warnings
+                    .iter()
+                    .any(|w| w.code == crate::codes::WarningCode::EmailMismatch);
+            if other {
+                refusals.push(Refusal {
+                    code: RefusalCode::OtherAccount,
+                    message: format!(
+                        "The new token belongs to another account than {}; create it while signed in as that account.",
+                        profile.email
+                    ),
+                });
+            }
+        }
+        if let Some(a) = &after {
+            refusals.extend(compare(before.as_ref(), a));
+        }
+        let can_insist = refusals.iter().all(|r| r.code.can_insist());
+        let goes_in = refusals.is_empty() || (req.force && can_insist);
+        if !goes_in {
+            tracing::info!(profile = %profile.id, refusals = refusals.len(), "rotation refused; the old token stays");
+            return Ok(RotationOutcome::Refused {
+                refusals,
+                before,
+                after,
+                error,
+                can_insist,
+            });
+        }
+        let record = RotationRecord {
+            at: self.clock().now(),
+            old_expires: profile.expires,
+            new_expires: expires,
+            before,
+            after,
+            forced: !refusals.is_empty(),
+        };
+        let swap = {
+            let req = req.clone();
+            let record = record.clone();
+            self.blocking(move |p| p.swap_token(&profile, &req.token, &record, report.as_ref()))
+                .await?
+        };
+        let view = swap?;
+        Ok(RotationOutcome::Rotated {
+            profile: Box::new(view),
+            record,
+        })
+    }
+
+    /// Checks a rotation request and builds the audit of the new token against the
+    /// profile's own host and email. Also returns the account the old token belonged to.
+    #[allow(clippy::type_complexity)]
+    fn rotation_input(
+        &self,
+        req: &RotateRequest,
+        confirmed: bool,
+    ) -> Result<(Profile, NaiveDate, AuditInput, Option<String>), Error> {
+        let mut profile = self.get(req.id)?;
+        let today = self.clock().today();
+        let mut errors = Vec::new();
+        let token = match validate::validate_token(Some(&req.token), Mode::Create) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let expires = match validate::validate_expires(&req.expires, today, Mode::Create) {
+            Ok((d, _)) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
+        let (Some(token), Some(expires)) = (token, expires) else {
+            return Err(Error::Validation(errors));
+        };
+        if !profile.host_confirmed() {
+            if !confirmed {
+                return Err(Error::ConfirmationRequired { host: profile.host });
+            }
+            profile =
+                self.confirm_host(profile.id, &profile.host.clone(), &profile.email.clone())?;
+        }
+        let purpose = profile
+            .last_audit
+            .as_ref()
+            .map_or(AuditPurpose::All, |a| a.purpose);
+        let old_account = self.last_report(profile.id).map(|r| r.account.account_id);
+        let input = AuditInput {
+            host: profile.host.clone(),
+            email: profile.email.clone(),
+            token,
+            application: profile.application,
+            purpose,
+            // A new token may be of the other kind: found out again.
+            token_kind: None,
+        };
+        Ok((profile, expires, input, old_account))
+    }
+
+    /// Puts the new token in the keyring and the rotation on the profile, in one change
+    /// of the store: when the profile moved meanwhile or the save fails, the old token
+    /// is put back.
+    fn swap_token(
+        &self,
+        was: &Profile,
+        token: &SecretString,
+        record: &RotationRecord,
+        report: Option<&AuditReport>,
+    ) -> Result<ProfileView, Error> {
+        let mut previous = None::<Option<SecretString>>;
+        let path = self.report_path(was.id);
+        let result = self.store().update(|profiles| {
+            let p = profiles
+                .iter_mut()
+                .find(|p| p.id == was.id)
+                .ok_or_else(|| Error::NotFound(was.id.to_string()))?;
+            if !p.target().same_as(&was.host, &was.email) || p.expires != was.expires {
+                return Err(Error::Cancelled(
+                    "The profile changed while the new token was verified; nothing was swapped. Try again.".into(),
+                ));
+            }
+            previous = Some(self.secrets().get(p.id)?);
+            self.secrets().set(p.id, token)?;
+            p.expires = record.new_expires;
+            p.updated_at = record.at;
+            p.life.rotated_at = Some(record.at);
+            p.life.rotations.insert(0, record.clone());
+            p.life.rotations.truncate(ROTATIONS_KEPT);
+            p.life.old_token_revoked = Some(false);
+            p.life.expires_source = ExpiresSource::Manual;
+            // What Atlassian said was about the old token.
+            p.life.atlassian = None;
+            match report {
+                Some(r) => {
+                    p.last_audit = Some(r.summary());
+                    p.token_kind = Some(r.token_kind);
+                    crate::store::write_json(&path, r)?;
+                }
+                None => {
+                    p.last_audit = None;
+                    p.token_kind = None;
+                }
+            }
+            Ok::<_, Error>(p.clone())
+        });
+        match result {
+            Ok(p) => {
+                tracing::info!(profile = %p.id, forced = record.forced, "token rotated");
+                self.view(&p)
+            }
+            Err(e) => {
+                if let Some(old) = previous {
+                    self.put_back(was.id, old);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Records whether the old token of the last rotation was revoked. Without a
+    /// rotation there is nothing to record, and the profile is returned as it is.
+    pub fn mark_old_token_revoked(
+        &self,
+        id: ProfileId,
+        revoked: bool,
+    ) -> Result<ProfileView, Error> {
+        let p = self.change(id, |p| {
+            if p.life.old_token_revoked.is_some() {
+                p.life.old_token_revoked = Some(revoked);
+            }
+            Ok(p.clone())
+        })?;
+        self.view(&p)
+    }
+}

@@ -1,0 +1,99 @@
+// Rotation (#/rotate/<id>) and the settings' Atlassian organisation section.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, PROFILES, isoIn } from './harness.js';
+
+/** @type {Awaited<ReturnType<typeof setup>>} */
+let env;
+before(async () => { env = await setup(); });
+after(async () => { await env?.done(); });
+
+const NEW_TOKEN = 'ATATT3xFfGF0-ui-rotation-new-token-01';
+
+test('rotate: the plan, a rejected token, a worse one refused, then insisted on; the checklist records the revocation', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES, rotation: { worse: true } } });
+  const { page } = app;
+  await page.click('[data-fk="rotate-p-eps"]');
+  await page.waitForSelector('#rotate-title');
+  assert.equal(await page.locator('[data-fk="rotate-label"]').innerText(), `connkeeper Epsilon ${isoIn(0)}`);
+  assert.equal(await page.locator('[data-fk="rotate-expires"]').inputValue(), isoIn(365));
+
+  // An empty token: the field says so, nothing was sent to verify.
+  await page.click('[data-fk="rotate-run"]');
+  await page.waitForSelector('[data-fk="rotate-token"][aria-invalid="true"]');
+
+  // A token Jira rejects: refused, and no way to insist.
+  await page.fill('[data-fk="rotate-token"]', 'rejected-ATATT3xFfGF0-0000000');
+  await page.click('[data-fk="rotate-run"]');
+  await page.waitForSelector('[data-fk="rotate-refused"]');
+  assert.equal(await page.locator('[data-fk="rotate-force"]').count(), 0);
+  assert.match(await page.locator('[data-fk="rotate-refused"]').innerText(), /cannot be used for this profile/);
+
+  // A token that audits worse than the last audit: refused, with "Rotate anyway".
+  await page.fill('[data-fk="rotate-token"]', NEW_TOKEN);
+  await page.click('[data-fk="rotate-run"]');
+  await page.waitForSelector('[data-fk="rotate-force"]');
+  const refused = (await app.callsOf('rotate_token')).at(-1);
+  assert.equal(refused.result.outcome, 'refused');
+  assert.equal(refused.args.input.force, false);
+  await page.click('[data-fk="rotate-force"]');
+  await page.waitForSelector('.rotate-result .banner-success');
+  const rotated = (await app.callsOf('rotate_token')).at(-1);
+  assert.equal(rotated.args.input.force, true);
+  assert.equal(rotated.result.outcome, 'rotated');
+  assert.match(await page.locator('.rotate-result').innerText(), /You insisted/);
+  // The token is gone from the page once saved.
+  assert.ok(!(await page.content()).includes(NEW_TOKEN));
+
+  await page.getByLabel(/Revoke the old token/).check();
+  await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.calls.some((/** @type {any} */ c) => c.cmd === 'mark_old_token_revoked' && c.ok));
+  assert.deepEqual((await app.callsOf('mark_old_token_revoked')).at(-1).args, { id: 'p-eps', revoked: true });
+  await app.assertClean();
+  await app.close();
+});
+
+test('rotate: a bad expiry is named under its field; the list shows an old token still to revoke', async () => {
+  const pending = { ...PROFILES[0], life: { rotated_at: '2026-11-01T10:00:00Z', rotations: [], old_token_revoked: false, expires_source: 'manual', atlassian: null } };
+  const app = await env.open({ seed: { profiles: [pending, ...PROFILES.slice(1)] } });
+  const { page } = app;
+  await page.waitForSelector('[data-note="revoke"]');
+  await page.click('[data-fk="rotate-p-acme"]');
+  await page.waitForSelector('[data-fk="rotate-pending"]');
+  await page.fill('[data-fk="rotate-token"]', NEW_TOKEN);
+  await page.fill('[data-fk="rotate-expires"]', isoIn(-2));
+  await page.click('[data-fk="rotate-run"]');
+  await page.waitForSelector('[data-fk="rotate-expires"][aria-invalid="true"]');
+  assert.match(await page.locator('.view-rotate').innerText(), /in the past/);
+  assert.equal((await app.callsOf('rotate_token')).at(-1).error.kind, 'validation');
+  await app.assertClean();
+  await app.close();
+});
+
+test('settings link an organisation, sync it, and take Atlassian’s expiry on request', async () => {
+  const app = await env.open({ seed: {
+    profiles: PROFILES,
+    org: { tokens: { 'Acme backup': { state: 'active', token_id: 't1', label: 'BackupCo', expires: isoIn(100), message: 'Atlassian says otherwise.' }, 'Gamma old': { state: 'revoked', message: 'The token is revoked.' } } },
+  } });
+  const { page } = app;
+  await page.click('[data-action="settings"]');
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  await dialog.locator('[data-fk="org-id"]').fill('not an id!');
+  await dialog.locator('[data-fk="org-key"]').fill('ATCTT3xFfGN0-ui-org-key-000000001');
+  await dialog.locator('[data-fk="org-key-expires"]').fill(isoIn(200));
+  await dialog.locator('[data-fk="org-link"]').click();
+  await dialog.getByText('letters, digits and dashes only').waitFor();
+  await dialog.locator('[data-fk="org-id"]').fill('2f1e0c3a-8b7d-4e6f-9a10-5c4b3a291807');
+  await dialog.locator('[data-fk="org-key"]').fill('ATCTT3xFfGN0-ui-org-key-000000001');
+  await dialog.locator('[data-fk="org-link"]').click();
+  await dialog.locator('[data-fk="org-sync"]').click();
+  await dialog.locator('[data-fk="org-findings"]').waitFor();
+  assert.equal(await dialog.locator('[data-state="revoked"]').count(), 1);
+  await dialog.locator('[data-fk="org-accept-p-acme"]').click();
+  await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.calls.some((/** @type {any} */ c) => c.cmd === 'accept_atlassian_expiry' && c.ok));
+  assert.deepEqual((await app.callsOf('accept_atlassian_expiry')).at(-1).args, { id: 'p-acme', expires: isoIn(100) });
+  // The key never comes back to the page.
+  assert.ok(!(await page.content()).includes('ui-org-key'));
+  await app.assertClean();
+  await app.close();
+});

@@ -1,0 +1,108 @@
+// @ts-check
+// The settings' "Atlassian organisation" section: link an organisation (its id, its
+// admin API key, which goes to the OS keyring, and the key's expiry), sync (read-only at
+// Atlassian: each profile's token state, real expiry and last use), take Atlassian's
+// expiry where it differs (the user confirms each), unlink.
+
+import * as api from '../api.js';
+import { h, icon, asCommandError, nextId, keepFocus } from '../dom.js';
+import { t, dateTime } from '../i18n.js';
+
+/** @typedef {import('../gen/OrgView').OrgView} OrgView */
+/** @typedef {import('../gen/OrgSync').OrgSync} OrgSync */
+
+/** The section, loading its state. @param {{onChanged?: () => void}} [o] */
+export function orgSection(o = {}) {
+  const id = nextId('org');
+  /** @type {OrgView|null|undefined} undefined while loading */
+  let org;
+  /** @type {OrgSync|null} */
+  let sync = null;
+  /** @type {string|null} */
+  let error = null;
+  let busy = false;
+  /** @type {Set<string>} */
+  const accepted = new Set();
+  const el = h('section', { class: 'org-section', 'aria-labelledby': `${id}-title` });
+  const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
+
+  const orgId = /** @type {HTMLInputElement} */ (h('input', { type: 'text', class: 'input mono', id: `${id}-id`, autocomplete: 'off', spellcheck: 'false', dataset: { fk: 'org-id' } }));
+  const key = /** @type {HTMLInputElement} */ (h('input', { type: 'password', class: 'input mono', id: `${id}-key`, autocomplete: 'off', spellcheck: 'false', dataset: { fk: 'org-key' } }));
+  const keyExpires = /** @type {HTMLInputElement} */ (h('input', { type: 'date', class: 'input', id: `${id}-exp`, dataset: { fk: 'org-key-expires' } }));
+
+  /** @param {() => Promise<void>} work */
+  async function act(work) {
+    if (busy) return;
+    busy = true;
+    error = null;
+    render();
+    try { await work(); } catch (e) { error = asCommandError(e).message; }
+    busy = false;
+    render();
+  }
+
+  const link = () => act(async () => {
+    org = await api.orgLink({ org_id: orgId.value, key: key.value, key_expires: keyExpires.value });
+    key.value = '';
+    live.textContent = t('org.linked');
+  });
+  const unlink = () => act(async () => {
+    await api.orgUnlink();
+    org = null;
+    sync = null;
+    live.textContent = t('org.unlinked');
+  });
+  const doSync = () => act(async () => {
+    sync = await api.orgSync();
+    accepted.clear();
+    org = await api.orgStatus();
+    live.textContent = t('org.synced', { n: sync.profiles.length });
+    o.onChanged?.();
+    requestAnimationFrame(() => el.querySelector('[data-fk="org-findings"]')?.scrollIntoView({ block: 'nearest' }));
+  });
+  /** @param {string} pid @param {string} date */
+  const accept = (pid, date) => act(async () => {
+    await api.acceptAtlassianExpiry(pid, date);
+    accepted.add(pid);
+    o.onChanged?.();
+  });
+
+  function render() {
+    keepFocus(() => {
+      el.replaceChildren(h('h3', { id: `${id}-title`, text: t('org.title') }), live);
+      if (org === undefined) { el.append(h('p', { class: 'muted', text: t('common.loading') })); return; }
+      if (error) el.append(h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'), h('span', { text: error })));
+      if (!org) {
+        el.append(
+          h('p', { class: 'field-hint', text: t('org.lead') }),
+          h('div', { class: 'field' }, h('label', { class: 'label', for: orgId.id, text: t('org.id') }), orgId),
+          h('div', { class: 'field' }, h('label', { class: 'label', for: key.id, text: t('org.key') }), key,
+            h('p', { class: 'field-hint', text: t('org.keyHint') })),
+          h('div', { class: 'field' }, h('label', { class: 'label', for: keyExpires.id, text: t('org.keyExpires') }), keyExpires),
+          h('button', { type: 'button', class: 'btn btn-secondary', disabled: busy, dataset: { fk: 'org-link' }, onclick: link }, t('org.link')));
+        return;
+      }
+      const v = org;
+      el.append(
+        h('p', { dataset: { fk: 'org-status' } }, t('org.status', { id: v.org_id, date: v.key_expires, n: v.key_days_left }),
+          v.key_days_left <= 30 ? h('span', { class: 'text-warn', text: ` ${t('org.keySoon')}` }) : null),
+        h('p', { class: 'muted small', text: v.last_sync ? t('org.lastSync', { at: dateTime(v.last_sync) }) : t('org.neverSynced') }),
+        h('div', { class: 'toolbar' },
+          h('button', { type: 'button', class: 'btn btn-secondary', disabled: busy, dataset: { fk: 'org-sync' }, onclick: doSync }, t('org.sync')),
+          h('button', { type: 'button', class: 'btn btn-danger-quiet', disabled: busy, dataset: { fk: 'org-unlink' }, onclick: unlink }, t('org.unlink'))));
+      if (sync) {
+        el.append(h('ul', { class: 'org-findings', dataset: { fk: 'org-findings' } }, sync.profiles.map((f) => h('li', { dataset: { state: f.state, id: f.id } },
+          h('strong', { text: f.name }), ' ', h('span', { class: ['chip-note', (f.state === 'revoked' || f.state === 'missing') && 'is-bad'], text: t(`org.state.${f.state}`) }),
+          h('div', { class: 'small', text: f.message }),
+          f.expiry_differs && f.atlassian_expires && !accepted.has(f.id)
+            ? h('button', { type: 'button', class: 'btn btn-secondary btn-sm', dataset: { fk: `org-accept-${f.id}` }, onclick: () => accept(f.id, /** @type {string} */ (f.atlassian_expires)) },
+              t('org.accept', { date: f.atlassian_expires }))
+            : null))));
+      }
+    });
+  }
+
+  api.orgStatus().then((v) => { org = v; render(); }, (e) => { org = null; error = asCommandError(e).message; render(); });
+  render();
+  return el;
+}
