@@ -17,7 +17,9 @@ use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
 use connkeeper_core::profiles::{Profiles, Saved};
-use connkeeper_core::rotation::{RotateInput, RotateRequest, RotationOutcome, RotationPlan};
+use connkeeper_core::rotation::{
+    RotateInput, RotateRequest, RotationOutcome, RotationPlan, Verification,
+};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::ui::{
@@ -369,11 +371,18 @@ pub async fn rotate_token<R: Runtime>(
     input: RotateInput,
 ) -> Result<RotationOutcome> {
     let request = RotateRequest::new(parse_id(&id)?, input);
-    let outcome = cancellable(app, run_id, move |profiles, app, progress| async move {
+    // Verifying can be cancelled; the swap that follows cannot (and is reported as done).
+    let verified = cancellable(app, run_id, move |profiles, app, progress| async move {
         let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
-        profiles.rotate(request, false, confirm, &*progress).await
+        profiles
+            .verify_rotation(request, false, confirm, &*progress)
+            .await
     })
     .await?;
+    let outcome = match verified {
+        Verification::Refused(outcome) => outcome,
+        Verification::Ready(ready) => state(app).profiles.commit_rotation(ready).await?,
+    };
     // The tray and the reminders follow the new expiry.
     state(app).wake.notify_one();
     Ok(outcome)

@@ -474,7 +474,7 @@
   /** @type {import('../../ui/js/gen/OrgView').OrgView|null} */
   let org = seed.org?.org_id ? { org_id: seed.org.org_id, key_expires: seed.org.key_expires || addDays(200), added_at: nowIso(), last_sync: null, key_days_left: 200, key_stored: true } : null;
   /** @param {AuditSummary|null} s @returns {import('../../ui/js/gen/Verdict').Verdict|null} */
-  const verdictOf = (s) => (s ? { purpose: s.purpose, ok: s.ok, backup_ok: s.backup_ok, restore_ok: s.restore_ok, missing_global: s.missing_global.length, projects_with_gaps: s.projects_with_gaps } : null);
+  const verdictOf = (s) => (s ? { purpose: s.purpose, ok: s.ok, backup_ok: s.backup_ok, restore_ok: s.restore_ok, missing_global: s.missing_global.length, projects_with_gaps: s.projects_with_gaps, projects_total: s.projects_total, coverage_complete: s.coverage_complete } : null);
 
   /** @type {Pick<Handlers, 'rotation_plan'|'rotate_token'|'mark_old_token_revoked'|'org_status'|'org_link'|'org_unlink'|'org_sync'|'accept_atlassian_expiry'>} */
   const lifeCommands = {
@@ -508,7 +508,8 @@
       const report = await runAudit(runId, p.host, p.application, p.last_audit?.purpose ?? 'all', p.email, null);
       /** @type {import('../../ui/js/gen/Verdict').Verdict} */
       const after = { purpose: report.purpose, ok: report.ok && !seed.rotation?.worse, backup_ok: report.backup_ok, restore_ok: report.restore_ok,
-        missing_global: report.global.filter((g) => !g.granted).length, projects_with_gaps: report.projects.filter((x) => x.missing.length).length + (seed.rotation?.worse ? 5 : 0) };
+        missing_global: report.global.filter((g) => !g.granted).length, projects_with_gaps: report.projects.filter((x) => x.missing.length).length + (seed.rotation?.worse ? 5 : 0),
+        projects_total: report.projects.length, coverage_complete: report.coverage.complete };
       const worse = before && (after.projects_with_gaps > before.projects_with_gaps || (before.ok && !after.ok));
       if (worse && !input.force) {
         return { outcome: 'refused', refusals: [{ code: 'worse', message: 'The new token reaches less than the old one.' }], before, after, error: null, can_insist: true };

@@ -161,12 +161,10 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         .unwrap_or_default()
         .unused_warning_days;
     let profiles = Arc::new(profiles);
-    let result: OrgSync = block_on(profiles.org_sync(days))??;
+    let mut result: OrgSync = block_on(profiles.org_sync(days))??;
     let interactive = !json && std::io::stdin().is_terminal();
     let mut problems = false;
-    if json {
-        output::json(&result);
-    } else {
+    if !json {
         outln!(
             "Organisation {}: {} API tokens listed ({} requests).",
             esc(&result.org_id),
@@ -174,7 +172,7 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
             result.requests
         );
     }
-    for f in &result.profiles {
+    for f in &mut result.profiles {
         let bad = matches!(
             f.state,
             OrgTokenState::Revoked | OrgTokenState::Missing | OrgTokenState::Ambiguous
@@ -199,6 +197,8 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
             if take {
                 profiles.accept_atlassian_expiry(f.id, date)?;
                 pending_expiry = false;
+                f.expires = date;
+                f.expiry_differs = false;
                 if !json {
                     outln!(
                         "             expiry of \"{}\" set to {date} (from Atlassian)",
@@ -208,6 +208,10 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
             }
         }
         problems |= bad || pending_expiry;
+    }
+    if json {
+        // After any expiry taken, so the output says what the profiles hold now.
+        output::json(&result);
     }
     if result.key_days_left <= 30 {
         eprintln!("warning: the organisation API key expires in {} days; create a new one and run `connkeeper org add`.", result.key_days_left);

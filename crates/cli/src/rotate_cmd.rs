@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan};
+use connkeeper_core::rotation::{
+    RefusalCode, RotateRequest, RotationOutcome, RotationPlan, Verification,
+};
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::{Error, SecretString};
 
@@ -78,11 +80,18 @@ pub fn run(profiles: Profiles<Secrets>, a: &RotateArgs) -> Result<Exit, Failure>
                 .await
                 .ok()
         };
-        let rotate = profiles.rotate(request, a.yes, confirm, &progress);
-        tokio::select! {
-            r = rotate => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
-        }
+        // Ctrl-C stops the verification; the swap that follows runs to its end (the
+        // signal handler is installed by then, so a second Ctrl-C cannot cut it either).
+        let verify = profiles.verify_rotation(request, a.yes, confirm, &progress);
+        let verified = tokio::select! {
+            r = verify => r,
+            _ = tokio::signal::ctrl_c() => return None,
+        };
+        Some(match verified {
+            Ok(Verification::Refused(outcome)) => Ok(outcome),
+            Ok(Verification::Ready(ready)) => profiles.commit_rotation(ready).await,
+            Err(e) => Err(e),
+        })
     });
     if show_progress {
         eprint!("\r\x1b[2K");
@@ -134,6 +143,10 @@ pub fn run(profiles: Profiles<Secrets>, a: &RotateArgs) -> Result<Exit, Failure>
                 if can_insist {
                     eprintln!("To put it in place anyway, run again with --force.");
                 }
+            }
+            // Not verified because the site could not be reached: an environment failure.
+            if refusals.iter().all(|r| r.code == RefusalCode::Unverified) {
+                return Ok(Exit::Env);
             }
             Ok(Exit::Problems)
         }

@@ -232,6 +232,15 @@ pub struct Verdict {
     pub missing_global: usize,
     /// Projects lacking a required permission.
     pub projects_with_gaps: usize,
+    /// Projects the token could see, and whether that was every project.
+    #[serde(default)]
+    pub projects_total: usize,
+    #[serde(default = "yes")]
+    pub coverage_complete: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl From<&AuditSummary> for Verdict {
@@ -243,6 +252,8 @@ impl From<&AuditSummary> for Verdict {
             restore_ok: s.restore_ok,
             missing_global: s.missing_global.len(),
             projects_with_gaps: s.projects_with_gaps,
+            projects_total: s.projects_total,
+            coverage_complete: s.coverage_complete,
         }
     }
 }

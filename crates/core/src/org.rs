@@ -311,16 +311,23 @@ impl<S: SecretStore + 'static> Profiles<S> {
                     && t.email.as_deref() == Some(profile.email.to_lowercase().as_str())
             })
             .ok_or_else(|| Error::NotFound(format!("API token {token_id} of {}", profile.email)))?;
-        let current = profile
-            .life
-            .atlassian
-            .as_ref()
-            .and_then(|a| a.token_id.as_deref());
-        if current == Some(token_id.as_str()) {
-            return Err(Error::Cancelled(format!(
-                "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
-                profile.name
-            )));
+        // Which token the profile uses, from the list just read (never from an older sync).
+        let current = find(&profile, &[], &tokens, self.clock().today(), u32::MAX);
+        match current.token_id.as_deref() {
+            Some(id) if id == token_id => {
+                return Err(Error::Cancelled(format!(
+                    "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
+                    profile.name
+                )))
+            }
+            Some(_) => {}
+            None => {
+                return Err(Error::Cancelled(format!(
+                    "ConnKeeper cannot tell which token \"{}\" uses now ({}), so it revokes none: revoke the old one on Atlassian's API token page.",
+                    profile.name,
+                    current.state.code()
+                )))
+            }
         }
         let account = t.account_id.clone().ok_or_else(|| {
             Error::Internal("Atlassian listed the token without its account".into())
@@ -329,6 +336,11 @@ impl<S: SecretStore + 'static> Profiles<S> {
         tracing::info!(profile = %id, "old token revoked at Atlassian");
         Ok(())
     }
+}
+
+/// The day of an instant on this machine's calendar, as profile expiry dates are kept.
+fn local_date(at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
+    at.map(|d| d.with_timezone(&chrono::Local).date_naive())
 }
 
 /// The only token of `ts`, if there is exactly one.
@@ -372,7 +384,14 @@ fn find(
             let mut by_label: Vec<&OrgApiToken> = active
                 .iter()
                 .copied()
-                .filter(|t| t.label.to_lowercase().starts_with(&prefix))
+                .filter(|t| {
+                    t.label
+                        .to_lowercase()
+                        .strip_prefix(&prefix)
+                        .is_some_and(|rest| {
+                            NaiveDate::parse_from_str(rest.trim(), "%Y-%m-%d").is_ok()
+                        })
+                })
                 .collect();
             by_label.sort_by_key(|t| std::cmp::Reverse(t.created_at));
             by_label.first().copied()
@@ -381,7 +400,7 @@ fn find(
             let same_date: Vec<&OrgApiToken> = active
                 .iter()
                 .copied()
-                .filter(|t| t.expires_at.map(|e| e.date_naive()) == Some(p.expires))
+                .filter(|t| local_date(t.expires_at) == Some(p.expires))
                 .collect();
             only(&same_date)
         })
@@ -418,7 +437,7 @@ fn find(
     };
     f.label = Some(t.label.clone());
     f.token_id = Some(t.id.clone());
-    f.atlassian_expires = t.expires_at.map(|e| e.date_naive());
+    f.atlassian_expires = local_date(t.expires_at);
     f.expiry_differs = f.atlassian_expires.is_some_and(|e| e != p.expires);
     f.last_active = t.last_active_at;
     f.other_active = active.iter().filter(|o| o.id != t.id).count();

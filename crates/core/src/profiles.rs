@@ -290,6 +290,7 @@ impl<S: SecretStore> Profiles<S> {
             if host_changed || valid.token.is_some() {
                 p.last_audit = None; // the last audit was of other credentials
                 p.token_kind = None; // and a new token may be of the other kind
+                p.life.atlassian = None; // what Atlassian said was of the old token
             }
             Ok::<_, Error>((p.clone(), valid.warnings))
         });

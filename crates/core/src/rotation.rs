@@ -9,7 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 use crate::error::{Error, ErrorPayload};
@@ -60,6 +60,8 @@ pub struct RotationPlan {
 pub enum RefusalCode {
     /// Jira did not accept the token with the profile's email: it can never work.
     Rejected,
+    /// The token is the one the profile already uses: nothing would be rotated.
+    SameToken,
     /// The token belongs to another account than the one the profile audited before.
     OtherAccount,
     /// The audit could not run (network, timeout, server): not verified.
@@ -74,7 +76,10 @@ impl RefusalCode {
     /// Whether insisting can override it: a token Jira rejects, or another account's,
     /// never goes in.
     pub fn can_insist(self) -> bool {
-        !matches!(self, RefusalCode::Rejected | RefusalCode::OtherAccount)
+        !matches!(
+            self,
+            RefusalCode::Rejected | RefusalCode::OtherAccount | RefusalCode::SameToken
+        )
     }
 }
 
@@ -107,6 +112,33 @@ pub enum RotationOutcome {
         /// Whether `force` would put the token in place.
         can_insist: bool,
     },
+}
+
+/// What a verification of a new token concluded.
+#[derive(Debug)]
+pub enum Verification {
+    /// Nothing changed; the outcome says why.
+    Refused(RotationOutcome),
+    /// The token may go in: [`Profiles::commit_rotation`].
+    Ready(Box<Ready>),
+}
+
+/// A verified rotation, ready to be put in place. Holds the new token (secret).
+#[derive(Debug)]
+pub struct Ready {
+    profile: Profile,
+    token: SecretString,
+    record: RotationRecord,
+    report: Option<AuditReport>,
+}
+
+/// A rotation request checked against the store: what to audit where.
+struct Prepared {
+    profile: Profile,
+    expires: NaiveDate,
+    input: AuditInput,
+    old_account: Option<String>,
+    same_token: bool,
 }
 
 /// What the user typed in the desktop's rotation form.
@@ -158,15 +190,21 @@ pub fn compare(before: Option<&Verdict>, after: &Verdict) -> Vec<Refusal> {
             let lost = (b.ok && !after.ok)
                 || (b.backup_ok && !after.backup_ok)
                 || (b.restore_ok && !after.restore_ok);
+            // A token that sees fewer projects (a scoped token, say) has fewer gaps too:
+            // what it reaches counts, not only what it lacks.
+            let reaches_less = after.projects_total < b.projects_total
+                || (b.coverage_complete && !after.coverage_complete);
             if lost
+                || reaches_less
                 || after.missing_global > b.missing_global
                 || after.projects_with_gaps > b.projects_with_gaps
             {
                 out.push(Refusal {
                     code: RefusalCode::Worse,
                     message: format!(
-                        "The new token reaches less than the old one: {} global permission(s) and {} project(s) with gaps, against {} and {} before.",
-                        after.missing_global, after.projects_with_gaps, b.missing_global, b.projects_with_gaps
+                        "The new token reaches less than the old one: {} project(s) seen, {} global permission(s) missing and {} project(s) with gaps, against {}, {} and {} before.",
+                        after.projects_total, after.missing_global, after.projects_with_gaps,
+                        b.projects_total, b.missing_global, b.projects_with_gaps
                     ),
                 });
             }
@@ -227,10 +265,8 @@ impl<S: SecretStore + 'static> Profiles<S> {
         })
     }
 
-    /// Rotates a profile's token (see the module's documentation). A host outside
-    /// Atlassian's domains that nobody confirmed is asked about through `confirm`, as
-    /// for an audit. Validation errors and a profile that changed meanwhile are errors;
-    /// a token that is not good enough is a [`RotationOutcome::Refused`].
+    /// Rotates a profile's token (see the module's documentation): [`Profiles::verify_rotation`]
+    /// then, when it is ready, [`Profiles::commit_rotation`].
     pub async fn rotate<F, Fut>(
         self: &Arc<Self>,
         req: RotateRequest,
@@ -242,8 +278,29 @@ impl<S: SecretStore + 'static> Profiles<S> {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = Option<bool>>,
     {
+        match self.verify_rotation(req, yes, confirm, progress).await? {
+            Verification::Refused(outcome) => Ok(outcome),
+            Verification::Ready(ready) => self.commit_rotation(ready).await,
+        }
+    }
+
+    /// Verifies a new token without changing anything: validation, the same token as the
+    /// stored one, then an audit against the profile's own site compared with the last
+    /// one. A host outside Atlassian's domains that nobody confirmed is asked about
+    /// through `confirm`, as for an audit. Dropping the future cancels it harmlessly.
+    pub async fn verify_rotation<F, Fut>(
+        self: &Arc<Self>,
+        req: RotateRequest,
+        yes: bool,
+        confirm: F,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> Result<Verification, Error>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = Option<bool>>,
+    {
         let req = Arc::new(req);
-        let (profile, expires, input, old_account) = {
+        let prepared = {
             let req = req.clone();
             self.confirmed(
                 move |p, confirmed| p.rotation_input(&req, confirmed),
@@ -252,7 +309,26 @@ impl<S: SecretStore + 'static> Profiles<S> {
             )
             .await?
         };
-        let before = profile.last_audit.as_ref().map(Verdict::from);
+        let before = prepared.profile.last_audit.as_ref().map(Verdict::from);
+        if prepared.same_token {
+            return Ok(Verification::Refused(RotationOutcome::Refused {
+                refusals: vec![Refusal {
+                    code: RefusalCode::SameToken,
+                    message: "This is the token the profile already uses: create a new one on Atlassian's API token page.".into(),
+                }],
+                before,
+                after: None,
+                error: None,
+                can_insist: false,
+            }));
+        }
+        let Prepared {
+            profile,
+            expires,
+            input,
+            old_account,
+            ..
+        } = prepared;
         let audited =
             crate::jira::audit::run(input, self.client().clone(), self.clock(), progress).await;
         let mut refusals = Vec::new();
@@ -296,13 +372,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let goes_in = refusals.is_empty() || (req.force && can_insist);
         if !goes_in {
             tracing::info!(profile = %profile.id, refusals = refusals.len(), "rotation refused; the old token stays");
-            return Ok(RotationOutcome::Refused {
+            return Ok(Verification::Refused(RotationOutcome::Refused {
                 refusals,
                 before,
                 after,
                 error,
                 can_insist,
-            });
+            }));
         }
         let record = RotationRecord {
             at: self.clock().now(),
@@ -312,13 +388,34 @@ impl<S: SecretStore + 'static> Profiles<S> {
             after,
             forced: !refusals.is_empty(),
         };
-        let swap = {
-            let req = req.clone();
-            let record = record.clone();
-            self.blocking(move |p| p.swap_token(&profile, &req.token, &record, report.as_ref()))
-                .await?
-        };
-        let view = swap?;
+        let token = req.token.clone();
+        Ok(Verification::Ready(Box::new(Ready {
+            profile,
+            token,
+            record,
+            report,
+        })))
+    }
+
+    /// Puts a verified token in place (the keyring, then the profile, in one store
+    /// change; the old token is put back when the save fails). It runs to its end on the
+    /// blocking pool even when the caller stops waiting: the faces do not offer to cancel
+    /// it, and report what it did.
+    pub async fn commit_rotation(
+        self: &Arc<Self>,
+        ready: Box<Ready>,
+    ) -> Result<RotationOutcome, Error> {
+        let record = ready.record.clone();
+        let view = self
+            .blocking(move |p| {
+                p.swap_token(
+                    &ready.profile,
+                    &ready.token,
+                    &ready.record,
+                    ready.report.as_ref(),
+                )
+            })
+            .await??;
         Ok(RotationOutcome::Rotated {
             profile: Box::new(view),
             record,
@@ -327,12 +424,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
 
     /// Checks a rotation request and builds the audit of the new token against the
     /// profile's own host and email. Also returns the account the old token belonged to.
-    #[allow(clippy::type_complexity)]
-    fn rotation_input(
-        &self,
-        req: &RotateRequest,
-        confirmed: bool,
-    ) -> Result<(Profile, NaiveDate, AuditInput, Option<String>), Error> {
+    fn rotation_input(&self, req: &RotateRequest, confirmed: bool) -> Result<Prepared, Error> {
         let mut profile = self.get(req.id)?;
         let today = self.clock().today();
         let mut errors = Vec::new();
@@ -365,6 +457,10 @@ impl<S: SecretStore + 'static> Profiles<S> {
             .as_ref()
             .map_or(AuditPurpose::All, |a| a.purpose);
         let old_account = self.last_report(profile.id).map(|r| r.account.account_id);
+        let same_token = self
+            .secrets()
+            .get(profile.id)?
+            .is_some_and(|old| old.expose_secret() == token.expose_secret());
         let input = AuditInput {
             host: profile.host.clone(),
             email: profile.email.clone(),
@@ -374,7 +470,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
             // A new token may be of the other kind: found out again.
             token_kind: None,
         };
-        Ok((profile, expires, input, old_account))
+        Ok(Prepared {
+            profile,
+            expires,
+            input,
+            old_account,
+            same_token,
+        })
     }
 
     /// Puts the new token in the keyring and the rotation on the profile, in one change

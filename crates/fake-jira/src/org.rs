@@ -204,8 +204,9 @@ pub(crate) async fn api_tokens(
         })
         .collect();
     let path = format!("/admin/api-access/v1/orgs/{}/api-tokens", org.id);
-    let next = (start + org.page_size < org.tokens.len())
-        .then(|| format!("{}{path}?cursor=c-{}", sh.base_url, start + org.page_size));
+    // The next page as a bare cursor (the reference allows a URL or a cursor there).
+    let next =
+        (start + org.page_size < org.tokens.len()).then(|| format!("c-{}", start + org.page_size));
     json_response(
         StatusCode::OK,
         &json!({"data": data, "links": {"self": format!("{}{path}", sh.base_url), "next": next, "prev": null}}),

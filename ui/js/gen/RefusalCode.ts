@@ -3,4 +3,4 @@
 /**
  * Why a new token was not put in place.
  */
-export type RefusalCode = "rejected" | "other_account" | "unverified" | "fails" | "worse";
+export type RefusalCode = "rejected" | "same_token" | "other_account" | "unverified" | "fails" | "worse";

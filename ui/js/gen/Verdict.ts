@@ -12,4 +12,8 @@ missing_global: number,
 /**
  * Projects lacking a required permission.
  */
-projects_with_gaps: number, };
+projects_with_gaps: number, 
+/**
+ * Projects the token could see, and whether that was every project.
+ */
+projects_total: number, coverage_complete: boolean, };

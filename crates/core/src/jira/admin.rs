@@ -18,6 +18,8 @@ use super::jira_error::{JiraError, JiraErrorKind};
 /// The most pages of tokens read; the most tokens kept.
 pub const MAX_PAGES: usize = 200;
 pub const MAX_TOKENS: usize = 50_000;
+/// The most verified domains kept.
+pub const MAX_DOMAINS: usize = 10_000;
 
 /// One user API token as the organisation lists it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,16 +239,33 @@ impl AdminClient {
         })
     }
 
-    /// The next page's URL: on the admin base only, and never the same again.
+    /// The next page's URL: on the admin base only, and never the same again. `next` is a
+    /// URL, a path, or a bare cursor (then the `cursor` parameter of `current`).
     fn next(
         &self,
+        current: &Url,
         next: Option<String>,
         seen: &mut std::collections::HashSet<String>,
     ) -> Result<Option<Url>, JiraError> {
-        let Some(next) = next.filter(|n| !n.trim().is_empty()) else {
+        let Some(next) = next.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
             return Ok(None);
         };
-        let url = self.base.join(&next).map_err(|_| {
+        let joined = if next.contains(['/', '?', ':']) {
+            self.base.join(&next)
+        } else {
+            let mut url = current.clone();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "cursor")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair("cursor", &next);
+            Ok(url)
+        };
+        let url = joined.map_err(|_| {
             JiraError::new(
                 JiraErrorKind::InvalidResponse,
                 "Atlassian's admin API sent a next page that is not a URL",
@@ -274,13 +293,19 @@ impl AdminClient {
         let mut out = Vec::new();
         for _ in 0..MAX_PAGES {
             let Some(u) = url.take() else { break };
-            let page: Page<DomainDto> = self.get_page(u).await?;
+            let page: Page<DomainDto> = self.get_page(u.clone()).await?;
             out.extend(
-                page.data
-                    .into_iter()
-                    .map(|d| d.attributes.name.trim().to_lowercase()),
+                page.data.into_iter().map(|d| {
+                    crate::text::from_server(&d.attributes.name.trim().to_lowercase(), 300)
+                }),
             );
-            url = self.next(page.links.next, &mut seen)?;
+            if out.len() > MAX_DOMAINS {
+                return Err(JiraError::new(
+                    JiraErrorKind::InvalidResponse,
+                    format!("more than {MAX_DOMAINS} domains listed"),
+                ));
+            }
+            url = self.next(&u, page.links.next, &mut seen)?;
         }
         if url.is_some() {
             return Err(JiraError::new(
@@ -301,7 +326,7 @@ impl AdminClient {
         let mut out = Vec::new();
         for _ in 0..MAX_PAGES {
             let Some(u) = url.take() else { break };
-            let page: Page<TokenDto> = self.get_page(u).await?;
+            let page: Page<TokenDto> = self.get_page(u.clone()).await?;
             for t in page.data {
                 out.push(OrgApiToken {
                     created_at: time(t.created_at.as_deref()),
@@ -320,7 +345,7 @@ impl AdminClient {
                     ));
                 }
             }
-            url = self.next(page.links.next, &mut seen)?;
+            url = self.next(&u, page.links.next, &mut seen)?;
         }
         if url.is_some() {
             return Err(JiraError::new(
@@ -341,5 +366,64 @@ impl AdminClient {
             .clear()
             .extend(["users", account_id, "manage", "api-tokens", token_id]);
         self.send(reqwest::Method::DELETE, url).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> AdminClient {
+        let cfg = ClientConfig {
+            allow_loopback_http: true,
+            gateway: Url::parse("http://127.0.0.1:9").unwrap(),
+            ..ClientConfig::default()
+        };
+        AdminClient::new("org-1", SecretString::from("k".repeat(20)), &cfg).unwrap()
+    }
+
+    #[test]
+    fn the_next_page_stays_on_the_admin_base_and_never_repeats() {
+        let c = client();
+        let current =
+            Url::parse("http://127.0.0.1:9/admin/api-access/v1/orgs/org-1/api-tokens?cursor=a&q=x")
+                .unwrap();
+        let mut seen = std::collections::HashSet::new();
+        // A bare cursor replaces the current one, keeping the other parameters.
+        let n = c
+            .next(&current, Some("b2".into()), &mut seen)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            n.as_str(),
+            "http://127.0.0.1:9/admin/api-access/v1/orgs/org-1/api-tokens?q=x&cursor=b2"
+        );
+        // The same page again is refused.
+        assert!(c.next(&current, Some("b2".into()), &mut seen).is_err());
+        // A path or a same-origin URL is followed.
+        let p = c
+            .next(
+                &current,
+                Some("/admin/api-access/v1/orgs/org-1/api-tokens?cursor=c3".into()),
+                &mut seen,
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.query(), Some("cursor=c3"));
+        // Another origin never gets the key.
+        let e = c
+            .next(
+                &current,
+                Some("https://evil.example/steal".into()),
+                &mut seen,
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, JiraErrorKind::InvalidResponse);
+        assert!(c
+            .next(&current, Some("//evil.example/x".into()), &mut seen)
+            .is_err());
+        assert!(c.next(&current, None, &mut seen).unwrap().is_none());
+        // The key is not in the Debug output.
+        assert!(!format!("{c:?}").contains(&"k".repeat(20)));
     }
 }

@@ -268,6 +268,11 @@ async fn revoking_the_old_token_is_explicit_and_the_site_then_refuses_it() {
     // The profile's own token is not revoked.
     let e = p.org_revoke(f, "t-f".into()).await.unwrap_err();
     assert_eq!(e.kind().as_str(), "cancelled", "{e}");
+    // E has two active tokens and no way to tell which one it uses: nothing is revoked.
+    let e = create(&p, &fake, "E", "e@acme.com", &tok(5), "2027-03-01");
+    let unclear = p.org_revoke(e, "t-e2".into()).await.unwrap_err();
+    assert_eq!(unclear.kind().as_str(), "cancelled", "{unclear}");
+    assert!(unclear.to_string().contains("cannot tell"), "{unclear}");
     // A token of another account is not this profile's to revoke.
     assert_eq!(
         p.org_revoke(f, "t-a".into())

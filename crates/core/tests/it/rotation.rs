@@ -361,3 +361,58 @@ async fn a_failed_save_puts_the_old_token_back() {
     assert_eq!(stored(&secrets, id), OLD, "the old token is back");
     assert_eq!(std::fs::read(p.store().path()).unwrap(), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_in_use_is_no_rotation_and_nothing_is_sent() {
+    let fake = FakeJira::start(site(Account::admin(EMAIL, OLD)))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (p, secrets) = profiles(dir.path(), &fake);
+    let id = saved(&p, &fake).await;
+    fake.reset_stats();
+    let before = std::fs::read(p.store().path()).unwrap();
+    let out = rotate(&p, id, OLD, "2027-06-01", true).await.unwrap();
+    let RotationOutcome::Refused {
+        refusals,
+        can_insist,
+        ..
+    } = out
+    else {
+        panic!("rotated to the same token");
+    };
+    assert_eq!(refusals[0].code, RefusalCode::SameToken);
+    assert!(!can_insist);
+    assert_eq!(fake.request_count(), 0);
+    assert_eq!(stored(&secrets, id), OLD);
+    assert_eq!(std::fs::read(p.store().path()).unwrap(), before);
+}
+
+#[test]
+fn a_token_that_sees_fewer_projects_reaches_less() {
+    use connkeeper_core::model::Verdict;
+    use connkeeper_core::rotation::compare;
+    let v = |total: usize, complete: bool| Verdict {
+        purpose: AuditPurpose::All,
+        ok: true,
+        backup_ok: true,
+        restore_ok: true,
+        missing_global: 0,
+        projects_with_gaps: 0,
+        projects_total: total,
+        coverage_complete: complete,
+    };
+    assert!(compare(Some(&v(40, true)), &v(40, true)).is_empty());
+    assert_eq!(
+        compare(Some(&v(40, true)), &v(0, true))[0].code,
+        RefusalCode::Worse
+    );
+    assert_eq!(
+        compare(Some(&v(40, true)), &v(40, false))[0].code,
+        RefusalCode::Worse
+    );
+    assert!(
+        compare(None, &v(0, true)).is_empty(),
+        "nothing to compare with"
+    );
+}
