@@ -212,18 +212,33 @@ impl<S: SecretStore + 'static> Profiles<S> {
     /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
     pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
         let (config, client) = self.blocking(|p| p.admin_client()).await??;
+        // What is read from here on is as of `started`: a profile changed after it (a
+        // rotation, an edit) is not judged by this list.
+        let started = self.clock().now();
         let domains = client.domains().await?;
         let tokens = client.api_tokens().await?;
         let now = self.clock().now();
         let today = self.clock().today();
         let requests = client.request_count();
         let findings = self
-            .blocking(move |p| p.record_sync(&domains, &tokens, now, today, unused_days))
+            .blocking(move |p| p.record_sync(&domains, &tokens, started, now, today, unused_days))
             .await??;
         let tokens_listed = findings.1;
-        let mut config = config;
-        config.last_sync = Some(now);
-        write_json(&self.org_path(), &config)?;
+        // The organisation as it is now (re-linked or unlinked meanwhile: left alone).
+        let synced = config.org_id.clone();
+        let config = self
+            .blocking(move |p| {
+                let path = p.org_path();
+                match read_json::<OrgConfig>(&path)? {
+                    Some(mut current) if current.org_id == synced => {
+                        current.last_sync = Some(now);
+                        write_json(&path, &current)?;
+                        Ok::<_, Error>(current)
+                    }
+                    _ => Ok(config),
+                }
+            })
+            .await??;
         Ok(OrgSync {
             synced_at: now,
             key_days_left: days_left(config.key_expires, today),
@@ -238,6 +253,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
         &self,
         domains: &[String],
         tokens: &[OrgApiToken],
+        started: DateTime<Utc>,
         now: DateTime<Utc>,
         today: NaiveDate,
         unused_days: u32,
@@ -245,6 +261,9 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let findings = self.store().update(|profiles| {
             let mut out = Vec::new();
             for p in profiles.iter_mut() {
+                if p.updated_at > started {
+                    continue; // changed while the list was read
+                }
                 let f = find(p, domains, tokens, today, unused_days);
                 p.life.atlassian = Some(OrgTokenInfo {
                     synced_at: now,
