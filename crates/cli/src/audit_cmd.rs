@@ -1,6 +1,6 @@
 //! `connkeeper audit`
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use connkeeper_core::Error;
 use crate::args::AuditArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
-use crate::{output, token};
+use crate::{ask, output, token};
 
 pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> {
     let cfg = ClientConfig {
@@ -40,10 +40,7 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
         ),
     };
     let show_progress = std::io::stderr().is_terminal();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))?;
+    let rt = ask::runtime()?;
     let outcome = rt.block_on(async {
         let progress = |p| {
             if show_progress {
@@ -107,13 +104,9 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
 
 /// Asks on the terminal whether the token may go to `host`.
 pub(crate) fn ask_host(host: &str) -> bool {
-    eprint!(
+    ask::yes(&format!(
         "{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] "
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).is_ok()
-        && matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
+    ))
 }
 
 /// The unsaved credentials of `--host`: the fields are checked before the token is

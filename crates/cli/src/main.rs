@@ -2,6 +2,7 @@
 //! exit codes only; every decision is made in `connkeeper-core`.
 
 mod args;
+mod ask;
 mod audit_cmd;
 mod exit;
 mod expiring_cmd;

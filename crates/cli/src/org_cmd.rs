@@ -1,6 +1,6 @@
 //! `connkeeper org`: the optional link to Atlassian Administration.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use connkeeper_core::model::OrgTokenState;
@@ -12,7 +12,7 @@ use connkeeper_core::SecretString;
 use crate::args::OrgCmd;
 use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
-use crate::{output, token};
+use crate::{ask, output, token};
 
 pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
     match cmd {
@@ -98,12 +98,11 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
                         "revoking a token at Atlassian needs --yes (or a terminal to confirm on)",
                     ));
                 }
-                eprint!("Revoke API token {} of {} at Atlassian? Whatever still uses it stops working. [y/N] ", esc(&token_id), esc(&p.email));
-                let _ = std::io::stderr().flush();
-                let mut answer = String::new();
-                let yes = std::io::stdin().read_line(&mut answer).is_ok()
-                    && matches!(answer.trim(), "y" | "Y" | "yes");
-                if !yes {
+                if !ask::yes(&format!(
+                    "Revoke API token {} of {} at Atlassian? Whatever still uses it stops working. [y/N] ",
+                    esc(&token_id),
+                    esc(&p.email)
+                )) {
                     return Err(Failure::usage("nothing was revoked"));
                 }
             }
@@ -123,24 +122,11 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
 }
 
 fn read_key(stdin: bool) -> Result<SecretString, Failure> {
-    if stdin {
-        return token::from_stdin();
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(
-            "no API key: pipe it in with --key-stdin (it is never accepted as an argument)",
-        ));
-    }
-    rpassword::prompt_password("Organisation API key (input hidden): ")
-        .map(SecretString::from)
-        .map_err(|e| Failure::usage(format!("cannot read the API key: {e}")))
+    token::secret(stdin, "--key-stdin", "API key", "Organisation API key")
 }
 
 fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Failure> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))?;
+    let rt = ask::runtime()?;
     let out = rt.block_on(async {
         tokio::select! {
             r = f => Some(r),
@@ -189,7 +175,7 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         if let (true, Some(date)) = (f.expiry_differs, f.atlassian_expires) {
             let take = accept_expiry
                 || (interactive
-                    && ask(&format!(
+                    && ask::yes(&format!(
                         "Take Atlassian's expiry {date} for \"{}\" (the profile says {})? [y/N] ",
                         esc(&f.name),
                         f.expires
@@ -218,11 +204,4 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         problems = true;
     }
     Ok(if problems { Exit::Problems } else { Exit::Ok })
-}
-
-fn ask(question: &str) -> bool {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
 }

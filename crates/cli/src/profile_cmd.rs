@@ -1,6 +1,6 @@
 //! `connkeeper profile ...`
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
@@ -9,7 +9,7 @@ use connkeeper_core::validate::Draft;
 use crate::args::{AddArgs, EditArgs, ProfileCmd};
 use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
-use crate::{output, token};
+use crate::{ask, output, token};
 
 pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Exit, Failure> {
     match cmd {
@@ -123,17 +123,12 @@ fn delete<S: SecretStore>(profiles: &Profiles<S>, name: &str, yes: bool) -> Resu
                 "refusing to delete without confirmation: add --yes",
             ));
         }
-        eprint!(
+        let answer = ask::line(&format!(
             "Delete profile \"{}\" ({}) and its API token? [y/N] ",
             esc(&p.name),
             p.host
-        );
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        std::io::stdin()
-            .read_line(&mut answer)
-            .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        ))?;
+        if !matches!(answer.as_str(), "y" | "Y" | "yes" | "YES" | "Yes") {
             eprintln!("Nothing deleted.");
             return Ok(Exit::Usage);
         }

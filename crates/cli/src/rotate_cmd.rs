@@ -1,6 +1,6 @@
 //! `connkeeper rotate`: a new token in place of the old one, make before break.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use connkeeper_core::profiles::Profiles;
@@ -13,7 +13,7 @@ use connkeeper_core::{Error, SecretString};
 use crate::args::RotateArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{esc, outln};
-use crate::{audit_cmd, output, token};
+use crate::{ask, audit_cmd, output, token};
 
 pub fn run(profiles: Profiles<Secrets>, a: &RotateArgs) -> Result<Exit, Failure> {
     let profile = profiles.find(&a.profile)?;
@@ -56,10 +56,7 @@ pub fn run(profiles: Profiles<Secrets>, a: &RotateArgs) -> Result<Exit, Failure>
     };
     let profiles = Arc::new(profiles);
     let show_progress = std::io::stderr().is_terminal();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))?;
+    let rt = ask::runtime()?;
     let request = RotateRequest {
         id: plan.id,
         token,
@@ -212,19 +209,13 @@ fn shell_word(s: &str) -> String {
 }
 
 fn ask_expiry(plan: &RotationPlan) -> Result<String, Failure> {
-    eprint!(
+    let answer = ask::line(&format!(
         "Expiry date of the new token [{}]: ",
         plan.suggested_expires
-    );
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::usage(format!("cannot read the expiry date: {e}")))?;
-    let t = answer.trim();
-    Ok(if t.is_empty() {
+    ))?;
+    Ok(if answer.is_empty() {
         plan.suggested_expires.to_string()
     } else {
-        t.to_owned()
+        answer
     })
 }

@@ -34,15 +34,26 @@ pub fn from_stdin() -> Result<SecretString, Failure> {
 
 /// The token for a new profile: stdin when asked, else a hidden prompt on a terminal.
 pub fn for_create(token_stdin: bool) -> Result<SecretString, Failure> {
-    if token_stdin {
-        return from_stdin();
+    secret(token_stdin, "--token-stdin", "API token", "API token")
+}
+
+/// A secret (`what`, asked for as `prompt`): from stdin with `flag`, else from a hidden
+/// prompt on a terminal; never from an argument.
+pub fn secret(
+    from_stdin: bool,
+    flag: &str,
+    what: &str,
+    prompt: &str,
+) -> Result<SecretString, Failure> {
+    if from_stdin {
+        return self::from_stdin();
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(
-            "no API token: pipe it in with --token-stdin (it is never accepted as an argument)",
-        ));
+        return Err(Failure::usage(format!(
+            "no {what}: pipe it in with {flag} (it is never accepted as an argument)"
+        )));
     }
-    rpassword::prompt_password("API token (input hidden): ")
+    rpassword::prompt_password(format!("{prompt} (input hidden): "))
         .map(SecretString::from)
-        .map_err(|e| Failure::usage(format!("cannot read the API token: {e}")))
+        .map_err(|e| Failure::usage(format!("cannot read the {what}: {e}")))
 }

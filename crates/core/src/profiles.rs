@@ -384,14 +384,7 @@ impl<S: SecretStore> Profiles<S> {
             }
             profile = self.confirm_host(id, &profile.host, &profile.email)?;
         }
-        let input = AuditInput {
-            host: profile.host.clone(),
-            email: profile.email.clone(),
-            token,
-            application: profile.application,
-            purpose,
-            token_kind: profile.token_kind,
-        };
+        let input = audit_of(&profile, token, purpose, profile.token_kind);
         Ok((profile, input))
     }
 
@@ -530,6 +523,23 @@ enum Flow {
 impl From<StoreError> for Flow {
     fn from(e: StoreError) -> Self {
         Flow::Fail(e.into())
+    }
+}
+
+/// The audit of `token` against saved profile `p`'s own host and email.
+pub(crate) fn audit_of(
+    p: &Profile,
+    token: SecretString,
+    purpose: AuditPurpose,
+    token_kind: Option<crate::model::TokenKind>,
+) -> AuditInput {
+    AuditInput {
+        host: p.host.clone(),
+        email: p.email.clone(),
+        token,
+        application: p.application,
+        purpose,
+        token_kind,
     }
 }
 

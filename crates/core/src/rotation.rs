@@ -461,15 +461,8 @@ impl<S: SecretStore + 'static> Profiles<S> {
             .secrets()
             .get(profile.id)?
             .is_some_and(|old| old.expose_secret() == token.expose_secret());
-        let input = AuditInput {
-            host: profile.host.clone(),
-            email: profile.email.clone(),
-            token,
-            application: profile.application,
-            purpose,
-            // A new token may be of the other kind: found out again.
-            token_kind: None,
-        };
+        // A new token may be of the other kind: found out again.
+        let input = crate::profiles::audit_of(&profile, token, purpose, None);
         Ok(Prepared {
             profile,
             expires,

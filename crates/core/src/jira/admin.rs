@@ -288,21 +288,49 @@ impl AdminClient {
 
     /// The organisation's verified domains, lower-case.
     pub async fn domains(&self) -> Result<Vec<String>, JiraError> {
-        let mut url = Some(self.url(&format!("/admin/v1/orgs/{}/domains", self.org_id)));
+        let path = format!("/admin/v1/orgs/{}/domains", self.org_id);
+        self.all_pages(&path, "domains", MAX_DOMAINS, |d: DomainDto| {
+            crate::text::from_server(&d.attributes.name.trim().to_lowercase(), 300)
+        })
+        .await
+    }
+
+    /// Every user API token of the organisation's managed accounts.
+    pub async fn api_tokens(&self) -> Result<Vec<OrgApiToken>, JiraError> {
+        let path = format!("/admin/api-access/v1/orgs/{}/api-tokens", self.org_id);
+        self.all_pages(&path, "API tokens", MAX_TOKENS, |t: TokenDto| OrgApiToken {
+            created_at: time(t.created_at.as_deref()),
+            expires_at: time(t.expires_at.as_deref()),
+            last_active_at: time(t.last_active_at.as_deref()),
+            id: crate::text::from_server(&t.id, 200),
+            label: crate::text::from_server(&t.label, 200),
+            status: crate::text::from_server(&t.status, 40),
+            account_id: t.user.id.map(|s| crate::text::from_server(&s, 200)),
+            email: t.user.email.map(|s| s.trim().to_lowercase()),
+        })
+        .await
+    }
+
+    /// Reads every page of the list at `path`, each item through `item`: at most
+    /// [`MAX_PAGES`] pages and `max` items, following `links.next` on the admin base only.
+    async fn all_pages<D: for<'de> Deserialize<'de>, T>(
+        &self,
+        path: &str,
+        what: &str,
+        max: usize,
+        item: impl Fn(D) -> T,
+    ) -> Result<Vec<T>, JiraError> {
+        let mut url = Some(self.url(path));
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for _ in 0..MAX_PAGES {
             let Some(u) = url.take() else { break };
-            let page: Page<DomainDto> = self.get_page(u.clone()).await?;
-            out.extend(
-                page.data.into_iter().map(|d| {
-                    crate::text::from_server(&d.attributes.name.trim().to_lowercase(), 300)
-                }),
-            );
-            if out.len() > MAX_DOMAINS {
+            let page: Page<D> = self.get_page(u.clone()).await?;
+            out.extend(page.data.into_iter().map(&item));
+            if out.len() > max {
                 return Err(JiraError::new(
                     JiraErrorKind::InvalidResponse,
-                    format!("more than {MAX_DOMAINS} domains listed"),
+                    format!("more than {max} {what} listed"),
                 ));
             }
             url = self.next(&u, page.links.next, &mut seen)?;
@@ -310,47 +338,7 @@ impl AdminClient {
         if url.is_some() {
             return Err(JiraError::new(
                 JiraErrorKind::InvalidResponse,
-                format!("more than {MAX_PAGES} pages of domains"),
-            ));
-        }
-        Ok(out)
-    }
-
-    /// Every user API token of the organisation's managed accounts.
-    pub async fn api_tokens(&self) -> Result<Vec<OrgApiToken>, JiraError> {
-        let mut url = Some(self.url(&format!(
-            "/admin/api-access/v1/orgs/{}/api-tokens",
-            self.org_id
-        )));
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let Some(u) = url.take() else { break };
-            let page: Page<TokenDto> = self.get_page(u.clone()).await?;
-            for t in page.data {
-                out.push(OrgApiToken {
-                    created_at: time(t.created_at.as_deref()),
-                    expires_at: time(t.expires_at.as_deref()),
-                    last_active_at: time(t.last_active_at.as_deref()),
-                    id: crate::text::from_server(&t.id, 200),
-                    label: crate::text::from_server(&t.label, 200),
-                    status: crate::text::from_server(&t.status, 40),
-                    account_id: t.user.id.map(|s| crate::text::from_server(&s, 200)),
-                    email: t.user.email.map(|s| s.trim().to_lowercase()),
-                });
-                if out.len() > MAX_TOKENS {
-                    return Err(JiraError::new(
-                        JiraErrorKind::InvalidResponse,
-                        format!("more than {MAX_TOKENS} API tokens listed"),
-                    ));
-                }
-            }
-            url = self.next(&u, page.links.next, &mut seen)?;
-        }
-        if url.is_some() {
-            return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
-                format!("more than {MAX_PAGES} pages of API tokens"),
+                format!("more than {MAX_PAGES} pages of {what}"),
             ));
         }
         Ok(out)
