@@ -11,7 +11,7 @@ work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 printf '| server | exit | error kind | time | peak memory | requests |\n|---|---:|---|---:|---:|---:|\n'
-for scenario in endless-projects repeated-page huge-body; do
+for scenario in endless-projects repeated-page huge-body huge-names long-names; do
   RUST_LOG=fake_jira=debug "$rel/fake-jira" --projects 10 --scenario "$scenario" >"$work/banner" 2>"$work/requests" &
   pid=$!
   until grep -q 'token:' "$work/banner" 2>/dev/null; do sleep 0.05; done

@@ -70,11 +70,6 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
     let audited = match outcome {
         Some(Ok(audited)) => audited,
         Some(Err(Error::Jira(e))) => return Err(audit_failure(&e, a.json)),
-        Some(Err(Error::ConfirmationRequired { host })) if !a.yes && may_ask => {
-            return Err(Failure::usage(format!(
-                "{host} is not an Atlassian Cloud site (*.atlassian.net); ConnKeeper sends an API token there only after you confirm it is your Jira site. Nothing was sent. If it is, run again with --yes."
-            )))
-        }
         Some(Err(e)) => return Err(e.into()),
         None => {
             return Err(Failure {
@@ -105,7 +100,8 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
 /// Asks on the terminal whether the token may go to `host`.
 pub(crate) fn ask_host(host: &str) -> bool {
     ask::yes(&format!(
-        "{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] "
+        "{} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ",
+        esc(host)
     ))
 }
 
@@ -202,7 +198,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         .unwrap_or_default();
     outln!(
         "Audit {title}of {} ({}) as {}",
-        r.host,
+        esc(&r.host),
         r.application.display_name(),
         esc(&who)
     );
@@ -244,7 +240,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
                 g.why
             );
         }
-        outln!("  Fix: {}", missing[0].fix_url);
+        outln!("  Fix: {}", esc(&missing[0].fix_url));
     }
     let gaps = if root.is_some() {
         Vec::new()

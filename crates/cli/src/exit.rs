@@ -88,6 +88,10 @@ impl From<Error> for Failure {
             Error::ConfirmationRequired { .. } => {
                 Failure::usage(format!("{e}. If it is, run again with --yes."))
             }
+            Error::TokenBindingMismatch { name, .. } => Failure::env(format!(
+                "{e}: `connkeeper profile edit {} --token-stdin`.",
+                shell_word(name)
+            )),
             Error::NotFound(_)
             | Error::BadFile(_)
             | Error::InvalidSettings(_)
@@ -100,5 +104,18 @@ impl From<Error> for Failure {
             | Error::TokenMissing { .. }
             | Error::Internal(_) => Failure::env(e.to_string()),
         }
+    }
+}
+
+/// `name` as one shell word in a hint (quoted when it holds anything but plain characters).
+fn shell_word(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
+    {
+        name.to_owned()
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
     }
 }

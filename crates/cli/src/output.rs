@@ -49,11 +49,39 @@ use connkeeper_core::model::{Dated, ExpiryStatus, ProfileView};
 use connkeeper_core::validate::FieldError;
 use serde::Serialize;
 
-/// Prints `value` as pretty JSON on stdout (JSON escapes control characters itself).
+/// Prints `value` as pretty JSON on stdout. JSON escapes C0 controls itself; on a
+/// terminal the C1 controls, bidi controls and line separators are escaped as `\uXXXX`
+/// too (the JSON means the same, and the terminal cannot be driven by it).
 pub fn json<T: Serialize + ?Sized>(value: &T) {
-    let mut buf = serde_json::to_vec_pretty(value).expect("our types always serialise");
-    buf.push(b'\n');
-    write_bytes(&buf);
+    use std::io::IsTerminal;
+    let mut text = serde_json::to_string_pretty(value).expect("our types always serialise");
+    if std::io::stdout().is_terminal() {
+        text = json_for_terminal(&text);
+    }
+    text.push('\n');
+    write_bytes(text.as_bytes());
+}
+
+/// JSON text with every character a terminal acts on written as a `\uXXXX` escape. Such
+/// characters can only stand inside JSON strings, where the escape means the same.
+pub fn json_for_terminal(json: &str) -> String {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || connkeeper_core::text::is_bidi_control(c)
+            || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !json.chars().any(|c| unsafe_char(c) && c != '\n') {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if unsafe_char(c) && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Prints cautions on stderr.
@@ -132,7 +160,7 @@ fn dated_cells(v: &Dated) -> Vec<Cell> {
     vec![
         Cell::new(esc(&v.name)),
         Cell::new(v.application.code()),
-        Cell::new(&v.host),
+        Cell::new(esc(&v.host)),
         Cell::new(esc(&v.email)),
         Cell::new(v.expires),
         Cell::new(days_text(v.days_left)).set_alignment(CellAlignment::Right),
@@ -186,7 +214,7 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
                 v.application.code()
             ),
         ),
-        ("Host", v.host.clone()),
+        ("Host", esc(&v.host).into_owned()),
         (
             "Host check",
             if v.host_confirmed {
@@ -231,4 +259,26 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
         }
     }
     outln!("{:<12} {}", "Id:", v.id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_a_terminal_escapes_c1_and_bidi_and_stays_the_same_json() {
+        let value = serde_json::json!({"name": "a\u{202E}b\u{9b}2J\u{2028}c\u{1b}d", "n": 1});
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert!(pretty.contains('\u{202E}'), "serde_json leaves bidi raw");
+        let safe = json_for_terminal(&pretty);
+        assert!(!safe.chars().any(|c| c.is_control() && c != '\n'), "{safe}");
+        assert!(!safe.contains('\u{202E}') && !safe.contains('\u{2028}'));
+        assert!(
+            safe.contains("\\u202e") && safe.contains("\\u009b"),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+        assert_eq!(json_for_terminal("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
+    }
 }

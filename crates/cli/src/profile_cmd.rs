@@ -67,7 +67,7 @@ fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<Exit, Failu
         outln!(
             "Created profile \"{}\" ({}); token stored in {}.",
             esc(&saved.profile.name),
-            saved.profile.host,
+            esc(&saved.profile.host),
             profiles.secrets().store_name()
         );
     }
@@ -126,7 +126,7 @@ fn delete<S: SecretStore>(profiles: &Profiles<S>, name: &str, yes: bool) -> Resu
         let answer = ask::line(&format!(
             "Delete profile \"{}\" ({}) and its API token? [y/N] ",
             esc(&p.name),
-            p.host
+            esc(&p.host)
         ))?;
         if !matches!(answer.as_str(), "y" | "Y" | "yes" | "YES" | "Yes") {
             eprintln!("Nothing deleted.");

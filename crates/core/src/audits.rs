@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::jira::{AuditPurpose, AuditReport, Progress};
 use crate::model::{Profile, ProfileId};
-use crate::profiles::Profiles;
+use crate::profiles::{Consent, Profiles};
 use crate::secrets::SecretStore;
 use crate::validate::Draft;
 
@@ -65,7 +65,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
     {
         let (profile, input) = self
             .confirmed(
-                move |p, confirmed| p.prepare(&request, purpose, confirmed),
+                move |p, consent| p.prepare(&request, purpose, consent),
                 yes,
                 confirm,
             )
@@ -97,12 +97,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
     }
 
     /// Runs `prepare` on the blocking pool (`yes`: the user confirmed beforehand). When
-    /// it needs the user's confirmation of a custom host, `confirm` asks: yes runs it
-    /// again confirmed, no sends nothing ([`Error::Cancelled`]), and a face that cannot
-    /// ask gets [`Error::ConfirmationRequired`].
+    /// it needs the user's confirmation of a custom host, `confirm` asks about that host:
+    /// yes runs it again with consent for exactly the host shown (a profile edited to
+    /// another host meanwhile is refused), no sends nothing ([`Error::Cancelled`]), and a
+    /// face that cannot ask gets [`Error::ConfirmationRequired`].
     pub(crate) async fn confirmed<T, F, Fut>(
         self: &Arc<Self>,
-        prepare: impl Fn(&Self, bool) -> Result<T, Error> + Send + Sync + 'static,
+        prepare: impl Fn(&Self, &Consent) -> Result<T, Error> + Send + Sync + 'static,
         yes: bool,
         confirm: F,
     ) -> Result<T, Error>
@@ -114,11 +115,15 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let prepare = Arc::new(prepare);
         let first = {
             let prepare = prepare.clone();
-            self.blocking(move |p| prepare(p, yes)).await?
+            self.blocking(move |p| prepare(p, &Consent::from_yes(yes)))
+                .await?
         };
         match first {
             Err(Error::ConfirmationRequired { host }) => match confirm(host.clone()).await {
-                Some(true) => self.blocking(move |p| prepare(p, true)).await?,
+                Some(true) => {
+                    let consent = Consent::For(host);
+                    self.blocking(move |p| prepare(p, &consent)).await?
+                }
                 Some(false) => Err(Error::Cancelled(
                     "Nothing was sent: you did not confirm the host.".into(),
                 )),
@@ -133,14 +138,14 @@ impl<S: SecretStore + 'static> Profiles<S> {
         &self,
         request: &AuditRequest,
         purpose: AuditPurpose,
-        confirmed: bool,
+        consent: &Consent,
     ) -> Result<(Option<Profile>, crate::jira::AuditInput), Error> {
         match request {
             AuditRequest::Saved(id) => self
-                .audit_input(*id, purpose, confirmed)
+                .audit_input(*id, purpose, consent)
                 .map(|(p, input)| (Some(p), input)),
             AuditRequest::Draft { draft, id } => self
-                .test_input(draft, *id, purpose, confirmed)
+                .test_input(draft, *id, purpose, consent)
                 .map(|input| (None, input)),
         }
     }

@@ -54,6 +54,9 @@ code_enum! {
         Store = "store",
         BadFile = "bad_file",
         TokenMissing = "token_missing",
+        /// The keyring item was stored for another host, account or kind of secret than
+        /// the profile now names (the data folder was changed outside ConnKeeper).
+        TokenBindingMismatch = "token_binding_mismatch",
         ConfirmationRequired = "confirmation_required",
         Cancelled = "cancelled",
         /// A link outside the allow-list (or Jira answered 403).

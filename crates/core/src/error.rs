@@ -30,6 +30,10 @@ pub enum Error {
     /// The profile has no token in the keyring.
     #[error("no API token is stored for \"{name}\"; edit the profile and enter one")]
     TokenMissing { name: String },
+    /// The keyring item is not bound to what the profile (or organisation) names now:
+    /// another host or email, or another kind of secret. Nothing was sent.
+    #[error("the API token stored for \"{name}\" was saved for another site or account than the profile names now ({host}); the profile data was changed outside ConnKeeper, so nothing was sent. Enter the token again for this profile if {host} is really its site")]
+    TokenBindingMismatch { name: String, host: String },
     /// The token would go to a host outside Atlassian's domains that the user has not
     /// confirmed yet; nothing was sent.
     #[error("{host} is not an Atlassian Cloud site (*.atlassian.net); ConnKeeper sends an API token there only after you confirm it is your Jira site. Nothing was sent")]
@@ -78,6 +82,7 @@ impl Error {
             Error::BadFile(_) => ErrorKind::BadFile,
             Error::Jira(e) => e.kind.into(),
             Error::TokenMissing { .. } => ErrorKind::TokenMissing,
+            Error::TokenBindingMismatch { .. } => ErrorKind::TokenBindingMismatch,
             Error::ConfirmationRequired { .. } => ErrorKind::ConfirmationRequired,
             Error::Cancelled(_) => ErrorKind::Cancelled,
             Error::LinkRefused => ErrorKind::Forbidden,

@@ -16,6 +16,7 @@
 //! - [`clock`]: time as an argument
 
 pub mod audits;
+pub mod binding;
 pub mod clock;
 mod codes;
 pub mod error;

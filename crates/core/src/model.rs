@@ -19,6 +19,14 @@ impl ProfileId {
     pub fn new() -> Self {
         Self(Uuid::new_v4())
     }
+
+    /// Whether this id can be a profile's: a random (version 4, RFC 4122) UUID. Every
+    /// other id is reserved (the organisation API key's keyring entry has one), so a
+    /// profile loaded with such an id was written by someone else and is refused.
+    pub fn is_profile_id(&self) -> bool {
+        self.0.get_version() == Some(uuid::Version::Random)
+            && self.0.get_variant() == uuid::Variant::RFC4122
+    }
 }
 
 impl Default for ProfileId {

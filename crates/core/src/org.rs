@@ -12,8 +12,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::binding::{self, Binding, Opened};
 use crate::error::Error;
-use crate::jira::admin::{AdminClient, OrgApiToken};
+use crate::jira::admin::{AdminClient, Domains, OrgApiToken, SkippedDomain};
+use crate::jira::{JiraError, JiraErrorKind};
 use crate::model::{
     days_left, ExpiresSource, OrgTokenInfo, OrgTokenState, Profile, ProfileId, ProfileView,
 };
@@ -86,6 +88,9 @@ pub struct OrgSync {
     pub tokens_listed: usize,
     pub requests: usize,
     pub profiles: Vec<OrgFinding>,
+    /// The organisation's domains that are not verified: their accounts are not managed,
+    /// so their tokens are not listed.
+    pub skipped_domains: Vec<SkippedDomain>,
 }
 
 /// What the user typed to link an organisation.
@@ -162,8 +167,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
             validate::validate_expires(&draft.key_expires, self.clock().today(), Mode::Create)
                 .map_err(|e| invalid(format!("Key expiry: {}", e.message)))?;
         let previous = self.secrets().get(ORG_KEY_ID)?;
-        self.secrets()
-            .set(ORG_KEY_ID, &SecretString::from(key.to_owned()))?;
+        let sealed = binding::seal(
+            &Binding::OrgKey {
+                org_id: org_id.clone(),
+            },
+            &SecretString::from(key.to_owned()),
+        );
+        self.secrets().set(ORG_KEY_ID, &sealed)?;
         let old = read_json::<OrgConfig>(&self.org_path()).ok().flatten();
         let config = OrgConfig {
             org_id,
@@ -193,30 +203,76 @@ impl<S: SecretStore + 'static> Profiles<S> {
         Ok(existed)
     }
 
-    fn admin_client(&self) -> Result<(OrgConfig, AdminClient), Error> {
+    /// The organisation's config and a client holding its key, which is released only
+    /// for the organisation it was stored for (`bound: false`: a key stored by an older
+    /// version, bound after its next successful sync).
+    fn admin_client(&self) -> Result<(OrgConfig, AdminClient, bool), Error> {
         let config = read_json::<OrgConfig>(&self.org_path())?.ok_or_else(|| {
             Error::NotFound("organisation (link one with `connkeeper org add`)".into())
         })?;
-        let key = self
+        let name = format!("organisation {}", config.org_id);
+        let stored = self
             .secrets()
             .get(ORG_KEY_ID)?
-            .ok_or_else(|| Error::TokenMissing {
-                name: format!("organisation {}", config.org_id),
-            })?;
+            .ok_or_else(|| Error::TokenMissing { name: name.clone() })?;
+        let wanted = Binding::OrgKey {
+            org_id: config.org_id.clone(),
+        };
+        let (key, bound) = match binding::open(&stored) {
+            Opened::Bound(b, key) if b.allows(&wanted) => (key, true),
+            Opened::Unbound(key) => (key, false),
+            Opened::Bound(..) | Opened::Unreadable => {
+                tracing::warn!("the organisation key's keyring item is bound to another organisation or kind; not sent");
+                return Err(Error::TokenBindingMismatch {
+                    name,
+                    host: self.client().gateway.origin().ascii_serialization(),
+                });
+            }
+        };
         let client = AdminClient::new(&config.org_id, key, self.client())?;
-        Ok((config, client))
+        Ok((config, client, bound))
+    }
+
+    /// Binds a key stored by an older version to organisation `org_id` after it worked.
+    fn bind_org_key(&self, org_id: &str) -> Result<(), Error> {
+        if let Some(stored) = self.secrets().get(ORG_KEY_ID)? {
+            if let Opened::Unbound(key) = binding::open(&stored) {
+                let b = Binding::OrgKey {
+                    org_id: org_id.to_owned(),
+                };
+                self.secrets().set(ORG_KEY_ID, &binding::seal(&b, &key))?;
+                tracing::info!("organisation key bound to its organisation");
+            }
+        }
+        Ok(())
     }
 
     /// Reads the organisation's domains and tokens and records, on each profile, what
     /// they say of its token. Expiry differences are findings for the user to confirm
     /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
     pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
-        let (config, client) = self.blocking(|p| p.admin_client()).await??;
+        let (config, client, bound) = self.blocking(|p| p.admin_client()).await??;
         // What is read from here on is as of `started`: a profile changed after it (a
         // rotation, an edit) is not judged by this list.
         let started = self.clock().now();
-        let domains = client.domains().await?;
-        let tokens = client.api_tokens().await?;
+        let deadline = self.client().deadline;
+        let read = async { Ok::<_, Error>((client.domains().await?, client.api_tokens().await?)) };
+        let (domains, tokens) = tokio::time::timeout(deadline, read)
+            .await
+            .map_err(|_| {
+                Error::Jira(JiraError::new(
+                    JiraErrorKind::Timeout,
+                    format!(
+                        "the organisation sync did not finish within {} s (its deadline); Atlassian's admin API may be slow or rate-limiting. Try again later.",
+                        deadline.as_secs()
+                    ),
+                ))
+            })??;
+        if !bound {
+            let org_id = config.org_id.clone();
+            self.blocking(move |p| p.bind_org_key(&org_id)).await??;
+        }
+        let skipped_domains = domains.skipped.clone();
         let now = self.clock().now();
         let today = self.clock().today();
         let requests = client.request_count();
@@ -246,12 +302,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
             tokens_listed,
             requests,
             profiles: findings.0,
+            skipped_domains,
         })
     }
 
     fn record_sync(
         &self,
-        domains: &[String],
+        domains: &Domains,
         tokens: &[OrgApiToken],
         started: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -320,7 +377,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
         id: ProfileId,
         token_id: String,
     ) -> Result<(), Error> {
-        let (_, client) = self.blocking(|p| p.admin_client()).await??;
+        let (_, client, _) = self.blocking(|p| p.admin_client()).await??;
         let profile = self.blocking(move |p| p.get(id)).await??;
         let tokens = client.api_tokens().await?;
         let t = tokens
@@ -331,7 +388,13 @@ impl<S: SecretStore + 'static> Profiles<S> {
             })
             .ok_or_else(|| Error::NotFound(format!("API token {token_id} of {}", profile.email)))?;
         // Which token the profile uses, from the list just read (never from an older sync).
-        let current = find(&profile, &[], &tokens, self.clock().today(), u32::MAX);
+        let current = find(
+            &profile,
+            &Domains::default(),
+            &tokens,
+            self.clock().today(),
+            u32::MAX,
+        );
         match current.token_id.as_deref() {
             Some(id) if id == token_id => {
                 return Err(Error::Cancelled(format!(
@@ -376,7 +439,7 @@ fn only<'a>(ts: &[&'a OrgApiToken]) -> Option<&'a OrgApiToken> {
 /// only active token, in that order.
 fn find(
     p: &Profile,
-    domains: &[String],
+    domains: &Domains,
     tokens: &[OrgApiToken],
     today: NaiveDate,
     unused_days: u32,
@@ -425,7 +488,8 @@ fn find(
         })
         .or_else(|| only(&active));
     let domain = email.rsplit('@').next().unwrap_or_default();
-    let managed = domains.iter().any(|d| d == domain);
+    let managed = domains.verified.iter().any(|d| d == domain);
+    let skipped = domains.skipped.iter().find(|d| d.name == domain);
     let mut f = OrgFinding {
         id: p.id,
         name: p.name.clone(),
@@ -449,6 +513,8 @@ fn find(
             (OrgTokenState::Revoked, format!("Every token of {} is revoked: backups with this profile fail. Rotate the token.", p.email))
         } else if managed {
             (OrgTokenState::Missing, format!("{} is a managed account without any API token: the profile's token was revoked or deleted. Rotate the token.", p.email))
+        } else if let Some(d) = skipped {
+            (OrgTokenState::Unmanaged, format!("{} is on {}, a domain of the organisation that is not verified (its claim is {}), so the account is not managed and Atlassian Administration does not list its tokens. Verify the domain in admin.atlassian.com > Settings > Domains to see them.", p.email, d.name, d.status))
         } else {
             (OrgTokenState::Unmanaged, format!("{} is not in the organisation's verified domains; Atlassian Administration does not list its tokens.", p.email))
         };

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+use crate::binding::{self, Binding, Opened};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::jira::{AuditInput, AuditPurpose, AuditReport, ClientConfig};
@@ -159,9 +160,75 @@ impl<S: SecretStore> Profiles<S> {
             .ok_or_else(|| Error::NotFound(id.to_string()))
     }
 
-    /// The stored token of a profile.
+    /// The stored token of profile `id`, as it may be sent: only when its keyring item
+    /// is bound to the profile's host and email (or not bound yet). `None` when no token
+    /// is stored; [`Error::TokenBindingMismatch`] when the item is for something else.
     pub fn token(&self, id: ProfileId) -> Result<Option<SecretString>, Error> {
-        Ok(self.secrets.get(id)?)
+        let profile = self.get(id)?;
+        match self.stored_token(&profile) {
+            Ok(released) => Ok(Some(released.token)),
+            Err(Error::TokenMissing { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The token stored for `p`, released only for `p`'s own host and email: the
+    /// keyring item must be a profile token bound to them, or an item of an older
+    /// version bound to nothing yet (`bound: false`).
+    pub(crate) fn stored_token(&self, p: &Profile) -> Result<Released, Error> {
+        if !p.id.is_profile_id() {
+            return Err(self.mismatch(p));
+        }
+        let stored = self.secrets.get(p.id)?.ok_or_else(|| Error::TokenMissing {
+            name: p.name.clone(),
+        })?;
+        match binding::open(&stored) {
+            Opened::Bound(b, token) if b.allows(&Binding::profile(&p.host, &p.email)) => {
+                Ok(Released { token, bound: true })
+            }
+            Opened::Unbound(token) => Ok(Released {
+                token,
+                bound: false,
+            }),
+            Opened::Bound(..) | Opened::Unreadable => {
+                tracing::warn!(profile = %p.id, "the keyring item is bound to another host, account or kind; not sent");
+                Err(self.mismatch(p))
+            }
+        }
+    }
+
+    fn mismatch(&self, p: &Profile) -> Error {
+        Error::TokenBindingMismatch {
+            name: p.name.clone(),
+            host: p.host.clone(),
+        }
+    }
+
+    /// Stores `token` for profile `id`, bound to `host` and `email`.
+    pub(crate) fn put_token(
+        &self,
+        id: ProfileId,
+        host: &str,
+        email: &str,
+        token: &SecretString,
+    ) -> Result<(), Error> {
+        let sealed = binding::seal(&Binding::profile(host, email), token);
+        Ok(self.secrets.set(id, &sealed)?)
+    }
+
+    /// Binds profile `p`'s keyring item to its host and email when it is not bound yet
+    /// (an item of an older version): after a successful audit, or an edit the user
+    /// saved. A bound item is left as it is.
+    fn bind_if_unbound(&self, p: &Profile) -> Result<bool, Error> {
+        let Some(stored) = self.secrets.get(p.id)? else {
+            return Ok(false);
+        };
+        let Opened::Unbound(token) = binding::open(&stored) else {
+            return Ok(false);
+        };
+        self.put_token(p.id, &p.host, &p.email, &token)?;
+        tracing::info!(profile = %p.id, "keyring item bound to the profile's host and email");
+        Ok(true)
     }
 
     /// Validates a draft against the current profiles without saving anything
@@ -233,7 +300,7 @@ impl<S: SecretStore> Profiles<S> {
                 life: Default::default(),
                 token_kind: None,
             };
-            self.secrets.set(profile.id, token)?;
+            self.put_token(profile.id, &profile.host, &profile.email, token)?;
             token_written.set(Some(profile.id));
             profiles.push(profile.clone());
             Ok::<_, Error>((profile, valid.warnings))
@@ -269,8 +336,15 @@ impl<S: SecretStore> Profiles<S> {
             let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
             if let Some(token) = &valid.token {
                 let previous = self.secrets.get(id)?;
-                self.secrets.set(id, token)?;
+                self.put_token(id, &valid.host, &valid.email, token)?;
                 replaced.set(Some(previous));
+            } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
+                // An edit the user saved binds an item of an older version to what the
+                // form showed.
+                let previous = self.secrets.get(id)?;
+                if self.bind_if_unbound(&profiles[idx])? {
+                    replaced.set(Some(previous));
+                }
             }
             let p = &mut profiles[idx];
             let host_changed = !p.target().same_as(&valid.host, &valid.email);
@@ -351,6 +425,9 @@ impl<S: SecretStore> Profiles<S> {
             p.last_audit = Some(report.summary());
             p.token_kind = Some(report.token_kind);
             write_json(&path, report)?;
+            // The audit went through with the user's consent to this host: an item of an
+            // older version is bound to it now.
+            self.bind_if_unbound(p).map_err(Flow::Fail)?;
             Ok::<_, Flow>(())
         })
         .map_or_else(
@@ -365,26 +442,35 @@ impl<S: SecretStore> Profiles<S> {
         )
     }
 
-    /// What to audit for a saved profile: its own host and email with its stored token.
-    /// A host outside Atlassian's domains must have been confirmed (or `confirm` is the
-    /// user's confirmation now, which the profile then remembers).
+    /// What to audit for a saved profile: its own host and email with its stored token,
+    /// read together under the store lock. A host outside Atlassian's domains must have
+    /// been confirmed, and confirmed again while its keyring item is of an older version
+    /// (bound to nothing yet); `consent` is the user's say now, which the profile then
+    /// remembers.
     pub fn audit_input(
         &self,
         id: ProfileId,
         purpose: AuditPurpose,
-        confirm: bool,
+        consent: &Consent,
     ) -> Result<(Profile, AuditInput), Error> {
-        let mut profile = self.get(id)?;
-        let token = self.secrets.get(id)?.ok_or_else(|| Error::TokenMissing {
-            name: profile.name.clone(),
+        let (profile, released) = self.store.read_locked(|profiles| {
+            let p = profiles
+                .iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| Error::NotFound(id.to_string()))?;
+            Ok::<_, Error>((p.clone(), self.stored_token(p)?))
         })?;
-        if !profile.host_confirmed() {
-            if !confirm {
-                return Err(Error::ConfirmationRequired { host: profile.host });
-            }
-            profile = self.confirm_host(id, &profile.host, &profile.email)?;
-        }
-        let input = audit_of(&profile, token, purpose, profile.token_kind);
+        // A custom host needs the user's confirmation, remembered on the profile; and
+        // again while its keyring item is bound to nothing, since the file alone named
+        // the host it would go to.
+        let custom = validate::HostKind::of(&profile.host).needs_confirmation();
+        let profile = if !custom || (profile.host_confirmed() && released.bound) {
+            profile
+        } else {
+            consent.covers(&profile.host)?;
+            self.confirm_host(id, &profile.host, &profile.email)?
+        };
+        let input = audit_of(&profile, released.token, purpose, profile.token_kind);
         Ok((profile, input))
     }
 
@@ -396,7 +482,7 @@ impl<S: SecretStore> Profiles<S> {
         draft: &Draft,
         id: Option<ProfileId>,
         purpose: AuditPurpose,
-        confirm: bool,
+        consent: &Consent,
     ) -> Result<AuditInput, Error> {
         let (host, email, application) = validate::validate_target(
             &draft.host,
@@ -412,20 +498,33 @@ impl<S: SecretStore> Profiles<S> {
             },
         )
         .map_err(|e| Error::Validation(vec![e]))?;
-        let saved = id.map(|id| self.get(id)).transpose()?;
         let stored_token = typed.is_none();
-        let token = match (typed, &saved) {
-            (Some(t), _) => t,
-            (None, Some(p)) => {
+        // The saved profile and, when no token was typed, its token: read together
+        // under the store lock.
+        let (saved, released) = match id {
+            None => (None, None),
+            Some(id) => self.store.read_locked(|profiles| {
+                let p = profiles
+                    .iter()
+                    .find(|p| p.id == id)
+                    .ok_or_else(|| Error::NotFound(id.to_string()))?;
+                if !stored_token {
+                    return Ok::<_, Error>((Some(p.clone()), None));
+                }
                 if !p.target().same_as(&host, &email) {
                     return Err(Error::Validation(vec![validate::token_follows_no_move(
                         p.target(),
                     )]));
                 }
-                self.secrets.get(p.id)?.ok_or_else(|| Error::TokenMissing {
-                    name: p.name.clone(),
-                })?
-            }
+                Ok((Some(p.clone()), Some(self.stored_token(p)?)))
+            })?,
+        };
+        let remembered = saved.as_ref().is_some_and(|p| {
+            p.host == host && p.host_confirmed() && released.as_ref().is_none_or(|r| r.bound)
+        });
+        let token = match (typed, released) {
+            (Some(t), _) => t,
+            (None, Some(r)) => r.token,
             (None, None) => {
                 return Err(Error::Validation(vec![validate::validate_token(
                     None,
@@ -434,11 +533,8 @@ impl<S: SecretStore> Profiles<S> {
                 .expect_err("create mode requires a token")]))
             }
         };
-        let remembered = saved
-            .as_ref()
-            .is_some_and(|p| p.host == host && p.host_confirmed());
-        if validate::HostKind::of(&host).needs_confirmation() && !remembered && !confirm {
-            return Err(Error::ConfirmationRequired { host });
+        if validate::HostKind::of(&host).needs_confirmation() && !remembered {
+            consent.covers(&host)?;
         }
         // The stored token's kind is known; a typed one is found out.
         let token_kind = saved
@@ -513,6 +609,51 @@ impl<S: SecretStore> Profiles<S> {
 }
 
 pub use crate::store::AUDITS_DIR;
+
+/// A stored token released for its profile's own host and email.
+pub(crate) struct Released {
+    pub(crate) token: SecretString,
+    /// Whether the keyring item is bound to that host and email (false: an item of an
+    /// older version, bound on its next successful audit or saved edit).
+    pub(crate) bound: bool,
+}
+
+/// The user's say on sending a token to a host outside Atlassian's domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consent {
+    /// Not asked: such a host is [`Error::ConfirmationRequired`], which a face may ask about.
+    NotAsked,
+    /// Given beforehand for the host the profile names (the CLI's `--yes`).
+    Beforehand,
+    /// Given for exactly this host, as the user was shown it.
+    For(String),
+}
+
+impl Consent {
+    /// Whether this consent lets a token go to `host`: it must be the host the user was
+    /// shown (the profile may have been edited while the question was open).
+    pub fn covers(&self, host: &str) -> Result<(), Error> {
+        match self {
+            Consent::Beforehand => Ok(()),
+            Consent::For(shown) if shown == host => Ok(()),
+            Consent::For(shown) => Err(Error::Cancelled(format!(
+                "Nothing was sent: you confirmed {shown}, but the profile's host is now {host}. Try again."
+            ))),
+            Consent::NotAsked => Err(Error::ConfirmationRequired {
+                host: host.to_owned(),
+            }),
+        }
+    }
+
+    /// `Beforehand` when `yes`, else `NotAsked`.
+    pub fn from_yes(yes: bool) -> Self {
+        if yes {
+            Consent::Beforehand
+        } else {
+            Consent::NotAsked
+        }
+    }
+}
 
 /// Why `record_audit` stopped: the profile moved (not an error), or a real failure.
 enum Flow {

@@ -18,7 +18,7 @@ use crate::model::{
     Application, AuditSummary, ExpiresSource, Profile, ProfileId, ProfileView, RotationRecord,
     Verdict, ROTATIONS_KEPT,
 };
-use crate::profiles::Profiles;
+use crate::profiles::{Consent, Profiles};
 use crate::requirements::TOKEN_PAGE;
 use crate::secrets::SecretStore;
 use crate::validate::{self, Mode, MAX_TOKEN_LIFETIME_DAYS};
@@ -303,7 +303,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let prepared = {
             let req = req.clone();
             self.confirmed(
-                move |p, confirmed| p.rotation_input(&req, confirmed),
+                move |p, consent| p.rotation_input(&req, consent),
                 yes,
                 confirm,
             )
@@ -424,8 +424,24 @@ impl<S: SecretStore + 'static> Profiles<S> {
 
     /// Checks a rotation request and builds the audit of the new token against the
     /// profile's own host and email. Also returns the account the old token belonged to.
-    fn rotation_input(&self, req: &RotateRequest, confirmed: bool) -> Result<Prepared, Error> {
-        let mut profile = self.get(req.id)?;
+    fn rotation_input(&self, req: &RotateRequest, consent: &Consent) -> Result<Prepared, Error> {
+        // The profile and its current token, read together under the store lock.
+        let (mut profile, old) = self.store().read_locked(|profiles| {
+            let p = profiles
+                .iter()
+                .find(|p| p.id == req.id)
+                .ok_or_else(|| Error::NotFound(req.id.to_string()))?;
+            // The old token must be bound to the profile's host and email: a profile
+            // whose file entry was moved elsewhere gets no new token sent there either.
+            let old = match self.stored_token(p) {
+                Ok(released) => Some(released),
+                Err(Error::TokenMissing { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            Ok::<_, Error>((p.clone(), old))
+        })?;
+        let bound = old.as_ref().is_some_and(|r| r.bound);
+        let old = old.map(|r| r.token);
         let today = self.clock().today();
         let mut errors = Vec::new();
         let token = match validate::validate_token(Some(&req.token), Mode::Create) {
@@ -445,10 +461,9 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let (Some(token), Some(expires)) = (token, expires) else {
             return Err(Error::Validation(errors));
         };
-        if !profile.host_confirmed() {
-            if !confirmed {
-                return Err(Error::ConfirmationRequired { host: profile.host });
-            }
+        let custom = validate::HostKind::of(&profile.host).needs_confirmation();
+        if custom && !(profile.host_confirmed() && bound) {
+            consent.covers(&profile.host)?;
             profile =
                 self.confirm_host(profile.id, &profile.host.clone(), &profile.email.clone())?;
         }
@@ -457,10 +472,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
             .as_ref()
             .map_or(AuditPurpose::All, |a| a.purpose);
         let old_account = self.last_report(profile.id).map(|r| r.account.account_id);
-        let same_token = self
-            .secrets()
-            .get(profile.id)?
-            .is_some_and(|old| old.expose_secret() == token.expose_secret());
+        let same_token = old.is_some_and(|old| old.expose_secret() == token.expose_secret());
         // A new token may be of the other kind: found out again.
         let input = crate::profiles::audit_of(&profile, token, purpose, None);
         Ok(Prepared {
@@ -495,7 +507,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
                 ));
             }
             previous = Some(self.secrets().get(p.id)?);
-            self.secrets().set(p.id, token)?;
+            self.put_token(p.id, &p.host, &p.email, token)?;
             p.expires = record.new_expires;
             p.updated_at = record.at;
             p.life.rotated_at = Some(record.at);

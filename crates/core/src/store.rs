@@ -144,6 +144,22 @@ impl ProfileStore {
         Ok(out)
     }
 
+    /// Runs `read` on the profiles under the cross-process lock, writing nothing: what
+    /// it reads (a profile, and with it its keyring item) is not changed by another
+    /// process meanwhile. A missing data folder is an empty store.
+    pub fn read_locked<T, E>(&self, read: impl FnOnce(&[Profile]) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        if !self.dir.is_dir() {
+            return read(&[]);
+        }
+        let _lock = lock_file(&self.dir.join(LOCK_FILE))?;
+        self.sweep_once();
+        let (profiles, _) = self.read()?;
+        read(&profiles)
+    }
+
     fn read(&self) -> Result<(Vec<Profile>, Option<Vec<u8>>), StoreError> {
         let path = self.path();
         let bytes = match read_capped(&path, MAX_DATA_FILE) {
@@ -252,6 +268,19 @@ fn parse(bytes: &[u8], path: &Path, backup: &Path) -> Result<Vec<Profile>, Store
         return Err(corrupt("version 0 is not a ConnKeeper format".to_owned()));
     }
     let file: FileIn = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+    if let Some((n, p)) = file
+        .profiles
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !p.id.is_profile_id())
+    {
+        return Err(corrupt(format!(
+            "profile {} (\"{}\") has the id {}, which ConnKeeper never gives a profile (profile ids are random version 4 UUIDs; other ids are reserved, such as the organisation API key's). The file was changed outside ConnKeeper",
+            n + 1,
+            crate::text::from_server(&p.name, 80),
+            p.id
+        )));
+    }
     Ok(file.profiles)
 }
 

@@ -18,7 +18,12 @@ use crate::util::{error_collection, json_response, rate_limit_reset, text_respon
 
 impl Shared {
     /// Applies the first matching fault (after sleeping for any matching `Slow` ones).
-    pub(crate) async fn fault_for(&self, path: &str, body: &[u8]) -> FaultAction {
+    pub(crate) async fn fault_for(
+        &self,
+        path: &str,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> FaultAction {
         for (i, fault) in self.site.faults.iter().enumerate() {
             if !path.starts_with(fault.path()) {
                 continue;
@@ -92,6 +97,9 @@ impl Shared {
                 Fault::EndlessProjects { total } => {
                     return FaultAction::Jira(endless_projects(&self.base_url, *total));
                 }
+                Fault::HugeNames { name_bytes } => {
+                    return FaultAction::Jira(huge_names(&self.base_url, query, *name_bytes));
+                }
                 Fault::EndlessServiceDesks => {
                     return FaultAction::Jira(endless_desks(&self.base_url));
                 }
@@ -142,6 +150,36 @@ fn endless_projects(base: &str, total: Option<u64>) -> Response {
     if let Some(t) = total {
         page["total"] = json!(t);
     }
+    json_response(StatusCode::OK, &page)
+}
+
+/// One new space per page, whatever was asked, with a name of `name_bytes` bytes,
+/// claiming 1,000 spaces: every page brings a space not seen before, so only caps on
+/// what an answer holds and on what the audit reads in all stop a client.
+fn huge_names(base: &str, query: Option<&str>, name_bytes: usize) -> Response {
+    let start: u64 = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("startAt="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let id = 100_000 + start;
+    let page = json!({
+        "self": format!("{base}/rest/api/3/project/search?startAt={start}"),
+        "maxResults": 1,
+        "startAt": start,
+        "total": 1000,
+        "isLast": false,
+        "values": [{
+            "self": format!("{base}/rest/api/3/project/{id}"),
+            "id": id.to_string(),
+            "key": format!("N{start}"),
+            "name": "n".repeat(name_bytes),
+            "projectTypeKey": "software",
+            "simplified": false,
+            "style": "classic",
+        }],
+    });
     json_response(StatusCode::OK, &page)
 }
 

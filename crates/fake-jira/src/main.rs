@@ -66,6 +66,11 @@ enum Scenario {
     RepeatedPage,
     /// Hostile: answers `/permissions` with a 300 MB streamed body.
     HugeBody,
+    /// Hostile: one new space per page, each named with 30 MiB.
+    HugeNames,
+    /// Hostile: one new space per page, each named with 7 MiB (just under the client's
+    /// cap on one answer), for as many pages as the client asks.
+    LongNames,
 }
 
 fn site_for(args: &Args) -> Site {
@@ -143,6 +148,12 @@ fn site_for(args: &Args) -> Site {
         Scenario::HugeBody => generated.fault(Fault::HugeBody {
             path: "/rest/api/3/permissions".into(),
             bytes: 300_000_000,
+        }),
+        Scenario::HugeNames => generated.fault(Fault::HugeNames {
+            name_bytes: 30 << 20,
+        }),
+        Scenario::LongNames => generated.fault(Fault::HugeNames {
+            name_bytes: 7 << 20,
         }),
     };
     site.latency(Duration::from_millis(args.latency_ms))

@@ -141,7 +141,7 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
             "Unauthorized; scope does not match".to_owned(),
         );
     }
-    let mut resp = match shared.fault_for(&path, &bytes).await {
+    let mut resp = match shared.fault_for(&path, parts.uri.query(), &bytes).await {
         FaultAction::None if auth == Auth::Captcha => shared.captcha_response(),
         FaultAction::None => {
             parts.extensions.insert(auth);

@@ -445,6 +445,10 @@ pub enum Fault {
     /// A hostile site: `GET /rest/servicedeskapi/servicedesk` answers the same page of
     /// 100 desks with `isLastPage: false` whatever `start` asks.
     EndlessServiceDesks,
+    /// A hostile site: `GET /rest/api/3/project/search` answers one new space per page,
+    /// whatever was asked, with a name of `name_bytes` bytes, claiming 1,000 spaces and
+    /// never `isLast` (the per-field hostile site of `make bench-hostile`).
+    HugeNames { name_bytes: usize },
     /// A hostile site: every request answers 200 JSON with a body of `bytes` bytes,
     /// streamed (chunked, no `Content-Length`) so the client cannot tell the size up
     /// front. [`crate::FakeJira::bytes_streamed`] says how much the client pulled.
@@ -484,7 +488,7 @@ impl Fault {
             | Fault::RateLimitedUntilReset { path, .. }
             | Fault::Answer { path, .. } => path,
             Fault::SlowBulkCheckOver { .. } => "/rest/api/3/permissions/check",
-            Fault::EndlessProjects { .. } => "/rest/api/3/project/search",
+            Fault::EndlessProjects { .. } | Fault::HugeNames { .. } => "/rest/api/3/project/search",
             Fault::EndlessServiceDesks => "/rest/servicedeskapi/servicedesk",
         }
     }

@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
+use super::bounded;
 use super::config::ClientConfig;
 use super::http::{body_text, error_chain, read_capped, Sent};
 use super::jira_error::{JiraError, JiraErrorKind};
@@ -43,7 +44,11 @@ impl OrgApiToken {
 
 #[derive(Deserialize)]
 struct Page<T> {
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "bounded::list",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     data: Vec<T>,
     #[serde(default)]
     links: Links,
@@ -51,19 +56,24 @@ struct Page<T> {
 
 #[derive(Deserialize, Default)]
 struct Links {
+    #[serde(default, deserialize_with = "bounded::opt_text_long")]
     next: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TokenDto {
+    #[serde(deserialize_with = "bounded::id")]
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::text")]
     label: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::text")]
     status: String,
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     created_at: Option<String>,
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     expires_at: Option<String>,
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     last_active_at: Option<String>,
     #[serde(default)]
     user: UserDto,
@@ -71,7 +81,9 @@ struct TokenDto {
 
 #[derive(Deserialize, Default)]
 struct UserDto {
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     id: Option<String>,
+    #[serde(default, deserialize_with = "bounded::opt_email")]
     email: Option<String>,
 }
 
@@ -82,7 +94,34 @@ struct DomainDto {
 
 #[derive(Deserialize)]
 struct DomainAttributes {
+    #[serde(deserialize_with = "bounded::id")]
     name: String,
+    #[serde(default)]
+    claim: Option<ClaimDto>,
+}
+
+#[derive(Deserialize)]
+struct ClaimDto {
+    #[serde(default, deserialize_with = "bounded::opt_id")]
+    status: Option<String>,
+}
+
+/// The organisation's domains: the verified ones, whose accounts it manages, and the
+/// others with their claim's status (`unverified`, `superseded`, `deleted`,
+/// `missing_token`, ...), which make no account managed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Domains {
+    pub verified: Vec<String>,
+    pub skipped: Vec<SkippedDomain>,
+}
+
+/// A domain of the organisation that is not verified, and so manages no account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SkippedDomain {
+    pub name: String,
+    /// The claim's status as Atlassian gave it, lower-case (`unknown` when it gave none).
+    pub status: String,
 }
 
 fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
@@ -286,13 +325,31 @@ impl AdminClient {
         Ok(Some(url))
     }
 
-    /// The organisation's verified domains, lower-case.
-    pub async fn domains(&self) -> Result<Vec<String>, JiraError> {
+    /// The organisation's domains, lower-case: only those whose claim is `verified` make
+    /// an account managed (Organizations REST API, "Get domains in an organization":
+    /// https://developer.atlassian.com/cloud/admin/organization/rest/api-group-orgs/ ).
+    pub async fn domains(&self) -> Result<Domains, JiraError> {
         let path = format!("/admin/v1/orgs/{}/domains", self.org_id);
-        self.all_pages(&path, "domains", MAX_DOMAINS, |d: DomainDto| {
-            crate::text::from_server(&d.attributes.name.trim().to_lowercase(), 300)
-        })
-        .await
+        let all = self
+            .all_pages(&path, "domains", MAX_DOMAINS, |d: DomainDto| {
+                let name = crate::text::from_server(&d.attributes.name.trim().to_lowercase(), 300);
+                let status = d
+                    .attributes
+                    .claim
+                    .and_then(|c| c.status)
+                    .map_or_else(|| "unknown".to_owned(), |s| s.trim().to_lowercase());
+                (name, crate::text::from_server(&status, 40))
+            })
+            .await?;
+        let mut out = Domains::default();
+        for (name, status) in all {
+            if status == "verified" {
+                out.verified.push(name);
+            } else {
+                out.skipped.push(SkippedDomain { name, status });
+            }
+        }
+        Ok(out)
     }
 
     /// Every user API token of the organisation's managed accounts.

@@ -30,6 +30,10 @@ pub const MAX_PAGES: usize = MAX_PROJECTS / 50 + 10;
 pub const MAX_PERMISSION_KEYS: usize = 10_000;
 /// Most project ids `permissions/check` accepts in one request.
 pub const BULK_CHECK_MAX_PROJECTS: usize = 1000;
+/// The most text an audit keeps from the spaces it lists (ids, keys, names, types): with
+/// every text cut to its limit while parsing, this bounds what the report, its file and
+/// the UI hold, whatever the site sends. 50,000 spaces of real sites keep a few MiB.
+pub const MAX_KEPT_TEXT: usize = 16 * 1024 * 1024;
 
 /// What to audit.
 #[derive(Debug, Clone)]
@@ -213,6 +217,8 @@ struct ProjectPages<'a> {
     client: &'a JiraClient,
     by_id: BTreeMap<String, ProjectDto>,
     pages: usize,
+    /// Bytes of text kept so far (see [`MAX_KEPT_TEXT`]).
+    kept: usize,
 }
 
 impl ProjectPages<'_> {
@@ -223,6 +229,14 @@ impl ProjectPages<'_> {
         }
         let last = page_is_last(&page);
         let before = self.by_id.len();
+        self.kept += page
+            .values
+            .iter()
+            .map(ProjectDto::kept_bytes)
+            .sum::<usize>();
+        if self.kept > MAX_KEPT_TEXT {
+            return Err(invalid(self.client, format!("sent more than {} MiB of space names and keys; no Jira site has that much, so ConnKeeper stops there.", MAX_KEPT_TEXT >> 20)));
+        }
         self.by_id
             .extend(page.values.into_iter().map(|p| (p.id.clone(), p)));
         if self.by_id.len() > MAX_PROJECTS {
@@ -256,6 +270,7 @@ async fn all_projects(
         client,
         by_id: BTreeMap::new(),
         pages: 0,
+        kept: 0,
     };
     pages.add(0, first)?;
     progress(Progress::Projects {
@@ -314,6 +329,7 @@ async fn archived_projects(client: &JiraClient) -> Result<Vec<ProjectDto>, JiraE
         client,
         by_id: BTreeMap::new(),
         pages: 0,
+        kept: 0,
     };
     let mut start = 0u64;
     loop {
@@ -463,6 +479,7 @@ fn collect_grants(
             answer
                 .global_permissions
                 .into_iter()
+                .map(|k| k.0)
                 .filter(|k| global_keys.contains(k)),
         );
         for grant in answer.project_permissions {
@@ -506,7 +523,7 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
     };
     match answer.status.as_u16() {
         200..=299 => {
-            client.product_json::<serde_json::Value>(path, answer)?;
+            client.product_json::<serde::de::IgnoredAny>(path, answer)?;
             Ok((true, Vec::new()))
         }
         403 | 404 => Ok((false, Vec::new())),
@@ -557,15 +574,12 @@ async fn service_desks(
         let page: ServiceDeskPage = client.product_json(path, answer)?;
         let n = page.values.len();
         let before = seen.len();
-        seen.extend(page.values.iter().enumerate().map(|(i, v)| {
-            v.get("id")
-                .and_then(|id| {
-                    id.as_str()
-                        .map(str::to_owned)
-                        .or_else(|| id.as_u64().map(|n| n.to_string()))
-                })
-                .unwrap_or_else(|| format!("#{}", start + i as u64))
-        }));
+        seen.extend(
+            page.values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| v.id.unwrap_or_else(|| format!("#{}", start + i as u64))),
+        );
         if seen.len() > MAX_PROJECTS {
             return Err(invalid(
                 client,

@@ -20,7 +20,7 @@ use url::Url;
 
 pub use super::config::{
     gateway_from_env, parse_gateway, ClientConfig, AUDIT_DEADLINE, DEFAULT_GATEWAY, GATEWAY_ENV,
-    MAX_BODY,
+    MAX_BODY, MAX_RECEIVED,
 };
 use super::dto::Myself;
 use super::http::{
@@ -53,6 +53,8 @@ pub struct JiraClient {
     permits: Arc<Semaphore>,
     account_id: OnceLock<String>,
     requests: AtomicUsize,
+    /// Bytes of answers read so far (see [`ClientConfig::max_received`]).
+    received: AtomicUsize,
     cfg: ClientConfig,
 }
 
@@ -129,6 +131,7 @@ impl JiraClient {
             permits: Arc::new(Semaphore::new(cfg.max_in_flight.max(1))),
             account_id: OnceLock::new(),
             requests: AtomicUsize::new(0),
+            received: AtomicUsize::new(0),
             cfg,
         })
     }
@@ -477,7 +480,7 @@ impl JiraClient {
         loop {
             let sent = self.send_once(&method, &url, query, body.as_deref()).await;
             let retry_in = match sent {
-                Ok(answer) => match self.classify(path, answer, attempt)? {
+                Ok(answer) => match self.classify(path, self.within_budget(path, answer)?, attempt)? {
                     Classified::Done(answer) => return Ok(answer),
                     Classified::RetryAfter(d) => d,
                 },
@@ -550,6 +553,25 @@ impl JiraClient {
             headers,
             body,
         })
+    }
+
+    /// Counts an answer against the client's budget of bytes read in all.
+    fn within_budget(&self, path: &str, answer: Answer) -> Result<Answer, JiraError> {
+        let total = self
+            .received
+            .fetch_add(answer.body.len(), Ordering::Relaxed)
+            .saturating_add(answer.body.len());
+        if total > self.cfg.max_received {
+            return Err(JiraError::new(
+                JiraErrorKind::InvalidResponse,
+                format!(
+                    "{} sent more than {} MiB in all by {path}; an audit of the largest Jira sites reads far less, so ConnKeeper stops there.",
+                    self.host,
+                    self.cfg.max_received >> 20
+                ),
+            ));
+        }
+        Ok(answer)
     }
 
     fn classify(&self, path: &str, answer: Answer, attempt: u32) -> Result<Classified, JiraError> {

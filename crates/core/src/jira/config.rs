@@ -23,6 +23,9 @@ pub struct ClientConfig {
     pub allow_loopback_http: bool,
     /// The largest response body read; a longer one fails as `invalid_response`.
     pub max_body: usize,
+    /// The most bytes of answers one client (one audit) reads in all; past it the
+    /// audit fails as `invalid_response`.
+    pub max_received: usize,
     /// The longest a whole audit may take, retries and waits included.
     pub deadline: Duration,
     /// Atlassian's API gateway, where tokens with scopes are sent
@@ -81,8 +84,12 @@ pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, String> {
 }
 
 /// The default cap on one response body. Jira's largest answer the audit reads (a page of
-/// 100 projects, or `permissions/check` for 1,000 projects) is well under 1 MiB.
-pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// 100 spaces, or `permissions/check` for 1,000 spaces) is well under 1 MiB; with four
+/// requests in flight, four such bodies bound what the answers being read cost.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The default cap on all answers of one audit: 50,000 spaces (every page live and
+/// archived, and the bulk checks) take about 100 MiB on real sites.
+pub const MAX_RECEIVED: usize = 256 * 1024 * 1024;
 /// The default deadline of a whole audit.
 pub const AUDIT_DEADLINE: Duration = Duration::from_secs(600);
 
@@ -98,6 +105,7 @@ impl Default for ClientConfig {
             max_retry_after: Duration::from_secs(120),
             allow_loopback_http: false,
             max_body: MAX_BODY,
+            max_received: MAX_RECEIVED,
             deadline: AUDIT_DEADLINE,
             gateway: Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses"),
         }

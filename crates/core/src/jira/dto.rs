@@ -1,19 +1,24 @@
 //! Jira Cloud's wire shapes (the fields the audit reads), per the official OpenAPI spec.
+//! Every string and list a server sends is bounded while it is parsed (`bounded.rs`):
+//! texts are cut, identifiers and lists past their limits make the answer invalid.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::bounded;
+
 /// `GET /rest/api/3/myself` (schema `User`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Myself {
+    #[serde(deserialize_with = "bounded::id")]
     pub account_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     pub account_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_email")]
     pub email_address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_text")]
     pub display_name: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
@@ -40,13 +45,18 @@ impl Myself {
 pub struct ItemList<T> {
     #[serde(default)]
     pub size: Option<u64>,
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "bounded::list",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub items: Vec<T>,
 }
 
 /// An application role (a product) in `/myself`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ApplicationRole {
+    #[serde(deserialize_with = "bounded::id")]
     pub key: String,
 }
 
@@ -57,16 +67,17 @@ fn yes() -> bool {
 /// `GET /rest/api/3/permissions` (schema `Permissions`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct AllPermissions {
+    #[serde(deserialize_with = "bounded::map")]
     pub permissions: BTreeMap<String, PermissionInfo>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PermissionInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     pub key: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_text")]
     pub name: Option<String>,
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "bounded::opt_id")]
     pub kind: Option<String>,
 }
 
@@ -82,24 +93,41 @@ pub struct ProjectPage {
     pub total: Option<u64>,
     #[serde(default)]
     pub is_last: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::list")]
     pub values: Vec<ProjectDto>,
 }
 
 /// A project in a search page (schema `Project`; `id` is a string there).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProjectDto {
+    #[serde(deserialize_with = "bounded::id")]
     pub id: String,
+    #[serde(deserialize_with = "bounded::id")]
     pub key: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::text")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::opt_id")]
     pub style: Option<String>,
     #[serde(default)]
     pub simplified: Option<bool>,
     /// `software`, `business`, `service_desk`, `product_discovery`.
-    #[serde(default, rename = "projectTypeKey")]
+    #[serde(
+        default,
+        rename = "projectTypeKey",
+        deserialize_with = "bounded::opt_id"
+    )]
     pub project_type_key: Option<String>,
+}
+
+impl ProjectDto {
+    /// The bytes of text this project keeps (for the audit's budget of kept text).
+    pub fn kept_bytes(&self) -> usize {
+        self.id.len()
+            + self.key.len()
+            + self.name.len()
+            + self.style.as_ref().map_or(0, String::len)
+            + self.project_type_key.as_ref().map_or(0, String::len)
+    }
 }
 
 impl ProjectDto {
@@ -134,16 +162,22 @@ pub struct BulkProjectPermissions {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkCheckResponse {
-    #[serde(default)]
-    pub global_permissions: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::list")]
+    pub global_permissions: Vec<BoundedId>,
+    #[serde(default, deserialize_with = "bounded::list")]
     pub project_permissions: Vec<BulkProjectGrant>,
 }
 
+/// An identifier of at most [`bounded::ID_MAX`] bytes in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct BoundedId(#[serde(deserialize_with = "bounded::id")] pub String);
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct BulkProjectGrant {
+    #[serde(deserialize_with = "bounded::id")]
     pub permission: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::list")]
     pub projects: Vec<u64>,
 }
 
@@ -155,8 +189,15 @@ pub struct ServiceDeskPage {
     pub size: u64,
     #[serde(default)]
     pub is_last_page: bool,
-    #[serde(default)]
-    pub values: Vec<serde_json::Value>,
+    #[serde(default, deserialize_with = "bounded::list")]
+    pub values: Vec<ServiceDeskDto>,
+}
+
+/// A service desk in a page: only its id is read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceDeskDto {
+    #[serde(default, deserialize_with = "bounded::opt_id_or_number")]
+    pub id: Option<String>,
 }
 
 /// Jira's `ErrorCollection`.

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+mod bounded;
 pub mod client;
 mod config;
 pub mod dto;

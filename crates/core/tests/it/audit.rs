@@ -598,3 +598,37 @@ async fn report_json_has_the_documented_shape() {
     );
     assert!(v["projects"][0]["id"].is_u64());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn texts_from_jira_are_cut_to_their_limit_in_the_report() {
+    let long = "Ω".repeat(5_000);
+    let mut account = fake_jira::Account::admin("backup@acme.com", "ATATT3xFfGF0-cut-texts-0001");
+    account.display_name = long.clone();
+    let site = fake_jira::Site::new()
+        .account(account)
+        .projects(vec![fake_jira::Project::new(10_000, "ABC", &long)]);
+    let fake = fake_jira::FakeJira::start(site).await.unwrap();
+    let input = connkeeper_core::jira::AuditInput {
+        host: fake.url(),
+        email: "backup@acme.com".into(),
+        token: connkeeper_core::SecretString::from("ATATT3xFfGF0-cut-texts-0001".to_owned()),
+        application: connkeeper_core::model::Application::Jira,
+        purpose: connkeeper_core::jira::AuditPurpose::All,
+        token_kind: None,
+    };
+    let cfg = connkeeper_core::jira::ClientConfig {
+        allow_loopback_http: true,
+        ..Default::default()
+    };
+    let clock = connkeeper_core::clock::FixedClock::on(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    );
+    let report = connkeeper_core::jira::audit::run(input, cfg, &clock, &|_| {})
+        .await
+        .unwrap();
+    let name = &report.projects[0].name;
+    assert_eq!(name.chars().count(), 256, "255 characters and an ellipsis");
+    assert!(name.ends_with('…'));
+    let shown = report.account.display_name.as_deref().unwrap();
+    assert_eq!(shown.chars().count(), 256);
+}

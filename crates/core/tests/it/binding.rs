@@ -10,7 +10,7 @@ use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::audit::AuditPurpose;
 use connkeeper_core::links;
 use connkeeper_core::model::{Profile, ProfileId};
-use connkeeper_core::profiles::{find_in, Profiles};
+use connkeeper_core::profiles::{find_in, Consent, Profiles};
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::{atomic_write, ProfileStore};
 use connkeeper_core::validate::Draft;
@@ -81,12 +81,14 @@ fn ids_are_looked_up_before_names_and_names_cannot_be_ids() {
     assert_eq!(p.find(&real.id.to_string()).unwrap().host, real.host);
     assert_eq!(p.get(real.id).unwrap().host, real.host);
     // The audit of the real id goes to the real host.
-    let (profile, input) = p.audit_input(real.id, AuditPurpose::All, false).unwrap();
+    let (profile, input) = p
+        .audit_input(real.id, AuditPurpose::All, &Consent::NotAsked)
+        .unwrap();
     assert_eq!(profile.id, real.id);
     assert_eq!(input.host, "https://acme.atlassian.net");
     // The crafted profile has no token of its own.
     assert!(matches!(
-        p.audit_input(crafted.id, AuditPurpose::All, true),
+        p.audit_input(crafted.id, AuditPurpose::All, &Consent::Beforehand),
         Err(Error::TokenMissing { .. })
     ));
 
@@ -186,7 +188,7 @@ fn test_connection_sends_a_stored_token_only_to_its_own_target() {
     // Unsaved host with the stored token: refused, naming the token field.
     let moved = draft("Acme", "https://evil.atlassian.net", None);
     let e = p
-        .test_input(&moved, Some(id), AuditPurpose::All, true)
+        .test_input(&moved, Some(id), AuditPurpose::All, &Consent::Beforehand)
         .unwrap_err();
     assert_eq!(
         field_codes(&e),
@@ -196,14 +198,14 @@ fn test_connection_sends_a_stored_token_only_to_its_own_target() {
     let mut same = draft("Acme", "acme.atlassian.net", None);
     same.application = "jsm".into();
     let input = p
-        .test_input(&same, Some(id), AuditPurpose::All, false)
+        .test_input(&same, Some(id), AuditPurpose::All, &Consent::NotAsked)
         .unwrap();
     assert_eq!(input.host, "https://acme.atlassian.net");
     assert_eq!(input.token.expose_secret(), TOKEN);
     // A typed token goes where it was typed for.
     let typed = draft("Acme", "https://evil.atlassian.net", Some(OTHER_TOKEN));
     let input = p
-        .test_input(&typed, Some(id), AuditPurpose::All, false)
+        .test_input(&typed, Some(id), AuditPurpose::All, &Consent::NotAsked)
         .unwrap();
     assert_eq!(input.token.expose_secret(), OTHER_TOKEN);
     // No token and no profile: the token field is required.
@@ -212,7 +214,7 @@ fn test_connection_sends_a_stored_token_only_to_its_own_target() {
             &draft("x", "acme.atlassian.net", None),
             None,
             AuditPurpose::All,
-            true,
+            &Consent::Beforehand,
         )
         .unwrap_err();
     assert_eq!(field_codes(&e), [("token".into(), "required".into())]);
@@ -229,7 +231,9 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     let id = saved.profile.id;
     assert!(!saved.profile.host_confirmed);
     // Not confirmed: refused, nothing recorded; the link allow-list ignores the host.
-    let e = p.audit_input(id, AuditPurpose::All, false).unwrap_err();
+    let e = p
+        .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
+        .unwrap_err();
     assert_eq!(e.kind(), "confirmation_required");
     assert!(e.to_string().contains("https://jira.acme-corp.example"));
     let admin = "https://jira.acme-corp.example/secure/admin/GlobalPermissions!default.jspa";
@@ -240,21 +244,27 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     // Ad hoc (no profile) it is refused too.
     let typed = draft("x", "jira.acme-corp.example", Some(TOKEN));
     assert_eq!(
-        p.test_input(&typed, None, AuditPurpose::All, false)
+        p.test_input(&typed, None, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
         "confirmation_required"
     );
-    assert!(p.test_input(&typed, None, AuditPurpose::All, true).is_ok());
+    assert!(p
+        .test_input(&typed, None, AuditPurpose::All, &Consent::Beforehand)
+        .is_ok());
 
     // Confirmed once: remembered on the profile.
-    let (profile, input) = p.audit_input(id, AuditPurpose::All, true).unwrap();
+    let (profile, input) = p
+        .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
+        .unwrap();
     assert_eq!(input.host, "https://jira.acme-corp.example");
     assert_eq!(
         profile.confirmed_host.as_deref(),
         Some("https://jira.acme-corp.example")
     );
-    assert!(p.audit_input(id, AuditPurpose::All, false).is_ok());
+    assert!(p
+        .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
+        .is_ok());
     assert!(p.view(&p.get(id).unwrap()).unwrap().host_confirmed);
     assert!(links::is_allowed(
         admin,
@@ -263,7 +273,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     // The stored token also works for an unsaved test of the same, confirmed host.
     let same = draft("Custom", "jira.acme-corp.example", None);
     assert!(p
-        .test_input(&same, Some(id), AuditPurpose::All, false)
+        .test_input(&same, Some(id), AuditPurpose::All, &Consent::NotAsked)
         .is_ok());
 
     // Moving to another custom host (with its token) needs a new confirmation.
@@ -273,7 +283,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     p.update(id, &d).unwrap();
     assert_eq!(p.get(id).unwrap().confirmed_host, None);
     assert_eq!(
-        p.audit_input(id, AuditPurpose::All, false)
+        p.audit_input(id, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
         "confirmation_required"
@@ -285,7 +295,9 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
         .unwrap()
         .profile;
     assert!(a.host_confirmed);
-    assert!(p.audit_input(a.id, AuditPurpose::All, false).is_ok());
+    assert!(p
+        .audit_input(a.id, AuditPurpose::All, &Consent::NotAsked)
+        .is_ok());
 }
 
 #[test]

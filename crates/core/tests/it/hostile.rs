@@ -121,8 +121,8 @@ async fn an_endless_body_is_cut_at_the_cap() {
     )
     .await;
     assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
-    assert!(e.message.contains("more than 32 MiB"), "{}", e.message);
-    // The 32 MiB read, plus what the loopback sockets buffered (autotuned, up to a few
+    assert!(e.message.contains("more than 8 MiB"), "{}", e.message);
+    // The 8 MiB read, plus what the loopback sockets buffered (autotuned, up to a few
     // tens of MiB): far below the 300 MB offered.
     let pulled = fake.bytes_streamed();
     assert!(
@@ -205,5 +205,49 @@ async fn server_text_in_errors_is_escaped() {
         e.message.contains("\\u{001B}[2J\\u{202E}gnp.exe"),
         "{:?}",
         e.message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn huge_names_are_refused_with_the_answer_and_long_ones_stop_at_the_audits_budget() {
+    // A name larger than the cap on one answer: the first page is refused.
+    let small = ClientConfig {
+        max_body: 1 << 20,
+        ..cfg()
+    };
+    let (fake, e) = audit(
+        site().fault(Fault::HugeNames {
+            name_bytes: 2 << 20,
+        }),
+        Application::Jira,
+        small.clone(),
+    )
+    .await;
+    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert!(e.message.contains("more than 1 MiB"), "{}", e.message);
+    assert!(live_searches(&fake) <= 1 + small.max_in_flight);
+    // Names just under it, one new space a page: the budget of all answers stops it.
+    let budget = ClientConfig {
+        max_received: 8 << 20,
+        ..small
+    };
+    let (fake, e) = audit(
+        site().fault(Fault::HugeNames {
+            name_bytes: (1 << 20) - 4096,
+        }),
+        Application::Jira,
+        budget.clone(),
+    )
+    .await;
+    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert!(
+        e.message.contains("more than 8 MiB in all"),
+        "{}",
+        e.message
+    );
+    let pages = live_searches(&fake);
+    assert!(
+        (8..=9 + budget.max_in_flight).contains(&pages),
+        "{pages} pages of 1 MiB for a budget of 8 MiB"
     );
 }

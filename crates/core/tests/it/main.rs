@@ -10,6 +10,7 @@ mod real_sites;
 mod reminders;
 mod rotation;
 mod store;
+mod trust;
 mod validate;
 
 /// A keyring service name unique to this test run, so tests never touch real entries.

@@ -103,8 +103,12 @@ async fn rotate(
     .await
 }
 
+/// The token in profile `id`'s keyring item (bound to the profile's host and email).
 fn stored(secrets: &MemoryStore, id: ProfileId) -> String {
-    secrets.get(id).unwrap().unwrap().expose_secret().to_owned()
+    match connkeeper_core::binding::open(&secrets.get(id).unwrap().unwrap()) {
+        connkeeper_core::binding::Opened::Bound(_, t) => t.expose_secret().to_owned(),
+        other => panic!("not a bound item: {other:?}"),
+    }
 }
 
 /// Every file in the data folder, as text.
