@@ -42,7 +42,7 @@ mod util;
 pub use org::{Org, OrgToken};
 pub use server::{start_recorder, FakeJira};
 pub use site::{
-    demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, JIRA_PRODUCTS,
-    SERVICE_ACCOUNT_DOMAIN,
+    demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, IP_NOT_ALLOWED,
+    JIRA_PRODUCTS, SERVICE_ACCOUNT_DOMAIN, TOKEN_BLOCKED,
 };
 pub use state::RecordedRequest;
