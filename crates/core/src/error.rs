@@ -116,6 +116,8 @@ impl From<JiraErrorKind> for ErrorKind {
             JiraErrorKind::Server => ErrorKind::Server,
             JiraErrorKind::InvalidResponse => ErrorKind::InvalidResponse,
             JiraErrorKind::MissingScope => ErrorKind::MissingScope,
+            JiraErrorKind::TokenBlocked => ErrorKind::TokenBlocked,
+            JiraErrorKind::IpNotAllowed => ErrorKind::IpNotAllowed,
         }
     }
 }
