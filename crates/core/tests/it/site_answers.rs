@@ -132,9 +132,14 @@ async fn an_ip_allowlist_is_its_own_error_naming_the_backup_services_addresses()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn retry_after_holds_every_request_to_the_site_not_just_the_one() {
-    // The boards probe is told to wait 1 s while the project pages are still coming
-    // (each takes 150 ms): no other request may reach the site before the second is up.
+    // The boards probe is told, after 100 ms, to wait 1 s while the project pages are
+    // still coming (each takes 150 ms): no request sent after that may reach the site
+    // before the second is up. (The requests sent beside the probe arrived long before.)
     let site = many(admin(), 450)
+        .fault(Fault::Slow {
+            path: "/rest/agile/1.0/board".into(),
+            delay: Duration::from_millis(100),
+        })
         .fault(Fault::RateLimited {
             path: "/rest/agile/1.0/board".into(),
             times: 1,
@@ -181,9 +186,10 @@ async fn near_limit_headers_slow_the_audit_to_one_request_at_a_time() {
     assert!(fake.max_in_flight() > 1, "{}", fake.max_in_flight());
     assert_eq!(fake.max_in_flight_near_limit(), 0);
 
-    // Near the limit from /myself's answer on: one request at a time, and no failure.
+    // Near the limit from the first answer (/myself's, which comes alone) on: one
+    // request at a time, and no failure.
     let near = many(admin(), 450)
-        .rate_limit_headers(1)
+        .rate_limit_headers(0)
         .latency(Duration::from_millis(30));
     let (fake, r) = run(near).await;
     let r = r.unwrap();
