@@ -71,6 +71,10 @@ code_enum! {
         Server = "server",
         InvalidResponse = "invalid_response",
         MissingScope = "missing_scope",
+        /// An admin blocked the account's API tokens.
+        TokenBlocked = "token_blocked",
+        /// The site's IP allowlist refused this computer's address.
+        IpNotAllowed = "ip_not_allowed",
     }
 }
 

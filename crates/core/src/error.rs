@@ -121,6 +121,8 @@ impl From<JiraErrorKind> for ErrorKind {
             JiraErrorKind::Server => ErrorKind::Server,
             JiraErrorKind::InvalidResponse => ErrorKind::InvalidResponse,
             JiraErrorKind::MissingScope => ErrorKind::MissingScope,
+            JiraErrorKind::TokenBlocked => ErrorKind::TokenBlocked,
+            JiraErrorKind::IpNotAllowed => ErrorKind::IpNotAllowed,
         }
     }
 }

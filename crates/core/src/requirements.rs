@@ -217,10 +217,13 @@ pub const AUDIT_SCOPES: &[CallScopes] = &[
         granular_only: false,
         applications: ANY_APP,
     },
+    // The classic scope from the spec's deprecation notice ("The required OAuth 2.0
+    // scopes will be updated on June 15, 2024. Classic: read:jira-work"), which its
+    // x-atlassian-oauth2-scopes do not show yet.
     CallScopes {
         call: "POST /rest/api/3/permissions/check",
         path: "/rest/api/3/permissions/check",
-        classic: &[],
+        classic: &["read:jira-work"],
         granular: &["read:permission:jira"],
         granular_only: false,
         applications: ANY_APP,

@@ -68,6 +68,30 @@ OPERATIONS = [
 SOFTWARE_OPERATIONS = [("get", "/rest/agile/1.0/board")]
 
 
+# An operation whose scopes changed says so in its description, after the structured
+# `x-atlassian-oauth2-scopes` (which may still list the old ones), e.g. for
+# permissions/check: "**Deprecation notice:** The required OAuth 2.0 scopes will be
+# updated on June 15, 2024. * **Classic**: `read:jira-work` * **Granular**:
+# `read:permission:jira`". The date has passed: the notice's scopes are the ones in force.
+NOTICE = re.compile(
+    r"\*\*Deprecation notice:\*\* The required OAuth 2\.0 scopes will be updated on "
+    r"([A-Z][a-z]+ \d{1,2}, \d{4})\.(.*?)(?:\n\n(?! \*)|\Z)",
+    re.S,
+)
+
+
+def notice_scopes(description):
+    """(date, classic, granular) of a scope deprecation notice, or None."""
+    m = NOTICE.search(description or "")
+    if not m:
+        return None
+    body = m.group(2)
+    classic = re.search(r"\*\*Classic\*\*: ([^\n]*)", body)
+    granular = re.search(r"\*\*Granular\*\*: ([^\n]*)", body)
+    ticks = lambda g: re.findall(r"`([^`]+)`", g.group(1)) if g else []
+    return m.group(1), ticks(classic), ticks(granular)
+
+
 def operation_scopes(spec, method, path):
     op = spec["paths"][path][method]
     classic, granular, granular_only = [], [], False
@@ -76,6 +100,17 @@ def operation_scopes(spec, method, path):
             classic = entry["scopes"]
         elif entry.get("state") == "Beta":
             granular = entry["scopes"]
+    notice = notice_scopes(op.get("description"))
+    # A notice without Classic/Granular labels (the Agile API's) only repeats `security`.
+    if notice and (notice[1] or notice[2]):
+        date, notice_classic, notice_granular = notice
+        out = {
+            "classic": notice_classic or classic,
+            "granular": notice_granular or granular,
+            "granularOnly": False,
+            "deprecationNotice": date,
+        }
+        return out
     if not op.get("x-atlassian-oauth2-scopes"):
         for sec in op.get("security", []):
             if "OAuth2" in sec:

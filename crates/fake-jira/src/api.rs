@@ -71,7 +71,7 @@ fn user_json(sh: &Shared, a: &Account, expand: &BTreeSet<&str>) -> Value {
     let avatar = format!(
         "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/initials/{initials}-5.png"
     );
-    json!({
+    let mut user = json!({
         "self": format!("{}/rest/api/3/user?accountId={}", sh.base_url, a.account_id),
         "accountId": a.account_id,
         "accountType": a.account_type,
@@ -92,7 +92,11 @@ fn user_json(sh: &Shared, a: &Account, expand: &BTreeSet<&str>) -> Value {
             "items": if expand.contains("applicationRoles") { application_roles(sh, a) } else { Vec::new() },
         },
         "expand": "groups,applicationRoles",
-    })
+    });
+    if let Some(t) = &a.app_type {
+        user["appType"] = json!(t);
+    }
+    user
 }
 
 /// `GET /rest/api/3/serverInfo`: anonymous-capable.

@@ -246,9 +246,10 @@ pub const OPERATION_SCOPES: &[OperationScopes] = &[
         granular: &["read:permission:jira"],
         granular_only: false,
     },
+    // The spec's deprecation notice: classic scope `read:jira-work` since June 15, 2024.
     OperationScopes {
         path: "/rest/api/{v}/permissions/check",
-        classic: &[],
+        classic: &["read:jira-work"],
         granular: &["read:permission:jira"],
         granular_only: false,
     },

@@ -17,6 +17,11 @@
 //!   refuses more than 1000 project ids.
 //! - **Faults** ([`Fault`]): 429 with rate-limit headers, 503, 500, slow paths, HTML
 //!   login pages, cross-origin redirects and dropped connections.
+//! - **Site policies**: a blocked API token (401 with a modelled text,
+//!   [`TOKEN_BLOCKED`]), an IP allowlist that refuses the caller (403,
+//!   [`IP_NOT_ALLOWED`]), and the 2026 rate-limit headers with `NearLimit` after N
+//!   requests ([`Site::rate_limit_headers`]). Each request is recorded with its arrival
+//!   and answer times.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -42,7 +47,7 @@ mod util;
 pub use org::{Org, OrgToken};
 pub use server::{start_recorder, FakeJira};
 pub use site::{
-    demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, JIRA_PRODUCTS,
-    SERVICE_ACCOUNT_DOMAIN,
+    demo_account, Account, Fault, Project, Site, DEMO_EMAIL, DEMO_TOKEN, IP_NOT_ALLOWED,
+    JIRA_PRODUCTS, SERVICE_ACCOUNT_DOMAIN, TOKEN_BLOCKED,
 };
 pub use state::RecordedRequest;

@@ -77,6 +77,14 @@ fn resolve_login(shared: &Shared, headers: &HeaderMap) -> Auth {
         Some(i) if site.accounts[i].captcha => Auth::Captcha,
         // A revoked token (Atlassian Administration) no longer authenticates.
         Some(_) if crate::org::is_revoked(shared, token) => Auth::Failed,
+        // Blocked by an admin: the token is right, and still refused (with a text).
+        Some(i)
+            if site.accounts[i].token_blocked
+                && (site.accounts[i].token == token
+                    || site.accounts[i].other_tokens.iter().any(|t| t == token)) =>
+        {
+            Auth::Blocked
+        }
         Some(i) if site.accounts[i].token == token => Auth::User(i),
         Some(i) if site.accounts[i].other_tokens.iter().any(|t| t == token) => Auth::User(i),
         _ => Auth::Failed,
@@ -87,10 +95,11 @@ fn resolve_login(shared: &Shared, headers: &HeaderMap) -> Auth {
 struct InFlight<'a>(&'a Shared);
 
 impl<'a> InFlight<'a> {
-    fn enter(shared: &'a Shared) -> Self {
+    /// Enters, answering how many requests are in flight now (this one included).
+    fn enter(shared: &'a Shared) -> (Self, usize) {
         let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        InFlight(shared)
+        (InFlight(shared), now)
     }
 }
 
@@ -100,19 +109,42 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Runs around every request: record, delay, faults, authentication, headers.
+/// Runs around every request: record (with its arrival and answer times), then
+/// [`serve`].
 async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let _in_flight = InFlight::enter(&shared);
-    let (mut parts, body) = req.into_parts();
+    let (_in_flight, now) = InFlight::enter(&shared);
+    let number = shared.arrivals.fetch_add(1, Ordering::SeqCst) + 1;
+    if shared.near_limit_sent.load(Ordering::SeqCst) {
+        shared
+            .max_in_flight_near_limit
+            .fetch_max(now, Ordering::SeqCst);
+    }
+    let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_BODY)
         .await
         .unwrap_or_default();
-    shared.record(&parts, &bytes);
+    let (index, received) = shared.record(&parts, &bytes);
+    let (resp, answered) = serve(&shared, parts, bytes, next, number).await;
+    if answered {
+        shared.answered(index, received, resp.status());
+    }
+    resp
+}
+
+/// Delay, faults, authentication, headers; `false` when the connection is dropped
+/// instead of answered.
+async fn serve(
+    shared: &Shared,
+    mut parts: axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    next: Next,
+    number: usize,
+) -> (Response, bool) {
     if !shared.site.latency.is_zero() {
         tokio::time::sleep(shared.site.latency).await;
     }
     if shared.site.recorder {
-        return json_response(StatusCode::OK, &json!({}));
+        return (json_response(StatusCode::OK, &json!({})), true);
     }
 
     // Atlassian's API gateway: `/ex/jira/{cloudId}/rest/...` reaches the site whose cloud
@@ -122,24 +154,41 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
         Some(rest) => {
             let (cloud, tail) = rest.split_once('/').unwrap_or((rest, ""));
             if cloud != shared.cloud_id {
-                return crate::util::error_collection(
-                    StatusCode::NOT_FOUND,
-                    &["Site not found"],
-                    &[],
+                return (
+                    crate::util::error_collection(StatusCode::NOT_FOUND, &["Site not found"], &[]),
+                    true,
                 );
             }
             (true, format!("/{tail}"))
         }
         None => (false, full_path.clone()),
     };
-    let auth = resolve_auth(&shared, &parts.headers, gateway, &path);
+    if shared.site.ip_not_allowed && path != "/_edge/tenant_info" {
+        // The allowlist is checked before the credentials.
+        let mut resp = crate::util::error_collection(
+            StatusCode::FORBIDDEN,
+            &[crate::site::IP_NOT_ALLOWED],
+            &[],
+        );
+        decorate(shared, &mut resp, Auth::Anonymous, &path, number);
+        return (resp, true);
+    }
+    let auth = resolve_auth(shared, &parts.headers, gateway, &path);
     if auth == Auth::ScopeMismatch {
         // The gateway's own answer (Atlassian's text, with no Jira headers).
-        return text_response(
-            StatusCode::UNAUTHORIZED,
-            "text/plain;charset=UTF-8",
-            "Unauthorized; scope does not match".to_owned(),
+        return (
+            text_response(
+                StatusCode::UNAUTHORIZED,
+                "text/plain;charset=UTF-8",
+                "Unauthorized; scope does not match".to_owned(),
+            ),
+            true,
         );
+    }
+    if auth == Auth::Blocked {
+        let mut resp = shared.blocked_response();
+        decorate(shared, &mut resp, auth, &path, number);
+        return (resp, true);
     }
     let mut resp = match shared.fault_for(&path, parts.uri.query(), &bytes).await {
         FaultAction::None if auth == Auth::Captcha => shared.captcha_response(),
@@ -149,21 +198,22 @@ async fn pipeline(State(shared): State<Arc<Shared>>, req: Request, next: Next) -
                 .await
         }
         FaultAction::Jira(resp) => resp,
-        FaultAction::Edge(resp) => return resp,
+        FaultAction::Edge(resp) => return (resp, true),
         FaultAction::Reset => {
             if let Some(ConnectInfo(conn)) = parts.extensions.get::<ConnectInfo<ConnMeta>>() {
                 conn.kill.store(true, Ordering::SeqCst);
             }
             // Never written: the connection's IO now fails, and hyper drops it.
-            return Response::new(Body::empty());
+            return (Response::new(Body::empty()), false);
         }
     };
-    decorate(&shared, &mut resp, auth, &path);
-    resp
+    decorate(shared, &mut resp, auth, &path, number);
+    (resp, true)
 }
 
-/// Headers Jira Cloud puts on every response.
-fn decorate(shared: &Shared, resp: &mut Response, auth: Auth, path: &str) {
+/// Headers Jira Cloud puts on every response; `number` is the request's arrival number
+/// (from 1), for `Site::rate_limit_headers`.
+fn decorate(shared: &Shared, resp: &mut Response, auth: Auth, path: &str, number: usize) {
     let product_api = path.starts_with("/rest/agile/") || path.starts_with("/rest/servicedeskapi/");
     let account_header = !(product_api && shared.site.product_apis_without_account_header);
     let empty_body = resp.body().size_hint().exact() == Some(0);
@@ -182,7 +232,7 @@ fn decorate(shared: &Shared, resp: &mut Response, auth: Auth, path: &str) {
             }
             put(h, "x-seraph-loginreason", "OK");
         }
-        Auth::ScopeMismatch => {}
+        Auth::ScopeMismatch | Auth::Blocked => {}
         // The silent downgrade: the only trace of bad credentials on a 200.
         Auth::Failed => put(h, "x-seraph-loginreason", "AUTHENTICATED_FAILED"),
         Auth::Captcha => put(h, "x-seraph-loginreason", "AUTHENTICATION_DENIED"),
@@ -194,6 +244,48 @@ fn decorate(shared: &Shared, resp: &mut Response, auth: Auth, path: &str) {
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-cache, no-store, no-transform"));
     h.insert(header::SERVER, HeaderValue::from_static("AtlassianEdge"));
+    if let Some(after) = shared.site.near_limit_after {
+        rate_limit_headers(shared, h, number, after);
+    }
+}
+
+/// The rate-limit headers of Atlassian's 2026 guide
+/// (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/): the IETF-style
+/// `RateLimit` / `RateLimit-Policy` pair for the burst limit, the `Beta-` pair for the
+/// points quota, and near the limit the `NearLimit` flags and `Beta-Retry-After`.
+fn rate_limit_headers(shared: &Shared, h: &mut HeaderMap, number: usize, after: usize) {
+    let put = |h: &mut HeaderMap, name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(HeaderName::from_static(name), v);
+        }
+    };
+    let burst = 100usize;
+    let left = burst.saturating_sub(number);
+    put(
+        h,
+        "ratelimit-policy",
+        format!("\"jira-burst-based\";q={burst};w=1"),
+    );
+    put(h, "ratelimit", format!("\"jira-burst-based\";r={left};t=1"));
+    put(
+        h,
+        "beta-ratelimit-policy",
+        "\"tenant-app-quota\";q=100100;w=3600".to_owned(),
+    );
+    put(
+        h,
+        "beta-ratelimit",
+        format!(
+            "\"tenant-app-quota\";r={};t=2107",
+            100_100usize.saturating_sub(number)
+        ),
+    );
+    if number > after {
+        put(h, "x-ratelimit-nearlimit", "true".to_owned());
+        put(h, "x-beta-ratelimit-nearlimit", "true".to_owned());
+        put(h, "beta-retry-after", "1".to_owned());
+        shared.near_limit_sent.store(true, Ordering::SeqCst);
+    }
 }
 
 fn router(shared: Arc<Shared>) -> Router {
@@ -342,6 +434,13 @@ impl FakeJira {
     /// The highest number of requests that were being served at the same time.
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most requests in flight at once, counted as each request arrived after an
+    /// answer said the rate limit is near (`Site::rate_limit_headers`); 0 when none
+    /// arrived after that.
+    pub fn max_in_flight_near_limit(&self) -> usize {
+        self.shared.max_in_flight_near_limit.load(Ordering::SeqCst)
     }
 
     /// Forgets recorded requests and the in-flight high-water mark. Fault counters keep

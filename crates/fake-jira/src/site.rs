@@ -30,6 +30,12 @@ pub struct Site {
     pub(crate) product_apis_without_account_header: bool,
     /// The organisation managing the site's accounts (Atlassian Administration).
     pub(crate) org: Option<crate::org::Org>,
+    /// The organisation's IP allowlist does not include the caller: every request
+    /// answers 403 ([`Site::ip_not_allowed`]).
+    pub(crate) ip_not_allowed: bool,
+    /// Answers carry the 2026 rate-limit headers; after this many requests they say the
+    /// limit is near ([`Site::rate_limit_headers`]).
+    pub(crate) near_limit_after: Option<usize>,
 }
 
 impl Default for Site {
@@ -52,7 +58,32 @@ impl Site {
             recorder: false,
             product_apis_without_account_header: false,
             org: None,
+            ip_not_allowed: false,
+            near_limit_after: None,
         }
+    }
+
+    /// The site's IP allowlist rejects the caller: every request (on the site and through
+    /// the gateway) answers 403 with [`IP_NOT_ALLOWED`]. Atlassian: "Once you add IP
+    /// addresses to your allowlist, users can only access ... from those addresses"
+    /// (https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/);
+    /// the status and text follow Atlassian's IP allowlist knowledge-base article on API
+    /// calls from addresses outside the list.
+    pub fn ip_not_allowed(mut self, yes: bool) -> Self {
+        self.ip_not_allowed = yes;
+        self
+    }
+
+    /// Every answer carries the rate-limit headers of Atlassian's 2026 guide
+    /// (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/): `RateLimit`,
+    /// `RateLimit-Policy` (`"jira-burst-based"`), `Beta-RateLimit` and
+    /// `Beta-RateLimit-Policy`; from request `near_limit_after + 1` on, also
+    /// `X-RateLimit-NearLimit: true`, `X-Beta-RateLimit-NearLimit: true` and
+    /// `Beta-Retry-After`. [`crate::FakeJira::max_in_flight_near_limit`] then measures how
+    /// many requests the client still sends at once.
+    pub fn rate_limit_headers(mut self, near_limit_after: usize) -> Self {
+        self.near_limit_after = Some(near_limit_after);
+        self
     }
 
     /// The Agile (`/rest/agile`) and JSM (`/rest/servicedeskapi`) APIs answer without the
@@ -212,7 +243,30 @@ pub struct Account {
     /// More API tokens of the same account (an account may hold several; a rotation
     /// creates the new one while the old still works). Each has the account's rights.
     pub other_tokens: Vec<String>,
+    /// `appType` in `/myself` for `accountType` `app`: `service` (a service account),
+    /// `agent` (a Rovo agent) or `unknown` (the spec's `User` schema); `None`: not sent,
+    /// as on sites that predate the field.
+    pub app_type: Option<String>,
+    /// An admin blocked the account's API tokens (external users' API token access, or an
+    /// authentication policy's "User API tokens" setting): every request with a valid
+    /// token answers 401 with [`TOKEN_BLOCKED`].
+    pub token_blocked: bool,
 }
+
+/// The 401 text of a blocked API token. A MODEL: Atlassian documents only that "When an
+/// external user makes a call to a product API, we let them know an admin blocked the
+/// token and to contact them to find out why"
+/// (https://support.atlassian.com/security-and-access-policies/docs/manage-api-token-access-for-external-users/;
+/// managed users: the "User API tokens" setting of an authentication policy,
+/// https://support.atlassian.com/security-and-access-policies/docs/what-are-authentication-policies/).
+/// The exact status and body are not public; this one says what the page says.
+pub const TOKEN_BLOCKED: &str =
+    "API token access is blocked: an admin blocked this API token. Contact your admin to find out why.";
+
+/// The 403 text of a request from outside the site's IP allowlist (Atlassian's IP
+/// allowlist knowledge-base article;
+/// https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/).
+pub const IP_NOT_ALLOWED: &str = "The IP address has been rejected because it is not on the allowed list. See your admin for more information.";
 
 /// Jira's product (application role) keys.
 pub const JIRA_PRODUCTS: [&str; 4] = [
@@ -258,14 +312,30 @@ impl Account {
             token_scopes: None,
             products: JIRA_PRODUCTS.iter().map(|p| (*p).to_owned()).collect(),
             other_tokens: Vec::new(),
+            app_type: None,
+            token_blocked: false,
         }
     }
 
-    /// A service account (generally available since 2025): `accountType` `app`, an email
-    /// under `serviceaccount.atlassian.com`, and only scoped API tokens.
+    /// Sets `appType` (`service`, `agent`, `unknown`), or leaves it out (`None`).
+    pub fn app_type(mut self, app_type: Option<&str>) -> Self {
+        self.app_type = app_type.map(str::to_owned);
+        self
+    }
+
+    /// An admin blocked the account's API tokens ([`TOKEN_BLOCKED`]).
+    pub fn token_blocked(mut self) -> Self {
+        self.token_blocked = true;
+        self
+    }
+
+    /// A service account (generally available since 2025): `accountType` `app` with
+    /// `appType` `service`, an email under `serviceaccount.atlassian.com`, and only scoped
+    /// API tokens.
     pub fn service_account(name: &str, token: &str, scopes: &[&str]) -> Self {
         let mut a = Account::new(&format!("{name}@{SERVICE_ACCOUNT_DOMAIN}"), token);
         a.account_type = "app".to_owned();
+        a.app_type = Some("service".to_owned());
         a.token_scopes = Some(scopes.iter().map(|s| (*s).to_owned()).collect());
         a
     }

@@ -3,8 +3,9 @@
 //! the requests received ([`RecordedRequest`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -28,6 +29,13 @@ pub struct RecordedRequest {
     pub user_agent: Option<String>,
     /// The body as (lossy) UTF-8, if not empty.
     pub body: Option<String>,
+    /// When the request arrived.
+    pub received: Instant,
+    /// When its answer's head was ready (`None` while it is being served, or when the
+    /// connection was dropped).
+    pub answered: Option<Instant>,
+    /// The answer's status (`None` as for `answered`).
+    pub status: Option<u16>,
 }
 
 /// Who a request is from, after checking its `Authorization` header.
@@ -41,6 +49,8 @@ pub(crate) enum Auth {
     Failed,
     /// The login's CAPTCHA is triggered: denied without checking the token.
     Captcha,
+    /// The right token, but an admin blocked the account's API tokens.
+    Blocked,
     /// Authenticated as `site.accounts[i]`.
     User(usize),
 }
@@ -65,6 +75,12 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) in_flight: AtomicUsize,
     pub(crate) max_in_flight: AtomicUsize,
+    /// An answer said `X-RateLimit-NearLimit: true` (`Site::rate_limit_headers`).
+    pub(crate) near_limit_sent: AtomicBool,
+    /// The most requests in flight at once counted when a request arrived after that.
+    pub(crate) max_in_flight_near_limit: AtomicUsize,
+    /// Requests that reached the pipeline since the start (never reset).
+    pub(crate) arrivals: AtomicUsize,
     /// Ids of the organisation's tokens revoked while the fake runs.
     pub(crate) revoked: Mutex<BTreeSet<String>>,
 }
@@ -116,6 +132,9 @@ impl Shared {
             requests: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
+            near_limit_sent: AtomicBool::new(false),
+            max_in_flight_near_limit: AtomicUsize::new(0),
+            arrivals: AtomicUsize::new(0),
             revoked: Mutex::new(BTreeSet::new()),
         }
     }
@@ -184,7 +203,9 @@ impl Shared {
         resp
     }
 
-    pub(crate) fn record(&self, parts: &Parts, body: &[u8]) {
+    /// Records a request; answers its index in the record and its arrival time (for
+    /// [`Self::answered`]).
+    pub(crate) fn record(&self, parts: &Parts, body: &[u8]) -> (usize, Instant) {
         let header = |name: header::HeaderName| {
             parts
                 .headers
@@ -198,9 +219,30 @@ impl Shared {
             authorization: header(header::AUTHORIZATION),
             user_agent: header(header::USER_AGENT),
             body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
+            received: Instant::now(),
+            answered: None,
+            status: None,
         };
         tracing::debug!(method = %recorded.method, path = %recorded.path, query = ?recorded.query, "fake-jira request");
-        lock(&self.requests).push(recorded);
+        let received = recorded.received;
+        let mut requests = lock(&self.requests);
+        requests.push(recorded);
+        (requests.len() - 1, received)
+    }
+
+    /// Notes when the request recorded at `index` got its answer.
+    pub(crate) fn answered(&self, index: usize, received: Instant, status: StatusCode) {
+        let mut requests = lock(&self.requests);
+        // `reset_stats` may have cleared the record meanwhile: match on the arrival time.
+        if let Some(r) = requests.get_mut(index).filter(|r| r.received == received) {
+            r.answered = Some(Instant::now());
+            r.status = Some(status.as_u16());
+        }
+    }
+
+    /// The 401 of a blocked API token ([`crate::site::TOKEN_BLOCKED`], a model).
+    pub(crate) fn blocked_response(&self) -> Response {
+        crate::util::error_collection(StatusCode::UNAUTHORIZED, &[crate::site::TOKEN_BLOCKED], &[])
     }
 
     /// CAPTCHA triggered: Jira rejects the login outright.

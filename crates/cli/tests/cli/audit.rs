@@ -229,6 +229,43 @@ fn a_missing_scope_is_its_own_error_with_the_scopes_to_add() {
 
 #[test]
 #[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
+fn a_blocked_token_and_an_ip_allowlist_are_their_own_errors() {
+    let env = Env::new("blocked-ip", &[JIRA_TOKEN]);
+    let blocked = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).token_blocked();
+    let allowlisted =
+        jira_site(fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN)).ip_not_allowed(true);
+    for (site, kind, words) in [
+        (jira_site(blocked), "token_blocked", "User API tokens"),
+        (allowlisted, "ip_not_allowed", "backup service"),
+    ] {
+        let jira = start_jira(site);
+        let url = jira.fake.url();
+        let r = env.run_stdin(
+            &[
+                "--allow-loopback-http",
+                "--gateway",
+                &url,
+                "audit",
+                "--host",
+                &url,
+                "--email",
+                "backup@acme.com",
+                "--token-stdin",
+                "--json",
+            ],
+            JIRA_TOKEN,
+        );
+        assert_eq!(r.code, 3, "{}", r.stderr);
+        let e = r.json();
+        assert_eq!(e["error"]["kind"], kind, "{e}");
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(words), "{msg}");
+        assert!(!r.stdout.contains(JIRA_TOKEN) && !r.stderr.contains(JIRA_TOKEN));
+    }
+}
+
+#[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
 fn no_product_access_is_the_root_cause_on_the_terminal() {
     let env = Env::new("no-product", &[JIRA_TOKEN]);
     let account = fake_jira::Account::admin("backup@acme.com", JIRA_TOKEN).products(&[]);

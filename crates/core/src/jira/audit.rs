@@ -88,7 +88,8 @@ async fn run_unbounded(
         software_access(&client),
         service_desks(&client, input.application),
     )?;
-    let (software_access, mut extra_warnings) = software;
+    let (software_status, mut extra_warnings) = software;
+    let software_access = software_status.is_none();
     let (service_desks, desk_warning) = desks;
     extra_warnings.extend(desk_warning);
 
@@ -149,6 +150,7 @@ async fn run_unbounded(
         global_granted,
         project_granted,
         software_access,
+        software_denied: software_status,
         service_desks,
         extra_warnings,
     };
@@ -497,8 +499,10 @@ fn collect_grants(
     }
 }
 
-/// `GET /rest/agile/1.0/board?maxResults=1`: 403 means no Jira Software access.
-async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), JiraError> {
+/// `GET /rest/agile/1.0/board?maxResults=1`: 403 or 404 means no Jira Software access,
+/// answered as `Some(status)`; `None` when the account has it (or it could not be told,
+/// with a warning naming what the probe got).
+async fn software_access(client: &JiraClient) -> Result<(Option<u16>, Vec<Warning>), JiraError> {
     let path = "/rest/agile/1.0/board";
     let answer = match client
         .get_raw(path, &[("maxResults", "1".to_owned())])
@@ -509,7 +513,7 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
         // tell, which is worth a warning, not a failed audit.
         Err(e) if e.kind == JiraErrorKind::MissingScope => {
             return Ok((
-                true,
+                None,
                 vec![Warning {
                     code: WarningCode::SoftwareCheckFailed,
                     message: format!(
@@ -524,12 +528,12 @@ async fn software_access(client: &JiraClient) -> Result<(bool, Vec<Warning>), Ji
     match answer.status.as_u16() {
         200..=299 => {
             client.product_json::<serde::de::IgnoredAny>(path, answer)?;
-            Ok((true, Vec::new()))
+            Ok((None, Vec::new()))
         }
-        403 | 404 => Ok((false, Vec::new())),
-        s => Ok((
-            true,
-            vec![Warning { code: WarningCode::SoftwareCheckFailed, message: format!("Could not tell whether the account has Jira Software access (the boards API answered {s}).") }],
+        s @ (403 | 404) => Ok((Some(s), Vec::new())),
+        _ => Ok((
+            None,
+            vec![Warning { code: WarningCode::SoftwareCheckFailed, message: format!("Could not tell whether the account has Jira Software access (the boards API answered {}).", answer.status) }],
         )),
     }
 }

@@ -5,8 +5,8 @@
 //! Its configuration lives in `config.rs`, its errors in `jira_error.rs` and its
 //! transport helpers in `http.rs`; the public items are re-exported here.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use rand::Rng;
@@ -16,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 use url::Url;
 
 pub use super::config::{
@@ -55,6 +56,15 @@ pub struct JiraClient {
     requests: AtomicUsize,
     /// Bytes of answers read so far (see [`ClientConfig::max_received`]).
     received: AtomicUsize,
+    /// A `Retry-After` is the site's, not one request's: no request of this client is
+    /// sent before this instant.
+    not_before: Mutex<Option<Instant>>,
+    /// An answer said the rate limit is near (`X-RateLimit-NearLimit: true` or its
+    /// `X-Beta-` twin): from then on one request at a time.
+    near_limit: AtomicBool,
+    /// Taken shared by each request, alone once [`Self::near_limit`] is set (a writer
+    /// waits for the requests already in flight, and later ones wait for it).
+    gate: tokio::sync::RwLock<()>,
     cfg: ClientConfig,
 }
 
@@ -132,6 +142,9 @@ impl JiraClient {
             account_id: OnceLock::new(),
             requests: AtomicUsize::new(0),
             received: AtomicUsize::new(0),
+            not_before: Mutex::new(None),
+            near_limit: AtomicBool::new(false),
+            gate: tokio::sync::RwLock::new(()),
             cfg,
         })
     }
@@ -179,15 +192,28 @@ impl JiraClient {
             }
         };
         match second {
-            Err(e) if e.rejected_credentials => Err(JiraError::new(
-                JiraErrorKind::Auth,
-                format!(
-                    "Jira at {} rejected the credentials of {}, both on the site (a classic API token) and through Atlassian's API gateway {} (a token with scopes). The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.",
-                    self.host,
-                    self.email,
-                    self.cfg.gateway.origin().ascii_serialization()
-                ),
-            )),
+            Err(e) if e.rejected_credentials => {
+                let (site, gateway) = match first {
+                    TokenKind::Classic => (&rejected.said, &e.said),
+                    TokenKind::Scoped => (&e.said, &rejected.said),
+                };
+                let said = |who: &str, what: &Option<String>| match what {
+                    Some(t) => format!("; the {who} said: {t}"),
+                    None => format!("; the {who} gave no reason"),
+                };
+                Err(JiraError::new(
+                    JiraErrorKind::Auth,
+                    format!(
+                        "Jira at {} rejected the credentials of {}, both on the site (a classic API token{}) and through Atlassian's API gateway {} (a token with scopes{}). {}",
+                        self.host,
+                        self.email,
+                        said("site", site),
+                        self.cfg.gateway.origin().ascii_serialization(),
+                        said("gateway", gateway),
+                        rejected_hint(),
+                    ),
+                ))
+            }
             // The other base could not even be asked (no cloud id, no network): the first
             // answer is the one that counts.
             Err(e)
@@ -525,6 +551,33 @@ impl JiraClient {
             .acquire()
             .await
             .expect("semaphore is never closed");
+        // Near the rate limit, alone; otherwise beside the others. Checked again once the
+        // shared lock is held, so no request slips past a flag set meanwhile.
+        let mut _alone = None;
+        let mut _beside = None;
+        if self.near_limit.load(Ordering::Acquire) {
+            _alone = Some(self.gate.write().await);
+        } else {
+            let shared = self.gate.read().await;
+            if self.near_limit.load(Ordering::Acquire) {
+                drop(shared);
+                _alone = Some(self.gate.write().await);
+            } else {
+                _beside = Some(shared);
+            }
+        }
+        // A Retry-After told to any request holds them all (read again after each wait:
+        // another 429 may have pushed it further).
+        loop {
+            let until = *self
+                .not_before
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            match until {
+                Some(t) if t > Instant::now() => tokio::time::sleep_until(t).await,
+                _ => break,
+            }
+        }
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut auth = HeaderValue::from_str(&basic_auth(&self.email, self.token.expose_secret()))
             .expect("base64 is a valid header value");
@@ -546,6 +599,7 @@ impl JiraClient {
         let resp = req.send().await.map_err(Sent::Transport)?;
         let status = resp.status();
         let headers = resp.headers().clone();
+        self.note_rate_limit_headers(&headers);
         let body = read_capped(resp, self.cfg.max_body).await?;
         tracing::debug!(%method, path = url.path(), status = status.as_u16(), ms = started.elapsed().as_millis() as u64, "jira request");
         Ok(Answer {
@@ -574,6 +628,34 @@ impl JiraClient {
         Ok(answer)
     }
 
+    /// Atlassian's rate-limit headers (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/):
+    /// `X-RateLimit-NearLimit: true` ("less than 20% of any budget remains") or the 2026
+    /// `X-Beta-RateLimit-NearLimit: true` slow the client to one request at a time. The
+    /// other headers (`RateLimit`, `RateLimit-Policy`, `Beta-RateLimit`,
+    /// `Beta-RateLimit-Policy`, `Beta-Retry-After`) are informational and never fail a
+    /// request; a 429 still waits for `Retry-After`.
+    fn note_rate_limit_headers(&self, headers: &HeaderMap) {
+        let near = ["x-ratelimit-nearlimit", "x-beta-ratelimit-nearlimit"]
+            .iter()
+            .any(|h| header_str(headers, h).is_some_and(|v| v.trim().eq_ignore_ascii_case("true")));
+        if near && !self.near_limit.swap(true, Ordering::AcqRel) {
+            tracing::info!(host = %self.host, "Jira says the rate limit is near: one request at a time from now on");
+        }
+    }
+
+    /// Holds every request of this client until `d` from now (never earlier than an
+    /// instant already set).
+    fn hold_site_for(&self, d: Duration) {
+        let until = Instant::now() + d;
+        let mut nb = self
+            .not_before
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if nb.is_none_or(|t| t < until) {
+            *nb = Some(until);
+        }
+    }
+
     fn classify(&self, path: &str, answer: Answer, attempt: u32) -> Result<Classified, JiraError> {
         let host = &self.host;
         let seraph = header_str(&answer.headers, "x-seraph-loginreason").unwrap_or("");
@@ -586,8 +668,29 @@ impl JiraClient {
                 ),
             ));
         }
+        if matches!(answer.status.as_u16(), 401 | 403) {
+            if let Some(said) = body_text(&answer.body).filter(|t| is_ip_not_allowed(t)) {
+                return Err(JiraError::new(
+                    JiraErrorKind::IpNotAllowed,
+                    format!(
+                        "Jira at {host} refused {path} because this computer's IP address is not on the organisation's IP allowlist (Jira said: {said}). An admin adds addresses in Atlassian Administration > Security > IP allowlists ({IP_ALLOWLIST_PAGE}). The backup service's outgoing IP addresses must be on the allowlist too: an audit from this computer proves nothing about the addresses the vendor's servers call from, so ask the vendor for them."
+                    ),
+                ));
+            }
+        }
         if answer.status == StatusCode::UNAUTHORIZED || seraph.contains("AUTHENTICATED_FAILED") {
             let said = body_text(&answer.body);
+            if answer.status == StatusCode::UNAUTHORIZED {
+                if let Some(t) = said.as_deref().filter(|t| is_token_blocked(t)) {
+                    return Err(JiraError::new(
+                        JiraErrorKind::TokenBlocked,
+                        format!(
+                            "Jira at {host} refused the API token of {}: an admin blocked it (Jira said: {t}). A new token will not help; ask your organisation's admin why. For an external user they allow it again in Atlassian Administration > Security > User security > External users > API token access ({EXTERNAL_TOKENS_PAGE}); for a managed account, in the \"User API tokens\" setting of its authentication policy ({AUTH_POLICIES_PAGE}).",
+                            self.email
+                        ),
+                    ));
+                }
+            }
             // The gateway's answer to a token with scopes that lacks the call's scope.
             if answer.status == StatusCode::UNAUTHORIZED
                 && said
@@ -596,17 +699,20 @@ impl JiraClient {
             {
                 return Err(self.missing_scope(path));
             }
-            let said = said
+            let shown = said
+                .as_deref()
                 .map(|d| format!(" (Jira said: {d})"))
                 .unwrap_or_default();
             let mut e = JiraError::new(
                 JiraErrorKind::Auth,
                 format!(
-                    "Jira at {host} rejected the credentials of {}{said}. The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.",
-                    self.email
+                    "Jira at {host} rejected the credentials of {}{shown}. {}",
+                    self.email,
+                    rejected_hint()
                 ),
             );
             e.rejected_credentials = answer.status == StatusCode::UNAUTHORIZED;
+            e.said = said;
             return Err(e);
         }
         if answer.status.is_redirection() {
@@ -642,6 +748,13 @@ impl JiraClient {
         };
         let give_up =
             attempt >= max_retries || retry_after.is_some_and(|d| d > self.cfg.max_retry_after);
+        // A rate limit is the site's: every other request waits as long (even when this
+        // one gives up, the site asked for the pause).
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            if let Some(d) = retry_after.filter(|d| *d <= self.cfg.max_retry_after) {
+                self.hold_site_for(d);
+            }
+        }
         if give_up {
             let tries = attempt + 1;
             let reason = header_str(&answer.headers, "ratelimit-reason")
@@ -743,6 +856,36 @@ enum Classified {
     RetryAfter(Duration),
 }
 
+/// What rejected credentials can mean, and the fix.
+fn rejected_hint() -> String {
+    format!("The API token is invalid, expired or revoked, or the email does not belong to it; or the account is deactivated (a deactivated account's API tokens stop working, and the site answers 401 as for a wrong token: reactivate it in Atlassian Administration, {}). Create a new token at {TOKEN_PAGE} and update the profile. An external account also needs its organisation to allow API token access for external users.", crate::requirements::ADMIN_HUB)
+}
+
+/// Atlassian: API token access for external users (the admin may block it).
+const EXTERNAL_TOKENS_PAGE: &str = "https://support.atlassian.com/security-and-access-policies/docs/manage-api-token-access-for-external-users/";
+/// Atlassian: authentication policies ("User API tokens" for managed users).
+const AUTH_POLICIES_PAGE: &str =
+    "https://support.atlassian.com/security-and-access-policies/docs/what-are-authentication-policies/";
+/// Atlassian: IP allowlists for product access.
+const IP_ALLOWLIST_PAGE: &str = "https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/";
+
+/// Atlassian's answer to a blocked API token. Its exact text is not documented; the page
+/// says "When an external user makes a call to a product API, we let them know an admin
+/// blocked the token and to contact them to find out why" ([`EXTERNAL_TOKENS_PAGE`]), so
+/// the words are matched loosely: "blocked" and "token".
+fn is_token_blocked(said: &str) -> bool {
+    let t = said.to_lowercase();
+    t.contains("blocked") && t.contains("token")
+}
+
+/// A site's IP allowlist answer: "The IP address has been rejected because it is not on
+/// the allowed list. See your admin for more information." ([`IP_ALLOWLIST_PAGE`] and
+/// Atlassian's IP allowlist knowledge base).
+fn is_ip_not_allowed(said: &str) -> bool {
+    let t = said.to_lowercase();
+    t.contains("ip address") && (t.contains("allowed list") || t.contains("allowlist"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,6 +900,24 @@ mod tests {
         )
         .unwrap();
         assert!(!format!("{c:?}").contains("secret-debug"));
+    }
+
+    #[test]
+    fn blocked_tokens_and_ip_allowlists_are_told_by_their_words_only() {
+        assert!(is_token_blocked(
+            "API token access is blocked: an admin blocked this API token."
+        ));
+        assert!(is_token_blocked("Your API TOKEN was Blocked by your admin"));
+        assert!(is_ip_not_allowed("The IP address has been rejected because it is not on the allowed list. See your admin for more information."));
+        for plain in [
+            "Client must be authenticated to access this resource.",
+            "Unauthorized; scope does not match",
+            "The user does not have valid license",
+            "You do not have permission to view these issues.",
+        ] {
+            assert!(!is_token_blocked(plain), "{plain}");
+            assert!(!is_ip_not_allowed(plain), "{plain}");
+        }
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct Myself {
     pub account_id: String,
     #[serde(default, deserialize_with = "bounded::opt_id")]
     pub account_type: Option<String>,
+    /// For `accountType` `app`: `service` (a service account), `agent` (a Rovo agent) or
+    /// `unknown` (the spec's `User` schema); absent on sites that do not send it.
+    #[serde(default, deserialize_with = "bounded::opt_id")]
+    pub app_type: Option<String>,
     #[serde(default, deserialize_with = "bounded::opt_email")]
     pub email_address: Option<String>,
     #[serde(default, deserialize_with = "bounded::opt_text")]

@@ -34,6 +34,8 @@ pub struct Observed {
     /// Per project id, the granted project permissions among those asked.
     pub project_granted: HashMap<u64, BTreeSet<String>>,
     pub software_access: bool,
+    /// The status the boards probe answered when it said "no Jira Software" (403 or 404).
+    pub software_denied: Option<u16>,
     pub service_desks: Option<usize>,
     pub extra_warnings: Vec<Warning>,
 }
@@ -113,14 +115,21 @@ fn priority(code: WarningCode) -> u8 {
     }
 }
 
-/// Whether the account is an Atlassian service account.
+/// Whether the account is an Atlassian service account: `accountType` `app` with
+/// `appType` `service` where the site says (a Rovo agent is `agent`), else, on sites
+/// that do not send `appType`, an email under [`SERVICE_ACCOUNT_DOMAIN`].
 pub fn is_service_account(me: &Myself, profile_email: &str) -> bool {
     let domain = |e: &str| {
         e.rsplit_once('@')
             .is_some_and(|(_, d)| d.eq_ignore_ascii_case(SERVICE_ACCOUNT_DOMAIN))
     };
-    me.account_type.as_deref() == Some("app")
-        && (me.email_address.as_deref().is_some_and(domain) || domain(profile_email))
+    if me.account_type.as_deref() != Some("app") {
+        return false;
+    }
+    match me.app_type.as_deref() {
+        Some(t) => t == "service",
+        None => me.email_address.as_deref().is_some_and(domain) || domain(profile_email),
+    }
 }
 
 /// Computes the verdicts from what Jira said. Pure.
@@ -251,7 +260,15 @@ pub fn evaluate(
         .as_deref()
         .filter(|t| *t != "atlassian" && !service_account)
     {
-        warnings.push(Warning { code: WarningCode::AccountType, message: format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)) });
+        let message = match me.app_type.as_deref().filter(|_| t == "app") {
+            Some("agent") => "The account is a Rovo agent (appType \"agent\"), not a service account; backup services need a regular Atlassian account or a service account.".to_owned(),
+            Some(app) => format!("The account type is \"app\" with app type \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(app, 40)),
+            None => format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)),
+        };
+        warnings.push(Warning {
+            code: WarningCode::AccountType,
+            message,
+        });
     }
     if let Some(e) = me
         .email_address
@@ -274,7 +291,11 @@ pub fn evaluate(
         warnings.push(Warning { code: WarningCode::PartialCoverage, message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
     }
     if !o.software_access {
-        warnings.push(Warning { code: WarningCode::NoSoftwareAccess, message: "The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).".into() });
+        let answered = match o.software_denied {
+            Some(s) => format!(" (the boards API answered {s})"),
+            None => String::new(),
+        };
+        warnings.push(Warning { code: WarningCode::NoSoftwareAccess, message: format!("The account has no Jira Software access{answered}: boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.") });
     }
     let team_managed_gaps = projects
         .iter()

@@ -17,6 +17,11 @@ pub enum JiraErrorKind {
     InvalidResponse,
     /// A token with scopes lacks a scope the call needs.
     MissingScope,
+    /// An admin blocked the account's API tokens (external users' API token access, or
+    /// an authentication policy's "User API tokens" setting).
+    TokenBlocked,
+    /// The site's IP allowlist does not include the caller's address.
+    IpNotAllowed,
 }
 
 impl JiraErrorKind {
@@ -32,6 +37,8 @@ impl JiraErrorKind {
             JiraErrorKind::Server => "server",
             JiraErrorKind::InvalidResponse => "invalid_response",
             JiraErrorKind::MissingScope => "missing_scope",
+            JiraErrorKind::TokenBlocked => "token_blocked",
+            JiraErrorKind::IpNotAllowed => "ip_not_allowed",
         }
     }
 }
@@ -45,6 +52,9 @@ pub struct JiraError {
     /// Jira answered 401 to the credentials (not a CAPTCHA, not a silent downgrade):
     /// the one case where the other base (site or gateway) is worth one try.
     pub(super) rejected_credentials: bool,
+    /// What the server said, escaped and cut (`http::body_text`), for messages that
+    /// combine several answers.
+    pub(super) said: Option<String>,
 }
 
 impl JiraError {
@@ -53,6 +63,7 @@ impl JiraError {
             kind,
             message: message.into(),
             rejected_credentials: false,
+            said: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod org;
 mod real_sites;
 mod reminders;
 mod rotation;
+mod site_answers;
 mod store;
 mod trust;
 mod validate;

@@ -8,4 +8,5 @@ mod products;
 mod projects;
 mod real_sites;
 mod schema;
+mod site_answers;
 mod support;
