@@ -31,7 +31,7 @@ ck() { "$target/connkeeper" --allow-loopback-http "$@"; }
 day() { date -d "+$1 days" +%F; }
 # Old profiles from earlier demo runs under the same keyring service are replaced.
 printf '%s' "$admin_token" | ck profile add --name "Acme Jira backup" --application jira --host "$url" \
-  --email "$admin_email" --expires "$(day 200)" --description "Nightly backup of all Jira projects" --token-stdin >/dev/null
+  --email "$admin_email" --expires "$(day 200)" --description "Nightly backup of all Jira spaces" --token-stdin >/dev/null
 printf '%s' "$admin_token" | ck profile add --name "Acme service desk" --application jsm --host "$url" \
   --email "$admin_email" --expires "$(day 12)" --description "JSM backup; token renewal due" --token-stdin >/dev/null
 printf '%s' "$restore_token" | ck profile add --name "Restore bot" --application jira --host "$url" \

@@ -1,4 +1,4 @@
-// The audit view: progress from its own run's events, verdicts, 10,000 projects without
+// The audit view: progress from its own run's events, verdicts, 10,000 spaces without
 // 10,000 DOM rows, grouping, filtering, paging, Fix links, cancel, auth errors, and the
 // form's "Test connection and audit".
 import { test, before, after } from 'node:test';
@@ -11,17 +11,17 @@ before(async () => { env = await setup(); });
 after(async () => { await env?.done(); });
 
 const N = 10000;
-// The fake's gap pattern: Manage Sprints every 7th, Edit Issues every 11th, Browse Projects every 50th.
+// The fake's gap pattern: Manage sprints every 7th, Edit work items every 11th, Browse spaces every 50th.
 const gapCount = Array.from({ length: N }, (_, i) => i + 1).filter((i) => i % 7 === 0 || i % 11 === 0 || i % 50 === 0).length;
 
-test('audit of 10,000 projects: progress, verdicts, a small DOM, grouping, filter, Fix', async () => {
+test('audit of 10,000 spaces: progress, verdicts, a small DOM, grouping, filter, Fix', async () => {
   const app = await env.open({ seed: { profiles: PROFILES, audit: { projects: N, holdAt: 'permissions' } } });
   const { page } = app;
   await page.click('tr[data-id="p-acme"] [data-act="audit"]');
   await page.waitForSelector('#audit-title');
   // Held in the permissions phase: the progress bar and its label show where it is.
   await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.held());
-  await page.waitForFunction(() => document.querySelector('.progress-label')?.textContent === '6,000 of 10,000 projects checked');
+  await page.waitForFunction(() => document.querySelector('.progress-label')?.textContent === '6,000 of 10,000 spaces checked');
   assert.match(await page.locator('.progress-step').innerText(), /Step 3 of 3: Checking permissions/);
   const prog = await page.evaluate(() => {
     const p = /** @type {HTMLProgressElement} */ (document.querySelector('progress.progress'));
@@ -29,12 +29,12 @@ test('audit of 10,000 projects: progress, verdicts, a small DOM, grouping, filte
   });
   assert.equal(prog.max, N);
   assert.equal(prog.value, 6000);
-  assert.equal(prog.label, '6,000 of 10,000 projects checked');
+  assert.equal(prog.label, '6,000 of 10,000 spaces checked');
   assert.equal(await page.locator('[data-action="audit-cancel"]').isVisible(), true);
 
   // Events of another run are ignored.
   await page.evaluate(() => /** @type {any} */ (window).__FAKE__.emit('audit-progress', { run_id: 'someone-else', phase: 'permissions', checked: 1, total: 2 }));
-  assert.equal(await page.locator('.progress-label').innerText(), '6,000 of 10,000 projects checked');
+  assert.equal(await page.locator('.progress-label').innerText(), '6,000 of 10,000 spaces checked');
 
   const auditCall = (await app.callsOf('audit_profile'))[0];
   assert.equal(auditCall.args.id, 'p-acme');
@@ -50,16 +50,16 @@ test('audit of 10,000 projects: progress, verdicts, a small DOM, grouping, filte
   assert.match(await page.locator('.account-line').innerText(), /Backup Robot · backup@acme\.example · type: atlassian · active/);
   assert.equal(await page.evaluate(() => /** @type {any} */ (window).__FAKE__.listenerCount('audit-progress')), 0, 'the progress listener is removed');
 
-  // The DOM holds one page of projects; the summary counts all of them.
+  // The DOM holds one page of spaces; the summary counts all of them.
   const rows = await page.locator('tr.project-row').count();
-  assert.ok(rows > 0 && rows <= 100, `rendered ${rows} project rows`);
+  assert.ok(rows > 0 && rows <= 100, `rendered ${rows} space rows`);
   assert.ok(await page.locator('tr').count() < 300);
   assert.equal(await page.getAttribute('#audit-projects-title .count-badge', 'data-gaps'), String(gapCount));
   assert.match(await page.locator('#audit-projects-title').innerText(), new RegExp(`${gapCount.toLocaleString('en-US')} of 10,000`));
-  assert.match(await page.locator('[data-perm="MANAGE_SPRINTS_PERMISSION"]').innerText(), /1,428 projects lack Manage Sprints/);
-  assert.match(await page.locator('[data-perm="EDIT_ISSUES"]').innerText(), /909 projects lack Edit Issues/);
+  assert.match(await page.locator('[data-perm="MANAGE_SPRINTS_PERMISSION"]').innerText(), /1,428 spaces lack Manage sprints/);
+  assert.match(await page.locator('[data-perm="EDIT_ISSUES"]').innerText(), /909 spaces lack Edit work items/);
   assert.match(await page.locator('.pager-status').innerText(), new RegExp(`1–100 of ${gapCount.toLocaleString('en-US')}`));
-  assert.match(await page.locator('.audit-footer').innerText(), /10,000 projects checked with \d[\d,]* requests in 2\.3 s/);
+  assert.match(await page.locator('.audit-footer').innerText(), /10,000 spaces checked with \d[\d,]* requests in 2\.3 s/);
 
   // Paging keeps the DOM small.
   await page.click('[data-fk="page-next"]');
@@ -70,7 +70,7 @@ test('audit of 10,000 projects: progress, verdicts, a small DOM, grouping, filte
   await page.click('[data-perm="EDIT_ISSUES"]');
   assert.equal(await page.getAttribute('[data-perm="EDIT_ISSUES"]', 'aria-pressed'), 'true');
   assert.match(await page.locator('.pager-status').innerText(), /1–100 of 909/);
-  const allEdit = await page.$$eval('tr.project-row', (trs) => trs.every((tr) => [...tr.querySelectorAll('.tag')].some((t) => t.textContent === 'Edit Issues')));
+  const allEdit = await page.$$eval('tr.project-row', (trs) => trs.every((tr) => [...tr.querySelectorAll('.tag')].some((t) => t.textContent === 'Edit work items')));
   assert.equal(allEdit, true);
   await page.click('[data-perm="EDIT_ISSUES"]');
   await page.fill('[data-fk="project-filter"]', 'P77');
@@ -78,11 +78,11 @@ test('audit of 10,000 projects: progress, verdicts, a small DOM, grouping, filte
   assert.ok(keys.length > 0 && keys.every((k) => k?.startsWith('P77')), keys.join(','));
   assert.ok(keys.includes('P77'));
   assert.ok(keys.includes('P7700'));
-  await page.fill('[data-fk="project-filter"]', 'no such project');
-  assert.match(await page.locator('.project-list-host').innerText(), /No project matches the filter/);
+  await page.fill('[data-fk="project-filter"]', 'no such space');
+  assert.match(await page.locator('.project-list-host').innerText(), /No space matches the filter/);
   await page.fill('[data-fk="project-filter"]', 'P91');
 
-  // Team-managed projects carry the Access hint and link to the Access page.
+  // Team-managed spaces carry the Access hint and link to the Access page.
   const team = page.locator('tr.project-row[data-key="P91"]');
   assert.match(await team.innerText(), /Team-managed/);
   assert.match(await team.innerText(), /Space settings › Access/);
@@ -117,7 +117,7 @@ test('cancel stops the audit of its own run id', async () => {
   const app = await env.open({ seed: { profiles: PROFILES, audit: { projects: 500, holdAt: 'projects' } }, hash: '#/audit/p-eps', waitFor: '#audit-title' });
   const { page } = app;
   await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.held());
-  assert.match(await page.locator('.progress-step').innerText(), /Listing projects/);
+  assert.match(await page.locator('.progress-step').innerText(), /Listing spaces/);
   await page.click('[data-action="audit-cancel"]');
   await page.waitForSelector('.banner-info');
   assert.match(await page.locator('.audit-panel').innerText(), /Audit cancelled/);
@@ -231,7 +231,7 @@ test('Test connection and audit from the form uses the form values; Escape close
   await app.close();
 });
 
-test('real sites: a root cause first, the token kind, a service account, archived projects', async () => {
+test('real sites: a root cause first, the token kind, a service account, archived spaces', async () => {
   const app = await env.open({
     seed: {
       profiles: PROFILES,
@@ -241,8 +241,8 @@ test('real sites: a root cause first, the token kind, a service account, archive
         serviceAccount: true,
         archived: [{ id: 10900, key: 'OLD', name: 'Old' }, { id: 10901, key: 'OLDER', name: 'Older' }],
         warnings: [
-          { code: 'no_product_access', message: 'The account has no Jira product access, so it holds no project permission anywhere. Grant it product access in Atlassian Administration.' },
-          { code: 'archived_projects', message: '2 archived project(s) are read-only and were not audited.' },
+          { code: 'no_product_access', message: 'The account has no Jira product access, so it holds no space permission anywhere. Grant it product access in Atlassian Administration.' },
+          { code: 'archived_projects', message: '2 archived space(s) are read-only and were not audited.' },
         ],
       },
     },
@@ -260,7 +260,7 @@ test('real sites: a root cause first, the token kind, a service account, archive
   assert.match(await page.locator('[data-fk="token-kind"]').innerText(), /API token with scopes/);
   assert.equal(await page.locator('[data-fk="service-account"]').innerText(), 'Service account');
   assert.deepEqual(await page.locator('.archived-list li').allInnerTexts(), ['OLD', 'OLDER']);
-  assert.ok(await page.locator('.badge-type[data-type="business"]').count() > 0, 'non-software projects show their type');
+  assert.ok(await page.locator('.badge-type[data-type="business"]').count() > 0, 'non-software spaces show their type');
   await app.assertClean();
   await app.close();
 });

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setup, PROFILES, UI } from './harness.js';
+import { setup, PROFILES, UI, CONTRACT } from './harness.js';
 
 const i18n = await import(pathToFileURL(path.join(UI, 'js', 'i18n.js')).href);
 const en = (await import(pathToFileURL(path.join(UI, 'js', 'i18n', 'en.js')).href)).default;
@@ -24,6 +24,28 @@ test('every English key exists in Japanese, with the same placeholders', () => {
   // Keys only Japanese has are translations of backend texts, nothing else.
   const extra = Object.keys(ja).filter((k) => !(k in en));
   assert.deepEqual(extra.filter((k) => !/^(err|req\.why|audit\.warning|audit\.error)\./.test(k)), []);
+});
+
+// Jira's UI says "spaces" (スペース), "work items" (作業項目) and "work types" (作業タイプ)
+// since 2025; texts use those words. Keys and {placeholders} are identifiers, not text.
+const OLD_WORDS = /project|issue|プロジェクト|課題/i;
+
+test('texts use Jira\'s current words: spaces and work items, never projects and issues', () => {
+  /** @param {Record<string, string>} catalogue */
+  const oldIn = (catalogue) => Object.entries(catalogue)
+    .filter(([, v]) => OLD_WORDS.test(v.replace(/\{\w+\}/g, '')))
+    .map(([k, v]) => `${k}: ${v}`);
+  assert.deepEqual(oldIn(en), []);
+  assert.deepEqual(oldIn(ja), []);
+  // The permission table and its advice come from Rust (backend.json): names, why, fix.
+  const req = CONTRACT.requirements;
+  const texts = [...req.permissions, ...req.advice].flatMap((/** @type {any} */ r) => [r.name, r.why, r.fix ?? ''].map((t) => `${r.key}: ${t}`));
+  assert.deepEqual(texts.filter((t) => OLD_WORDS.test(t.replace(/^\w+: /, ''))), []);
+  const name = (/** @type {string} */ key) => req.permissions.find((/** @type {any} */ r) => r.key === key)?.name;
+  assert.equal(name('BROWSE_PROJECTS'), 'Browse spaces');
+  assert.equal(name('CREATE_ISSUES'), 'Create work items');
+  // The check itself finds the old words.
+  assert.ok(OLD_WORDS.test('3 Projects') && OLD_WORDS.test('Edit Issues') && OLD_WORDS.test('課題の復元'));
 });
 
 test('the language follows the setting, then the OS locale', async () => {

@@ -146,11 +146,11 @@ pub(crate) fn progress_line(p: Progress) {
         Progress::Projects {
             scanned,
             total: Some(t),
-        } => format!("Listing projects {scanned}/{t}…"),
+        } => format!("Listing spaces {scanned}/{t}…"),
         Progress::Projects {
             scanned,
             total: None,
-        } => format!("Listing projects {scanned}…"),
+        } => format!("Listing spaces {scanned}…"),
         Progress::Permissions { checked, total } => {
             let width = 30usize;
             let filled = (checked * width)
@@ -209,7 +209,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
             TokenKind::Scoped => "API token with scopes (through api.atlassian.com)",
         }
     );
-    // A root cause first: without product access, per-project gaps are noise.
+    // A root cause first: without product access, per-space gaps are noise.
     let root = r.warnings.iter().find(|w| w.code == "no_product_access");
     if let Some(w) = root {
         outln!("\n  ROOT CAUSE: {}", esc(&w.message));
@@ -254,16 +254,16 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         .collect();
     if !gaps.is_empty() {
         outln!(
-            "\nProjects with gaps ({} of {}):",
+            "\nSpaces with gaps ({} of {}):",
             with_gaps.len(),
             r.projects.len()
         );
         for (req, projects) in &gaps {
             let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
             let noun = if keys.len() == 1 {
-                "project lacks"
+                "space lacks"
             } else {
-                "projects lack"
+                "spaces lack"
             };
             outln!(
                 "  {} {noun} {}: {}",
@@ -283,19 +283,19 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
         if with_gaps.len() > 10 {
             outln!(
-                "  ... and {} more (--json lists every project)",
+                "  ... and {} more (--json lists every space)",
                 with_gaps.len() - 10
             );
         }
     }
     if root.is_some() {
         let with_gaps = r.projects.iter().filter(|p| !p.missing.is_empty()).count();
-        outln!("\n{with_gaps} project(s) lack permissions because of the root cause above; fix it first and audit again.");
+        outln!("\n{with_gaps} space(s) lack permissions because of the root cause above; fix it first and audit again.");
     }
     if !r.archived_projects.is_empty() {
         let keys: Vec<&str> = r.archived_projects.iter().map(|p| p.key.as_str()).collect();
         outln!(
-            "\nArchived projects ({}, read-only, not audited): {}",
+            "\nArchived spaces ({}, read-only, not audited): {}",
             keys.len(),
             esc(&list_keys(&keys, 10))
         );
@@ -315,7 +315,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         outln!("\nService desks reached: {n}");
     }
     outln!(
-        "\nChecked {} project(s) ({}) with {} requests in {:.1} s.",
+        "\nChecked {} space(s) ({}) with {} requests in {:.1} s.",
         r.projects.len(),
         if r.coverage.complete {
             "complete coverage"

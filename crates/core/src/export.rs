@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::jira::AuditReport;
 use crate::model::{Application, ExpiresSource, ExpiryStatus, ProfileId, ProfileView, TokenKind};
 use crate::profiles::Profiles;
-use crate::requirements::TOKEN_PAGE;
+use crate::requirements::{REQUIREMENTS, TOKEN_PAGE};
 use crate::secrets::SecretStore;
 use crate::settings::SettingsStore;
 
@@ -290,7 +290,7 @@ pub fn write_markdown<W: Write>(
         exported_at.format("%Y-%m-%d %H:%M UTC"),
         records.len()
     )?;
-    writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Token kind | Last audit | Backup | Restore | Missing global permissions | Projects with gaps |")?;
+    writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Token kind | Last audit | Backup | Restore | Missing global permissions | Spaces with gaps |")?;
     writeln!(
         out,
         "|---|---|---|---|---|--:|---|---|---|---|---|---|---|--:|"
@@ -320,7 +320,7 @@ pub fn write_markdown<W: Write>(
             if r.missing_global.is_empty() {
                 "–".to_owned()
             } else {
-                md(&r.missing_global.join(", "))
+                md(&permission_names(&r.missing_global))
             },
             opt(r.projects_with_gaps),
         )?;
@@ -351,7 +351,7 @@ pub fn write_markdown<W: Write>(
         )?;
         writeln!(
             out,
-            "- Backup: {} · Restore: {} · Coverage: {} project(s){}",
+            "- Backup: {} · Restore: {} · Coverage: {} space(s){}",
             verdict(Some(a.backup_ok)),
             verdict(Some(a.restore_ok)),
             a.coverage.projects_total,
@@ -382,7 +382,7 @@ pub fn write_markdown<W: Write>(
         if gaps.len() > 50 {
             writeln!(
                 out,
-                "- … and {} more projects with gaps (see the JSON export)",
+                "- … and {} more spaces with gaps (see the JSON export)",
                 gaps.len() - 50
             )?;
         }
@@ -391,6 +391,19 @@ pub fn write_markdown<W: Write>(
         }
     }
     Ok(())
+}
+
+/// The names Jira shows for permission keys (a key the table does not know stays a key).
+fn permission_names(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| {
+            REQUIREMENTS
+                .iter()
+                .find(|r| r.key == k)
+                .map_or(k.as_str(), |r| r.name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Options of the iCalendar export.

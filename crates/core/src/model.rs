@@ -53,7 +53,7 @@ impl FromStr for ProfileId {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Application {
-    /// Jira (projects, issues, boards, sprints).
+    /// Jira (spaces, work items, boards, sprints).
     #[serde(rename = "jira")]
     Jira,
     /// Jira Admin Settings (the Atlassian admin / site settings).

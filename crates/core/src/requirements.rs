@@ -104,26 +104,26 @@ const ANY_APP: &[Application] = &[];
 
 /// Every required permission, global first, in the order of the mission brief.
 pub const REQUIREMENTS: &[Requirement] = &[
-    Requirement { key: "ADMINISTER", name: "Administer Jira", scope: Scope::Global, required_for: B, why: "Scan all projects; back up and restore projects, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "USER_PICKER", name: "Browse users and groups", scope: Scope::Global, required_for: B, why: "Backup: scan all projects and back up project avatars. Restore: check whether users and groups exist.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ADMINISTER", name: "Administer Jira", scope: Scope::Global, required_for: B, why: "Scan all spaces; back up and restore spaces, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "USER_PICKER", name: "Browse users and groups", scope: Scope::Global, required_for: B, why: "Backup: scan all spaces and back up space avatars. Restore: check whether users and groups exist.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
     Requirement { key: "CREATE_SHARED_OBJECTS", name: "Share dashboards and filters", scope: Scope::Global, required_for: R, why: "Restore boards.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "CREATE_PROJECT", name: "Create team-managed spaces", scope: Scope::Global, required_for: R, why: "Restore projects.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "ADMINISTER_PROJECTS", name: "Administer Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, notification schemes, permission schemes, components. Restore: projects, work type schemes, project avatars, notification schemes, components, project roles.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "BROWSE_PROJECTS", name: "Browse Projects", scope: Scope::Project, required_for: B, why: "Backup: projects, boards, sprints, issues, attachments. Restore: boards and emails.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "MANAGE_SPRINTS_PERMISSION", name: "Manage Sprints", scope: Scope::Project, required_for: B, why: "Back up and restore sprints.", fix: FIX_PROJECT, project_types: &["software"], applications: ANY_APP },
+    Requirement { key: "CREATE_PROJECT", name: "Create team-managed spaces", scope: Scope::Global, required_for: R, why: "Restore spaces.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ADMINISTER_PROJECTS", name: "Administer spaces", scope: Scope::Project, required_for: B, why: "Backup: spaces, notification schemes, permission schemes, components. Restore: spaces, work type schemes, space avatars, notification schemes, components, space roles.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "BROWSE_PROJECTS", name: "Browse spaces", scope: Scope::Project, required_for: B, why: "Backup: spaces, boards, sprints, work items, attachments. Restore: boards and emails.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MANAGE_SPRINTS_PERMISSION", name: "Manage sprints", scope: Scope::Project, required_for: B, why: "Back up and restore sprints.", fix: FIX_PROJECT, project_types: &["software"], applications: ANY_APP },
     Requirement { key: "SERVICEDESK_AGENT", name: "Service Desk Agent", scope: Scope::Project, required_for: B, why: "Jira Service Management: only agents read and restore requests, queues and SLAs of a service space; a portal customer is not an agent.", fix: FIX_AGENT, project_types: &["service_desk"], applications: &[Application::Jsm] },
-    Requirement { key: "ASSIGN_ISSUES", name: "Assign Issues", scope: Scope::Project, required_for: R, why: "Restore issue assignees.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "CREATE_ISSUES", name: "Create Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "EDIT_ISSUES", name: "Edit Issues", scope: Scope::Project, required_for: R, why: "Restore issues.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "LINK_ISSUES", name: "Link Issues", scope: Scope::Project, required_for: R, why: "Restore issue links.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "MODIFY_REPORTER", name: "Modify Reporter", scope: Scope::Project, required_for: R, why: "Restore issue reporters.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "RESOLVE_ISSUES", name: "Resolve Issues", scope: Scope::Project, required_for: R, why: "Restore issue fix versions.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "SCHEDULE_ISSUES", name: "Schedule Issues", scope: Scope::Project, required_for: R, why: "Restore issue due dates.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "TRANSITION_ISSUES", name: "Transition Issues", scope: Scope::Project, required_for: R, why: "Restore issue statuses.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "MANAGE_WATCHERS", name: "Manage Watchers", scope: Scope::Project, required_for: R, why: "Restore issue watchers.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "ADD_COMMENTS", name: "Add Comments", scope: Scope::Project, required_for: R, why: "Restore issue comments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "CREATE_ATTACHMENTS", name: "Create Attachments", scope: Scope::Project, required_for: R, why: "Restore attachments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
-    Requirement { key: "WORK_ON_ISSUES", name: "Work on Issues", scope: Scope::Project, required_for: R, why: "Restore issue work logs.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ASSIGN_ISSUES", name: "Assign work items", scope: Scope::Project, required_for: R, why: "Restore work item assignees.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_ISSUES", name: "Create work items", scope: Scope::Project, required_for: R, why: "Restore work items.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "EDIT_ISSUES", name: "Edit work items", scope: Scope::Project, required_for: R, why: "Restore work items.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "LINK_ISSUES", name: "Link work items", scope: Scope::Project, required_for: R, why: "Restore work item links.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MODIFY_REPORTER", name: "Modify reporter", scope: Scope::Project, required_for: R, why: "Restore work item reporters.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "RESOLVE_ISSUES", name: "Resolve work items", scope: Scope::Project, required_for: R, why: "Restore work item fix versions.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "SCHEDULE_ISSUES", name: "Schedule work items", scope: Scope::Project, required_for: R, why: "Restore work item due dates.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "TRANSITION_ISSUES", name: "Transition work items", scope: Scope::Project, required_for: R, why: "Restore work item statuses.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "MANAGE_WATCHERS", name: "Manage watchers", scope: Scope::Project, required_for: R, why: "Restore work item watchers.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "ADD_COMMENTS", name: "Add comments", scope: Scope::Project, required_for: R, why: "Restore work item comments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "CREATE_ATTACHMENTS", name: "Create attachments", scope: Scope::Project, required_for: R, why: "Restore attachments.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
+    Requirement { key: "WORK_ON_ISSUES", name: "Work on work items", scope: Scope::Project, required_for: R, why: "Restore work logs.", fix: FIX_PROJECT, project_types: ALL, applications: ANY_APP },
 ];
 
 /// The required permissions of one scope.
@@ -148,10 +148,10 @@ pub struct Advice {
 /// Advice checked by the audit (restore: issue security levels).
 pub const ADVICE: &[Advice] = &[Advice {
     key: "SET_ISSUE_SECURITY",
-    name: "Set Issue Security",
+    name: "Set work item security",
     purpose: Purpose::Restore,
     code: WarningCode::IssueSecurity,
-    why: "restored issues would lose their security level",
+    why: "restored work items would lose their security level",
 }];
 
 /// The API token scopes one call of the audit needs, for a token with scopes: its
@@ -304,9 +304,60 @@ pub const TEAM_MANAGED_HINT: &str = "Team-managed space: permission schemes do n
 /// Atlassian's page for creating and revoking API tokens.
 pub const TOKEN_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
 
+/// The words Jira's UI no longer shows (since 2025 projects are "spaces", issues "work
+/// items", issue types "work types"), if `text` uses one. For tests of texts users read;
+/// permission keys in them (`CREATE_PROJECT`) are identifiers and do not count.
+#[cfg(test)]
+pub(crate) fn old_jira_word(text: &str) -> Option<&'static str> {
+    let is_key = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let words: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| !is_key(w))
+        .map(str::to_lowercase)
+        .collect();
+    ["project", "issue", "プロジェクト", "課題"]
+        .into_iter()
+        .find(|old| words.iter().any(|w| w.contains(old)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_use_jiras_current_words() {
+        let mut texts: Vec<(&str, &str)> = Vec::new();
+        for r in REQUIREMENTS {
+            texts.extend([(r.key, r.name), (r.key, r.why), (r.key, r.fix)]);
+        }
+        for a in ADVICE {
+            texts.extend([(a.key, a.name), (a.key, a.why)]);
+        }
+        texts.extend([
+            ("TEAM_MANAGED_HINT", TEAM_MANAGED_HINT),
+            ("SCOPES_HINT", SCOPES_HINT),
+        ]);
+        for (key, text) in texts {
+            assert_eq!(old_jira_word(text), None, "{key}: {text}");
+        }
+        let name = |key| REQUIREMENTS.iter().find(|r| r.key == key).unwrap().name;
+        assert_eq!(name("BROWSE_PROJECTS"), "Browse spaces");
+        assert_eq!(name("CREATE_ISSUES"), "Create work items");
+        assert_eq!(name("WORK_ON_ISSUES"), "Work on work items");
+        assert_eq!(ADVICE[0].name, "Set work item security");
+        assert_eq!(old_jira_word("3 Projects"), Some("project"));
+        assert_eq!(old_jira_word("Issue links"), Some("issue"));
+        assert_eq!(old_jira_word("課題の復元"), Some("課題"));
+        assert_eq!(
+            old_jira_word("the permission CREATE_PROJECT (Create team-managed spaces)"),
+            None
+        );
+    }
 
     #[test]
     fn table_matches_the_brief() {

@@ -49,7 +49,7 @@ fn audit_a_saved_profile_records_last_audit() {
     assert!(
         human
             .stdout
-            .contains("2 projects lack Manage Sprints: K03, K04"),
+            .contains("2 spaces lack Manage sprints: K03, K04"),
         "{}",
         human.stdout
     );
@@ -60,6 +60,18 @@ fn audit_a_saved_profile_records_last_audit() {
         "{}",
         human.stdout
     );
+    // The words Jira shows today: spaces and work items (URLs keep Jira's paths).
+    for line in human.stdout.lines() {
+        let text: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| !w.starts_with("http"))
+            .collect();
+        let text = text.join(" ").to_lowercase();
+        assert!(
+            !text.contains("project") && !text.contains("issue"),
+            "{line}"
+        );
+    }
 
     let listed = env.run(&["profile", "list", "--json"]).json();
     let last = &listed[0]["last_audit"];
@@ -286,7 +298,7 @@ fn no_product_access_is_the_root_cause_on_the_terminal() {
     );
     assert!(
         r.stdout
-            .contains("12 project(s) lack permissions because of the root cause"),
+            .contains("12 space(s) lack permissions because of the root cause"),
         "{}",
         r.stdout
     );

@@ -40,8 +40,8 @@ pub struct Observed {
     pub extra_warnings: Vec<Warning>,
 }
 
-/// The requirement keys as this site knows them (Jira renamed "Create team-managed
-/// projects"; its key stayed `CREATE_PROJECT`, but if it ever changes, match the name).
+/// The requirement keys as this site knows them (Jira renamed "Create next-gen
+/// projects", now "Create team-managed spaces"; its key stayed `CREATE_PROJECT`, but if it ever changes, match the name).
 /// Only the requirements that matter for `application` are resolved (a site without
 /// Jira Service Management does not know `SERVICEDESK_AGENT`, and a Jira profile does
 /// not need it).
@@ -94,7 +94,7 @@ fn product_access_problem(application: Application, products: Option<&[String]>)
     let products = products?;
     let has = |p: &str| products.iter().any(|x| x == p);
     if !JIRA_PRODUCTS.iter().any(|p| has(p)) {
-        return Some(format!("The account has no Jira product access, so it holds no project permission anywhere. Grant it product access in Atlassian Administration ({}, Directory > Users > the account > Add product access); permission schemes cannot fix this.", requirements::ADMIN_HUB));
+        return Some(format!("The account has no Jira product access, so it holds no space permission anywhere. Grant it product access in Atlassian Administration ({}, Directory > Users > the account > Add product access); permission schemes cannot fix this.", requirements::ADMIN_HUB));
     }
     if application == Application::Jsm && !has("jira-servicedesk") {
         return Some(format!("The account has no Jira Service Management product access, so it is not an agent in any service space (a portal customer is not). Grant it Jira Service Management access in Atlassian Administration ({}).", requirements::ADMIN_HUB));
@@ -285,10 +285,10 @@ pub fn evaluate(
         });
     }
     if o.application == Application::JiraAdmin {
-        warnings.push(Warning { code: WarningCode::AdminSettingsScope, message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; project gaps are listed for information.".into() });
+        warnings.push(Warning { code: WarningCode::AdminSettingsScope, message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; space gaps are listed for information.".into() });
     }
     if !administer {
-        warnings.push(Warning { code: WarningCode::PartialCoverage, message: format!("Without Administer Jira the account sees only the projects it can browse ({} here); projects it cannot see were not audited and will not be backed up.", projects.len()) });
+        warnings.push(Warning { code: WarningCode::PartialCoverage, message: format!("Without Administer Jira the account sees only the spaces it can browse ({} here); spaces it cannot see were not audited and will not be backed up.", projects.len()) });
     }
     if !o.software_access {
         let answered = match o.software_denied {
@@ -311,7 +311,7 @@ pub fn evaluate(
         });
     }
     if o.application == Application::Jsm && o.service_desks == Some(0) {
-        warnings.push(Warning { code: WarningCode::NoServiceDesks, message: "The account reaches no Jira Service Management service desks; give it agent access to the service projects to back them up.".into() });
+        warnings.push(Warning { code: WarningCode::NoServiceDesks, message: "The account reaches no Jira Service Management service desks; give it agent access to the service spaces to back them up.".into() });
     }
     // Advice beyond the vendor's list: a warning, never a verdict.
     for advice in ADVICE
@@ -336,7 +336,7 @@ pub fn evaluate(
             warnings.push(Warning {
                 code: advice.code,
                 message: format!(
-                    "{} project(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
+                    "{} space(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
                     lacking.len(),
                     advice.name,
                     shown.join(", "),
@@ -361,7 +361,7 @@ pub fn evaluate(
         warnings.push(Warning {
             code: WarningCode::ArchivedProjects,
             message: format!(
-                "{} archived project(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
+                "{} archived space(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
                 archived.len()
             ),
         });
@@ -401,5 +401,122 @@ pub fn evaluate(
         requests,
         duration_ms,
         finished_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::requirements::old_jira_word;
+
+    fn observed(application: Application, myself: serde_json::Value) -> Observed {
+        let project = |id: &str, key: &str, simplified: bool| -> ProjectDto {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "key": key, "name": key, "simplified": simplified,
+                "projectTypeKey": "software"
+            }))
+            .unwrap()
+        };
+        // The site knows every key but CREATE_PROJECT (and no alias of it).
+        let known = REQUIREMENTS
+            .iter()
+            .map(|r| (r.key, r.scope, r.name))
+            .chain(ADVICE.iter().map(|a| (a.key, Scope::Project, a.name)))
+            .filter(|(k, ..)| *k != "CREATE_PROJECT")
+            .map(|(k, scope, name)| {
+                let kind = if scope == Scope::Global {
+                    "GLOBAL"
+                } else {
+                    "PROJECT"
+                };
+                (k.to_owned(), (kind.to_owned(), Some(name.to_owned())))
+            })
+            .collect();
+        Observed {
+            host: "https://acme.atlassian.net".into(),
+            profile_email: "backup@acme.com".into(),
+            application,
+            purpose: AuditPurpose::All,
+            token_kind: TokenKind::Classic,
+            myself: serde_json::from_value(myself).unwrap(),
+            known,
+            projects: vec![
+                project("10000", "OPS", false),
+                project("10001", "TEAM", true),
+            ],
+            archived: vec![project("10002", "OLD", false)],
+            global_granted: BTreeSet::new(),
+            project_granted: HashMap::new(),
+            software_access: false,
+            service_desks: Some(0),
+            extra_warnings: Vec::new(),
+        }
+    }
+
+    /// Every warning evaluate() can give, and every name in a report, uses the words
+    /// Jira shows today (spaces, work items), not the old ones.
+    #[test]
+    fn messages_use_jiras_current_words() {
+        let stranger = serde_json::json!({
+            "accountId": "a1", "accountType": "customer", "emailAddress": "other@acme.com",
+            "active": false, "applicationRoles": {"size": 0, "items": []}
+        });
+        let agentless = serde_json::json!({
+            "accountId": "a1", "accountType": "atlassian", "emailAddress": "backup@acme.com",
+            "applicationRoles": {"size": 1, "items": [{"key": "jira-software"}]}
+        });
+        let at = DateTime::UNIX_EPOCH;
+        let reports = [
+            evaluate(observed(Application::Jsm, stranger), 1, 1, at),
+            evaluate(observed(Application::Jsm, agentless.clone()), 1, 1, at),
+            evaluate(observed(Application::JiraAdmin, agentless), 1, 1, at),
+        ];
+        let mut codes = BTreeSet::new();
+        for r in &reports {
+            for w in &r.warnings {
+                codes.insert(w.code.as_str());
+                assert_eq!(
+                    old_jira_word(&w.message),
+                    None,
+                    "{}: {}",
+                    w.code.as_str(),
+                    w.message
+                );
+            }
+            let names = r.global.iter().map(|g| g.name.as_str()).chain(
+                r.projects
+                    .iter()
+                    .flat_map(|p| p.missing.iter().map(|m| m.name.as_str())),
+            );
+            for name in names {
+                assert_eq!(old_jira_word(name), None, "{name}");
+            }
+        }
+        for code in [
+            "no_product_access",
+            "inactive_account",
+            "email_mismatch",
+            "account_type",
+            "admin_settings_scope",
+            "partial_coverage",
+            "no_software_access",
+            "team_managed",
+            "no_service_desks",
+            "unknown_permission",
+            "issue_security",
+            "archived_projects",
+        ] {
+            assert!(codes.contains(code), "{code} was not exercised: {codes:?}");
+        }
+        let lacking = |r: &AuditReport, code: &str| {
+            r.warnings
+                .iter()
+                .find(|w| w.code.as_str() == code)
+                .map(|w| w.message.clone())
+                .unwrap()
+        };
+        assert!(lacking(&reports[1], "issue_security")
+            .starts_with("2 space(s) lack Set work item security (OPS, TEAM):"));
+        assert!(lacking(&reports[1], "archived_projects").starts_with("1 archived space(s)"));
     }
 }

@@ -251,4 +251,20 @@ async fn audit_report_json() {
     report.duration_ms = 0;
     let text = pretty(&report).replace(&fake.url(), "https://acme.atlassian.net");
     insta::assert_snapshot!(text);
+
+    // The Markdown export's evidence of that audit reads in Jira's current words.
+    let dir = tempfile::tempdir().unwrap();
+    let p = fixture(dir.path());
+    let acme = p.get(id(1)).unwrap();
+    assert!(p.record_audit(acme.id, acme.target(), &report).unwrap());
+    let (bytes, _) = p.export(Format::Md, true).unwrap();
+    let md = String::from_utf8(bytes).unwrap();
+    let evidence = md.split("## Audit evidence: Acme backup").nth(1).unwrap();
+    for line in [
+        "- Backup: ✅ ok · Restore: ❌ gaps · Coverage: 2 space(s)\n",
+        "- Missing global permission: Create team-managed spaces (`CREATE_PROJECT`)\n",
+        "- WEB (Website): Edit work items\n",
+    ] {
+        assert!(evidence.contains(line), "{line}{evidence}");
+    }
 }
