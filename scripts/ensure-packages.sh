@@ -7,7 +7,8 @@ build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
 run_pkgs=(dbus gnome-keyring)
 test_pkgs=(xvfb xauth x11-utils dbus dbus-x11 gnome-keyring libsecret-tools dunst time
-  libnotify-bin webkit2gtk-driver imagemagick xdotool trayer python3 python3-venv desktop-file-utils)
+  libnotify-bin webkit2gtk-driver imagemagick xdotool trayer python3 python3-venv desktop-file-utils
+  fonts-noto-cjk)
 # The UI tests' browser: Debian's Chromium, unless CHROMIUM_PATH names another one.
 if [ -z "${CHROMIUM_PATH:-}" ] || [ ! -x "${CHROMIUM_PATH:-}" ]; then
   test_pkgs+=(chromium chromium-driver)

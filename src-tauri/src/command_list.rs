@@ -59,8 +59,13 @@ commands! {
     org_link(draft: OrgDraft) -> OrgView;
     /// Unlinks the organisation; answers whether one was linked.
     org_unlink() -> bool;
-    /// Reads the organisation's API tokens (read-only) and records what they say on the profiles.
-    org_sync() -> OrgSync;
+    /// Reads the organisation's API tokens (read-only) and records what they say on the
+    /// profiles; a task cancellable by `run_id` (`cancel_audit`).
+    org_sync(run_id: String) -> OrgSync;
+    /// The gateway's origin when it is not Atlassian's own (`CONNKEEPER_GATEWAY_URL`):
+    /// where tokens with scopes, classic tokens after a 401 and the organisation key go.
+    /// Null for Atlassian's gateway.
+    gateway_notice() -> Option<String>;
     /// Takes Atlassian's expiry (the date the last sync reported) for a profile.
     accept_atlassian_expiry(id: String, expires: String) -> ProfileView;
 }

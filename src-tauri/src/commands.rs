@@ -125,12 +125,13 @@ pub async fn os_locale<R: Runtime>(_app: &AppHandle<R>) -> Result<String> {
 
 pub async fn open_external<R: Runtime>(app: &AppHandle<R>, url: String) -> Result<()> {
     let profiles = blocking(app, |s| s.profiles.load()).await?;
-    if !links::is_allowed(&url, &links::site_hosts(&profiles)) {
+    // Open exactly what was checked: the parsed URL, never the string as given.
+    let Some(checked) = links::checked(&url, &links::site_hosts(&profiles)) else {
         tracing::warn!(url = %links::loggable(&url), "refused to open a link outside the allow-list");
         return Err(Error::LinkRefused);
-    }
+    };
     app.opener()
-        .open_url(url, None::<&str>)
+        .open_url(checked.as_str(), None::<&str>)
         .map_err(|e| Error::Internal(format!("the browser could not be opened: {e}")))
 }
 
@@ -409,8 +410,7 @@ pub async fn org_unlink<R: Runtime>(app: &AppHandle<R>) -> Result<bool> {
     blocking(app, |s| s.profiles.remove_org()).await
 }
 
-pub async fn org_sync<R: Runtime>(app: &AppHandle<R>) -> Result<OrgSync> {
-    let profiles = state(app).profiles.clone();
+pub async fn org_sync<R: Runtime>(app: &AppHandle<R>, run_id: String) -> Result<OrgSync> {
     let days = blocking(app, |s| {
         Ok(s.profiles
             .settings()
@@ -419,7 +419,16 @@ pub async fn org_sync<R: Runtime>(app: &AppHandle<R>) -> Result<OrgSync> {
             .unused_warning_days)
     })
     .await?;
-    profiles.org_sync(days).await
+    // Read-only at Atlassian, so cancelling (dropping the task) leaves nothing half-done:
+    // the findings are recorded in one store change after the lists were read.
+    cancellable(app, run_id, move |profiles, _, _| async move {
+        profiles.org_sync(days).await
+    })
+    .await
+}
+
+pub async fn gateway_notice<R: Runtime>(app: &AppHandle<R>) -> Result<Option<String>> {
+    Ok(state(app).profiles.client().gateway_override())
 }
 
 pub async fn accept_atlassian_expiry<R: Runtime>(

@@ -54,12 +54,20 @@ function profilesFile() {
   return JSON.parse(readFileSync(join(data, 'profiles.json'), 'utf8'));
 }
 
+/** The secret of keyring item `id` as secret-tool reads it: the `secret` of its record
+ *  (a record says what the item is for: a profile token's host and email, or the
+ *  organisation key's organisation). */
 function keyring(id) {
+  let raw;
   try {
-    return execFileSync('secret-tool', ['lookup', 'service', service, 'username', id]).toString();
+    raw = execFileSync('secret-tool', ['lookup', 'service', service, 'username', id]).toString();
   } catch {
     return null;
   }
+  const record = JSON.parse(raw);
+  assert.equal(record.connkeeper, 1, 'a versioned record');
+  assert.ok(['profile_token', 'org_key'].includes(record.kind), record.kind);
+  return record.secret;
 }
 
 /** Everything the app logged so far. */

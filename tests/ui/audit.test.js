@@ -279,3 +279,52 @@ test('the help panel lists the scopes a token with scopes needs', async () => {
   await app.assertClean();
   await app.close();
 });
+
+/** Waits until the page has its answer to gateway_notice. @param {import('playwright-core').Page} page */
+const gatewayAsked = (page) => page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.calls.some((/** @type {any} */ c) => c.cmd === 'gateway_notice' && c.ok));
+
+test('the audit view names a gateway that replaces Atlassian’s, and says nothing without one', async () => {
+  const gw = await env.open({ seed: { profiles: PROFILES, gateway: 'https://gw.proxy.example' }, hash: '#/audit/p-acme', waitFor: '#audit-title' });
+  const notice = gw.page.locator('.audit-panel [data-fk="gateway-notice"]');
+  await notice.waitFor();
+  assert.equal(await notice.getAttribute('role'), 'note');
+  assert.match(await notice.innerText(), /Atlassian’s API gateway is replaced by https:\/\/gw\.proxy\.example: tokens with scopes, classic tokens the site rejects and the organisation API key are sent there\./);
+  // It stays through the audit and its result.
+  await gw.page.waitForSelector('.verdict-card');
+  assert.equal(await notice.isVisible(), true);
+  await gw.assertClean();
+  await gw.close();
+
+  const plain = await env.open({ seed: { profiles: PROFILES }, hash: '#/audit/p-acme', waitFor: '#audit-title' });
+  await gatewayAsked(plain.page);
+  await plain.page.waitForSelector('.verdict-card');
+  assert.equal((await plain.callsOf('gateway_notice')).at(-1).result, null);
+  assert.equal(await plain.page.locator('[data-fk="gateway-notice"]').count(), 0);
+  await plain.assertClean();
+  await plain.close();
+});
+
+// Errors the core names with their own kinds: a title, the core's message and what to do.
+const KIND_TEXTS = [
+  { kind: 'token_blocked', message: 'An admin blocked API token access for backup@acme.example.', en: /An admin blocked API token access.*External users › API token access/s, ja: /API トークンアクセスをブロック.*外部ユーザー/s },
+  { kind: 'ip_not_allowed', message: 'The IP allowlist of acme.atlassian.net refused this computer.', en: /IP allowlist refused this computer.*outgoing addresses must be on the allowlist too/s, ja: /IP 許可リスト.*送信元アドレス/s },
+  { kind: 'token_binding_mismatch', message: 'The keyring item of "Acme backup" was saved for another site or account; nothing was sent.', en: /another site or account.*changed outside ConnKeeper.*enter the token again/s, ja: /別のサイトまたはアカウント.*ConnKeeper の外部で変更.*もう一度入力/s },
+];
+
+for (const { kind, message, en, ja } of KIND_TEXTS) {
+  test(`an audit failing with ${kind} explains it, in English and Japanese`, async () => {
+    for (const [osLocale, text] of /** @type {const} */ ([['en-US', en], ['ja-JP', ja]])) {
+      const app = await env.open({ seed: { profiles: PROFILES, osLocale, audit: { error: { kind, message } } }, hash: '#/audit/p-acme', waitFor: '#audit-title' });
+      const { page } = app;
+      const err = page.locator(`.audit-error[data-kind="${kind}"]`);
+      await err.waitFor();
+      assert.equal(await err.getAttribute('role'), 'alert');
+      const shown = await err.innerText();
+      assert.match(shown, text);
+      assert.ok(shown.includes(message), 'the core’s own message is shown too');
+      assert.doesNotMatch(shown, /The audit could not finish|監査を完了できませんでした/, 'not the generic title');
+      await app.assertClean();
+      await app.close();
+    }
+  });
+}

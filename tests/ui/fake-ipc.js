@@ -12,7 +12,9 @@
 // tokens (apart, like the OS keyring), settings and audits in memory. Seed it with
 // window.__FAKE_SEED__ (an earlier init script) or ?seed=<JSON> in the page URL:
 //   {profiles: [{name, application, host, email, days | expires, token_stored, description, last_audit}],
-//    settings: {...}, settingsError, osLocale: 'ja-JP', audit: {projects, holdAt, error: {kind, message}, stepDelayMs},
+//    settings: {...}, settingsError, osLocale: 'ja-JP', gateway: 'https://gw.example' (gateway_notice; null by default),
+//    audit: {projects, holdAt, error: {kind, message}, stepDelayMs, softwareAccess: false, softwareDenied: 403 | null},
+//    org: {org_id, key_expires, tokens: {<profile name>: {...}}, skippedDomains: [{name, status}], holdSync: true},
 //    exportPath: '/tmp/x.csv' | null, importPath: '/tmp/in.csv' | null, importRows: [...]}
 // Tests read window.__FAKE__: calls (every invoke with its args and result), emit(event,
 // payload), releaseAudit(), violations (CSP), validateDraft(draft, rules).
@@ -363,7 +365,7 @@
       if (i % 11 === 0 && byKey.EDIT_ISSUES) miss.push(byKey.EDIT_ISSUES);
       if (i % 50 === 0 && byKey.BROWSE_PROJECTS) miss.push(byKey.BROWSE_PROJECTS);
       projects.push({
-        id: 10000 + i, key, name: `Project ${i}`, type: i % 14 === 0 ? 'business' : 'software', team_managed: team,
+        id: 10000 + i, key, name: `Space ${i}`, type: i % 14 === 0 ? 'business' : 'software', team_managed: team,
         missing: miss.map((r) => ({ key: r.key, name: r.name, required_for: r.required_for })),
         fix_url: team ? `${host}/jira/software/projects/${key}/settings/access` : `${host}/plugins/servlet/project-config/${key}/permissions`,
       });
@@ -379,7 +381,12 @@
     if (teamGaps) {
       warnings.push({ code: 'team_managed', message: `${teamGaps} team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
     }
-    if (cfg.softwareAccess === false) warnings.push({ code: 'no_software_access', message: 'The account has no Jira Software access (the boards API answered 403): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access).' });
+    if (cfg.softwareAccess === false) {
+      // Like evaluate.rs: the boards API's answer is named only when there was one.
+      const denied = cfg.softwareDenied === undefined ? 403 : cfg.softwareDenied;
+      const answered = denied === null ? '' : ` (the boards API answered ${denied})`;
+      warnings.push({ code: 'no_software_access', message: `The account has no Jira Software access${answered}: boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.` });
+    }
     const ok = purpose === 'backup' ? backup_ok : purpose === 'restore' ? restore_ok : backup_ok && restore_ok;
     return {
       host, application, purpose, token_kind: cfg.tokenKind || 'classic',
@@ -538,8 +545,20 @@
       return clone(org);
     },
     org_unlink: () => { const had = !!org; org = null; return had; },
-    org_sync: () => {
+    org_sync: async ({ runId }) => {
       if (!org) throw fail('not_found', 'no profile named "organisation (link one with `connkeeper org add`)"');
+      // Cancellable with cancel_audit(runId) like an audit; seed.org.holdSync holds it
+      // until releaseAudit() or the cancel. A cancelled sync changes nothing.
+      /** @type {{cancelled: boolean, release?: () => void}} */
+      const run = { cancelled: false };
+      audits.set(runId, run);
+      try {
+        await sleep(5);
+        if (seed.org?.holdSync && !run.cancelled) await new Promise((r) => { release = () => r(undefined); run.release = release; });
+        if (run.cancelled) throw fail('cancelled', 'The organisation sync was cancelled.');
+      } finally {
+        audits.delete(runId);
+      }
       org.last_sync = nowIso();
       const found = seed.org?.tokens || {};
       const out = [...profiles.values()].map((p) => {
@@ -549,7 +568,9 @@
           atlassian_expires: f.expires ?? null, expiry_differs: !!f.expires && f.expires !== p.expires, last_active: f.last_active ?? null,
           unused: !!f.unused, other_active: 0, old_token_revoked_now: false, message: f.message || 'In order.' };
       });
-      return { synced_at: nowIso(), org_id: org.org_id, key_days_left: org.key_days_left, tokens_listed: Object.keys(found).length, requests: 2, profiles: out };
+      /** @type {import('../../ui/js/gen/OrgSync').OrgSync['skipped_domains']} */
+      const skipped = clone(seed.org?.skippedDomains || []);
+      return { synced_at: nowIso(), org_id: org.org_id, key_days_left: org.key_days_left, tokens_listed: Object.keys(found).length, requests: 2, profiles: out, skipped_domains: skipped };
     },
     accept_atlassian_expiry: ({ id, expires }) => {
       const p = profiles.get(id);
@@ -625,6 +646,7 @@
     },
     save_settings: ({ settings: s }) => { settings = clone(s); return clone(settings); },
     os_locale: () => seed.osLocale || 'en-US',
+    gateway_notice: () => (typeof seed.gateway === 'string' ? seed.gateway : null),
     // Like the app: the save dialog belongs to the backend; the page names no path.
     export_profiles: ({ format }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),
     import_open: () => {

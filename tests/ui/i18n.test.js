@@ -2,6 +2,7 @@
 // language, and switching in Settings re-renders in place without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setup, PROFILES, UI, CONTRACT } from './harness.js';
@@ -160,4 +161,42 @@ test('settings validates the reminder thresholds and saves every field', async (
   assert.match(await page.locator('#toasts').innerText(), /Settings saved/);
   await app.assertClean();
   await app.close();
+});
+
+test('the error kinds of blocked tokens, IP allowlists and keyring items bound elsewhere have texts in both languages', () => {
+  const kinds = fs.readFileSync(path.join(UI, 'js', 'gen', 'ErrorKind.ts'), 'utf8');
+  for (const kind of ['token_blocked', 'ip_not_allowed', 'token_binding_mismatch']) {
+    assert.ok(kinds.includes(`"${kind}"`), `${kind} is an ErrorKind of the core`);
+    for (const key of [`audit.error.${kind}`, `audit.hint.${kind}`]) {
+      assert.ok(en[key], `en ${key}`);
+      assert.ok(ja[key], `ja ${key}`);
+      assert.notEqual(ja[key], en[key], `ja ${key} is translated`);
+      assert.match(ja[key], /[\u3040-\u30ff]/, `ja ${key} is Japanese`);
+    }
+  }
+});
+
+test('Settings names a gateway that replaces Atlassian’s, and says nothing without one', async () => {
+  for (const [osLocale, text] of /** @type {const} */ ([
+    ['en-US', /Atlassian’s API gateway is replaced by https:\/\/gw\.proxy\.example: tokens with scopes, classic tokens the site rejects and the organisation API key are sent there\./],
+    ['ja-JP', /Atlassian の API ゲートウェイが https:\/\/gw\.proxy\.example に置き換えられています/],
+  ])) {
+    const app = await env.open({ seed: { profiles: PROFILES, osLocale, gateway: 'https://gw.proxy.example' } });
+    await app.page.click('[data-action="settings"]');
+    const notice = app.page.locator('dialog[open] [data-fk="gateway-notice"]');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('role'), 'note');
+    assert.match(await notice.innerText(), text);
+    await app.assertClean();
+    await app.close();
+  }
+
+  const plain = await env.open({ seed: { profiles: PROFILES } });
+  await plain.page.click('[data-action="settings"]');
+  await plain.page.locator('dialog[open]').waitFor();
+  await plain.page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.calls.some((/** @type {any} */ c) => c.cmd === 'gateway_notice' && c.ok));
+  assert.equal((await plain.callsOf('gateway_notice')).at(-1).result, null);
+  assert.equal(await plain.page.locator('[data-fk="gateway-notice"]').count(), 0);
+  await plain.assertClean();
+  await plain.close();
 });

@@ -97,3 +97,66 @@ test('settings link an organisation, sync it, and take Atlassian’s expiry on r
   await app.assertClean();
   await app.close();
 });
+
+test('an organisation sync can be cancelled from the keyboard; a finished one lists the unverified domains', async () => {
+  const app = await env.open({ seed: {
+    profiles: PROFILES,
+    org: {
+      org_id: '2f1e0c3a-8b7d-4e6f-9a10-5c4b3a291807', holdSync: true,
+      tokens: { 'Acme backup': { state: 'active', token_id: 't1', label: 'BackupCo' } },
+      skippedDomains: [{ name: 'beta.example', status: 'unverified' }, { name: 'old-acme.example', status: 'superseded' }],
+    },
+  } });
+  const { page } = app;
+  await page.click('[data-action="settings"]');
+  const dialog = page.locator('dialog[open]');
+  await dialog.locator('[data-fk="org-sync"]').waitFor();
+  await dialog.locator('[data-fk="org-sync"]').click();
+  await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.held());
+  // While it runs: Sync is disabled, Cancel has the focus and Enter presses it.
+  const cancel = dialog.locator('[data-fk="org-sync-cancel"]');
+  assert.equal(await cancel.isVisible(), true);
+  assert.equal(await dialog.locator('[data-fk="org-sync"]').isDisabled(), true);
+  assert.equal(await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement).dataset.fk), 'org-sync-cancel');
+  await page.keyboard.press('Enter');
+  await dialog.locator('[data-fk="org-sync-cancelled"]').waitFor();
+  assert.equal(await dialog.locator('[data-fk="org-sync-cancelled"]').innerText(), 'Sync cancelled; nothing changed.');
+  assert.equal(await dialog.locator('.org-section [role="alert"], .org-section .banner-error').count(), 0, 'a cancelled sync is no error');
+  assert.equal(await cancel.count(), 0);
+  assert.equal(await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement).dataset.fk), 'org-sync', 'focus back on Sync');
+  const runId = (await app.callsOf('org_sync'))[0].args.runId;
+  assert.match(runId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual((await app.callsOf('cancel_audit')).map((c) => c.args), [{ runId }]);
+  assert.equal((await app.callsOf('org_sync'))[0].error.kind, 'cancelled');
+  assert.equal(await dialog.locator('[data-fk="org-findings"]').count(), 0, 'nothing was synced');
+
+  // Again, to the end: a new run id, the findings and the skipped domains.
+  await dialog.locator('[data-fk="org-sync"]').click();
+  await page.waitForFunction(() => /** @type {any} */ (window).__FAKE__.held());
+  await page.evaluate(() => /** @type {any} */ (window).__FAKE__.releaseAudit());
+  await dialog.locator('[data-fk="org-findings"]').waitFor();
+  const second = (await app.callsOf('org_sync'))[1];
+  assert.notEqual(second.args.runId, runId);
+  assert.equal(second.ok, true);
+  assert.equal(await dialog.locator('[data-fk="org-sync-cancelled"]').count(), 0);
+  const skipped = dialog.locator('[data-fk="org-skipped"]');
+  const text = await skipped.innerText();
+  assert.match(text, /2 domains of the organisation are not verified/);
+  assert.match(text, /Accounts on unverified domains are not managed, so their tokens are not listed\. Verify the domain in admin\.atlassian\.com > Settings > Domains\./);
+  assert.deepEqual(await skipped.locator('li').evaluateAll((els) => els.map((e) => e.textContent)), ['beta.example unverified', 'old-acme.example superseded']);
+  await app.assertClean();
+  await app.close();
+});
+
+test('a sync without unverified domains lists none', async () => {
+  const app = await env.open({ seed: { profiles: PROFILES, osLocale: 'ja-JP', org: { org_id: 'acme-org', tokens: {} } } });
+  const { page } = app;
+  await page.click('[data-action="settings"]');
+  const dialog = page.locator('dialog[open]');
+  await dialog.locator('[data-fk="org-sync"]').click();
+  await dialog.locator('[data-fk="org-findings"]').waitFor();
+  assert.deepEqual((await app.callsOf('org_sync'))[0].result.skipped_domains, []);
+  assert.equal(await dialog.locator('[data-fk="org-skipped"]').count(), 0);
+  await app.assertClean();
+  await app.close();
+});

@@ -76,6 +76,9 @@ export const requirements = () => call('requirements', {});
 export const getSettings = () => call('get_settings', {});
 /** @param {Settings} settings */
 export const saveSettings = (settings) => call('save_settings', { settings });
+/** The gateway's origin when scoped tokens and the organisation key go somewhere other
+ *  than Atlassian's own https://api.atlassian.com, else null. */
+export const gatewayNotice = () => call('gateway_notice', {});
 /** The OS locale, e.g. "ja-JP". */
 export const osLocale = () => call('os_locale', {});
 /** Asks for a destination with the native save dialog and writes the export there (the
@@ -101,8 +104,10 @@ export const orgStatus = () => call('org_status', {});
 /** @param {import('./gen/OrgDraft').OrgDraft} draft */
 export const orgLink = (draft) => call('org_link', { draft });
 export const orgUnlink = () => call('org_unlink', {});
-/** Reads the organisation's API tokens (read-only at Atlassian). */
-export const orgSync = () => call('org_sync', {});
+/** Reads the organisation's API tokens (read-only at Atlassian); cancelAudit(runId)
+ *  cancels it (the sync then rejects with kind "cancelled" and changes nothing).
+ *  @param {string} runId */
+export const orgSync = (runId) => call('org_sync', { runId });
 /** Takes Atlassian's expiry for a profile. @param {string} id @param {string} expires */
 export const acceptAtlassianExpiry = (id, expires) => call('accept_atlassian_expiry', { id, expires });
 

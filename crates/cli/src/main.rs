@@ -40,6 +40,19 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
         setup::SetupError::Gateway(_) => Failure::usage(format!("--gateway: {e}")),
         setup::SetupError::NoDataDir => Failure::env(e.to_string()),
     })?;
+    if matches!(
+        cli.command,
+        Command::Audit(_) | Command::Rotate(_) | Command::Org(_)
+    ) {
+        if let Some(gateway) = profiles.client().gateway_override() {
+            // Before anything is sent: where the other credentials would go.
+            eprintln!(
+                "note: Atlassian's API gateway is replaced by {} (--gateway or {}): tokens with scopes, classic tokens the site rejects, and the organisation API key are sent there.",
+                output::esc(&gateway),
+                connkeeper_core::jira::client::GATEWAY_ENV
+            );
+        }
+    }
     match cli.command {
         Command::Profile(cmd) => profile_cmd::run(&profiles, cmd),
         Command::Export {

@@ -195,6 +195,15 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         }
         problems |= bad || pending_expiry;
     }
+    if !json {
+        for d in &result.skipped_domains {
+            outln!(
+                "  domain {} skipped: its claim is {}, so its accounts are not managed and their tokens are not listed.",
+                esc(&d.name),
+                esc(&d.status)
+            );
+        }
+    }
     if json {
         // After any expiry taken, so the output says what the profiles hold now.
         output::json(&result);

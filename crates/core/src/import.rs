@@ -188,8 +188,8 @@ impl From<StoreError> for Flow {
 /// The largest file `import` reads.
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Reads and parses an import file, refusing files over [`MAX_IMPORT_BYTES`] (an endless
-/// device such as `/dev/zero` stops there too).
+/// Reads and parses an import file, refusing files over [`MAX_IMPORT_BYTES`] and
+/// anything but a regular file (a FIFO, a device such as `/dev/zero`).
 pub fn read_file(path: &std::path::Path) -> Result<Vec<Incoming>, Error> {
     let shown = path.display();
     let bytes = crate::store::read_capped(path, MAX_IMPORT_BYTES).map_err(|e| {

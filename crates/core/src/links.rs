@@ -45,22 +45,50 @@ const SITE_PATHS: &[&str] = &[
 
 /// Whether `url` may be opened, given the hosts of the saved profiles.
 pub fn is_allowed(url: &str, profile_hosts: &[&str]) -> bool {
-    let Ok(u) = Url::parse(url) else {
-        return false;
-    };
-    if !u.username().is_empty() || u.password().is_some() {
-        return false;
+    checked(url, profile_hosts).is_some()
+}
+
+/// The URL to open for `url`, when it may be opened: exactly the URL that was checked
+/// (open it, not the string). A string with whitespace or control characters is refused,
+/// since a URL parser drops tabs and line breaks and would check another string than
+/// the one given.
+pub fn checked(url: &str, profile_hosts: &[&str]) -> Option<Url> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
     }
-    if url == TOKEN_PAGE {
-        return true;
+    let u = Url::parse(url).ok()?;
+    if !u.username().is_empty() || u.password().is_some() {
+        return None;
+    }
+    if u.as_str() == TOKEN_PAGE {
+        return Some(u);
     }
     let origin = u.origin().ascii_serialization();
-    profile_hosts.iter().any(|h| *h == origin) && SITE_PATHS.iter().any(|p| u.path().starts_with(p))
+    let ok = profile_hosts.iter().any(|h| *h == origin)
+        && SITE_PATHS.iter().any(|p| u.path().starts_with(p));
+    ok.then_some(u)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_opened_is_the_url_checked() {
+        let hosts = ["https://acme.atlassian.net"];
+        let ok = "https://acme.atlassian.net/secure/admin/GlobalPermissions!default.jspa";
+        assert_eq!(checked(ok, &hosts).unwrap().as_str(), ok);
+        // Tabs and line breaks would be dropped by the parser: refused outright.
+        for crafted in [
+            "https://acme.atlassian.net/secure/admin/\tx",
+            "https://acme.atlassian.net/secure/\nadmin/x",
+            "https://acme.atlas\rsian.net/secure/admin/x",
+            " https://acme.atlassian.net/secure/admin/x",
+        ] {
+            assert!(checked(crafted, &hosts).is_none(), "{crafted:?}");
+        }
+        assert!(checked(TOKEN_PAGE, &[]).is_some());
+    }
 
     #[test]
     fn allow_list() {

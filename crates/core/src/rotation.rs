@@ -202,7 +202,7 @@ pub fn compare(before: Option<&Verdict>, after: &Verdict) -> Vec<Refusal> {
                 out.push(Refusal {
                     code: RefusalCode::Worse,
                     message: format!(
-                        "The new token reaches less than the old one: {} project(s) seen, {} global permission(s) missing and {} project(s) with gaps, against {}, {} and {} before.",
+                        "The new token reaches less than the old one: {} space(s) seen, {} global permission(s) missing and {} space(s) with gaps, against {}, {} and {} before.",
                         after.projects_total, after.missing_global, after.projects_with_gaps,
                         b.projects_total, b.missing_global, b.projects_with_gaps
                     ),
@@ -212,7 +212,7 @@ pub fn compare(before: Option<&Verdict>, after: &Verdict) -> Vec<Refusal> {
         None if !after.ok => out.push(Refusal {
             code: RefusalCode::Fails,
             message: format!(
-                "The new token lacks what {} needs: {} global permission(s) and {} project(s) with gaps.",
+                "The new token lacks what {} needs: {} global permission(s) and {} space(s) with gaps.",
                 purpose_words(after.purpose),
                 after.missing_global,
                 after.projects_with_gaps
@@ -336,7 +336,8 @@ impl<S: SecretStore + 'static> Profiles<S> {
             Ok(report) => (Some(report), None),
             Err(e) => {
                 let code = match e.kind {
-                    JiraErrorKind::Auth => RefusalCode::Rejected,
+                    // A blocked token is refused at Atlassian whatever it can do.
+                    JiraErrorKind::Auth | JiraErrorKind::TokenBlocked => RefusalCode::Rejected,
                     JiraErrorKind::MissingScope | JiraErrorKind::Forbidden => RefusalCode::Fails,
                     _ => RefusalCode::Unverified,
                 };

@@ -140,10 +140,21 @@ impl SecretStore for KeyringStore {
 /// An in-memory [`SecretStore`] for tests that need no desktop session (the store and
 /// rollback logic is the same; the real-keyring tests prove the Secret Service). It can
 /// be told to fail, to test what happens when the keyring refuses. Never used by the app.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MemoryStore {
     entries: std::sync::Mutex<std::collections::HashMap<ProfileId, String>>,
     fail: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The ids only: the values are secrets.
+        let ids: Vec<ProfileId> = self.lock().keys().copied().collect();
+        f.debug_struct("MemoryStore")
+            .field("entries", &ids)
+            .field("fail", &self.fail)
+            .finish()
+    }
 }
 
 impl MemoryStore {
@@ -287,5 +298,25 @@ fn classify(e: keyring::Error) -> SecretError {
             store: STORE_NAME,
             reason: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_store_debug_shows_ids_but_no_secret() {
+        let store = MemoryStore::new();
+        let id = ProfileId::new();
+        store
+            .set(
+                id,
+                &SecretString::from("ATATT3xFfGF0-memory-debug-1".to_owned()),
+            )
+            .unwrap();
+        let shown = format!("{store:?}");
+        assert!(shown.contains(&id.to_string()), "{shown}");
+        assert!(!shown.contains("memory-debug"), "{shown}");
     }
 }

@@ -49,12 +49,16 @@ pub fn from_env(options: Options) -> Result<Profiles<Secrets>, SetupError> {
         None => gateway_from_env(loopback),
     }
     .map_err(SetupError::Gateway)?;
+    let client = ClientConfig {
+        gateway,
+        ..ClientConfig::default()
+    };
+    if let Some(origin) = client.gateway_override() {
+        tracing::info!(gateway = %origin, "Atlassian's API gateway is overridden: tokens with scopes, classic tokens after a 401 and the organisation key go there");
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let secrets: Secrets = Arc::new(KeyringStore::from_env());
     Ok(Profiles::new(ProfileStore::new(dir), secrets, clock)
-        .with_client(ClientConfig {
-            gateway,
-            ..ClientConfig::default()
-        })
+        .with_client(client)
         .allow_loopback_http(loopback))
 }

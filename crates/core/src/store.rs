@@ -308,7 +308,7 @@ pub const MAX_DATA_FILE: u64 = 256 * 1024 * 1024;
 /// `InvalidData` error naming the cap. Never reads more than `cap + 1` bytes.
 pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = File::open(path)?;
+    let file = open_regular(path)?;
     let hint = file.metadata().map(|m| m.len()).unwrap_or(0).min(cap);
     let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(cap + 1).read_to_end(&mut bytes)?;
@@ -319,6 +319,28 @@ pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading only when it is a regular file: a FIFO, a device or a socket
+/// is refused with `InvalidInput`, without blocking (on Unix the open does not wait for
+/// a FIFO's writer, and the type is checked on the open file itself). A regular file
+/// ignores the non-blocking flag.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file (a pipe, a device or a socket); move it away",
+        ));
+    }
+    Ok(file)
 }
 
 /// Writes `value` as pretty JSON, atomically, creating its folder (0700) when needed.

@@ -35,6 +35,10 @@ pub struct Org {
     pub api_key: String,
     /// Verified domains: accounts with these emails are managed.
     pub domains: Vec<String>,
+    /// Domains listed with another claim status (`UNVERIFIED`, `SUPERSEDED`, `DELETED`,
+    /// `MISSING_TOKEN`): listed, but their accounts are not managed (Organizations REST
+    /// API, "Get domains in an organization").
+    pub other_domains: Vec<(String, String)>,
     pub tokens: Vec<OrgToken>,
     /// Tokens per page of the list.
     pub page_size: usize,
@@ -62,9 +66,17 @@ impl Org {
             id: id.to_owned(),
             api_key: api_key.to_owned(),
             domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+            other_domains: Vec::new(),
             tokens: Vec::new(),
             page_size: 50,
         }
+    }
+
+    /// Lists `domain` with the claim `status` (e.g. `UNVERIFIED`): not a managed domain.
+    pub fn domain_claim(mut self, domain: &str, status: &str) -> Self {
+        self.other_domains
+            .push((domain.to_owned(), status.to_owned()));
+        self
     }
 
     /// Adds a token of `email` (the account must also accept `secret` on the site).
@@ -226,8 +238,10 @@ pub(crate) async fn domains(
     let data: Vec<Value> = org
         .domains
         .iter()
+        .map(|d| (d.as_str(), "VERIFIED"))
+        .chain(org.other_domains.iter().map(|(d, s)| (d.as_str(), s.as_str())))
         .enumerate()
-        .map(|(i, d)| json!({"id": format!("domain-{i}"), "type": "domains", "attributes": {"name": d, "claim": {"type": "dns", "status": "VERIFIED"}}}))
+        .map(|(i, (d, status))| json!({"id": format!("domain-{i}"), "type": "domains", "attributes": {"name": d, "claim": {"type": "dns", "status": status}}}))
         .collect();
     json_response(StatusCode::OK, &json!({"data": data, "links": {}}))
 }

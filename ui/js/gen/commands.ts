@@ -64,8 +64,10 @@ export type Commands = {
   org_link: { args: { draft: OrgDraft }; ok: OrgView };
   /** Unlinks the organisation; answers whether one was linked. */
   org_unlink: { args: Record<string, never>; ok: boolean };
-  /** Reads the organisation's API tokens (read-only) and records what they say on the profiles. */
-  org_sync: { args: Record<string, never>; ok: OrgSync };
+  /** Reads the organisation's API tokens (read-only) and records what they say on the profiles; a task cancellable by `run_id` (`cancel_audit`). */
+  org_sync: { args: { runId: string }; ok: OrgSync };
+  /** The gateway's origin when it is not Atlassian's own (`CONNKEEPER_GATEWAY_URL`): where tokens with scopes, classic tokens after a 401 and the organisation key go. Null for Atlassian's gateway. */
+  gateway_notice: { args: Record<string, never>; ok: string | null };
   /** Takes Atlassian's expiry (the date the last sync reported) for a profile. */
   accept_atlassian_expiry: { args: { id: string; expires: string }; ok: ProfileView };
 };

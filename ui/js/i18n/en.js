@@ -376,4 +376,20 @@ export default {
   'org.state.ambiguous': 'Unclear',
   'org.state.unmanaged': 'Not managed',
   'org.accept': 'Use Atlassian’s date, {date}',
+  // The gateway, the organisation sync's cancel and its unverified domains, and the
+  // error kinds of blocked tokens, IP allowlists and keyring items bound elsewhere.
+  'gateway.notice': 'Atlassian’s API gateway is replaced by {origin}: tokens with scopes, classic tokens the site rejects and the organisation API key are sent there.',
+  'org.syncing': 'Syncing with Atlassian…',
+  'org.syncRunning': 'Syncing…',
+  'org.syncCancel': 'Cancel sync',
+  'org.syncCancelled': 'Sync cancelled; nothing changed.',
+  'org.skippedTitle': '{n} domains of the organisation are not verified',
+  'org.skippedTitle.one': '1 domain of the organisation is not verified',
+  'org.skippedText': 'Accounts on unverified domains are not managed, so their tokens are not listed. Verify the domain in admin.atlassian.com > Settings > Domains.',
+  'audit.error.token_blocked': 'An admin blocked API token access for this account.',
+  'audit.hint.token_blocked': 'An organisation admin can allow it again: Atlassian Administration › Security › User security › External users › API token access, or the authentication policy’s “User API tokens” setting.',
+  'audit.error.ip_not_allowed': 'The site’s IP allowlist refused this computer.',
+  'audit.hint.ip_not_allowed': 'Ask a site admin to add this computer’s address to the IP allowlist; the backup service’s outgoing addresses must be on the allowlist too.',
+  'audit.error.token_binding_mismatch': 'The stored token was saved for another site or account.',
+  'audit.hint.token_binding_mismatch': 'The keyring item was saved for another site or account than the profile names now: the profile data was changed outside ConnKeeper. Nothing was sent. Edit the profile and enter the token again.',
 };

@@ -358,7 +358,8 @@ export default {
 
   'audit.warning.inactive_account': 'アカウントが無効化されているため、API トークンを使用できません。Atlassian Administration でアカウントを再有効化するか、別のアカウントを使用してください。',
   'audit.warning.partial_coverage': 'Jira の管理者権限がないため、アカウントは閲覧できるスペースしか見えません。見えないスペースは監査されず、バックアップもされません。',
-  'audit.warning.no_software_access': 'アカウントに Jira Software へのアクセス権がありません（ボード API が 403 を返しました）。ボードとスプリントをバックアップできません。アカウントに Jira Software のライセンス（製品アクセス）を付与してください。',
+  'audit.warning.no_software_access': 'アカウントに Jira Software へのアクセス権がありません。ボードとスプリントをバックアップできません。アカウントに Jira Software のライセンス（製品アクセス）を付与するか、サイトに Jira Software があることを確認してください。',
+  'audit.warning.team_managed': 'チーム管理対象スペースに権限の不足があります。権限スキームは適用されません。スペース設定 › アクセス を開き、これらの権限を持つロール（例: 管理者）でアカウントを追加してください。',
   'audit.warning.no_service_desks': 'アカウントがアクセスできる Jira Service Management のサービスデスクがありません。バックアップするには、サービススペースへのエージェントアクセスを付与してください。',
   // Rotation and the Atlassian organisation.
   'list.rotate': 'トークンをローテーション',
@@ -427,4 +428,19 @@ export default {
   'org.state.ambiguous': '特定できず',
   'org.state.unmanaged': '管理対象外',
   'org.accept': 'Atlassian の日付 {date} を使う',
+  // ゲートウェイ、組織の同期のキャンセルと未検証ドメイン、新しいエラーの種類。
+  'gateway.notice': 'Atlassian の API ゲートウェイが {origin} に置き換えられています。スコープ付きトークン、サイトが拒否したクラシックトークン、組織の API キーはそこへ送信されます。',
+  'org.syncing': 'Atlassian と同期しています…',
+  'org.syncRunning': '同期中…',
+  'org.syncCancel': '同期をキャンセル',
+  'org.syncCancelled': '同期をキャンセルしました。何も変更されていません。',
+  'org.skippedTitle': '組織の {n} 件のドメインが未検証です',
+  'org.skippedTitle.one': '組織の 1 件のドメインが未検証です',
+  'org.skippedText': '未検証のドメインのアカウントは管理対象外のため、そのトークンは一覧に表示されません。admin.atlassian.com > 設定 > ドメイン でドメインを検証してください。',
+  'audit.error.token_blocked': '管理者がこのアカウントの API トークンアクセスをブロックしています。',
+  'audit.hint.token_blocked': '組織の管理者が再び許可できます: Atlassian Administration › セキュリティ › ユーザーセキュリティ › 外部ユーザー › API トークンアクセス、または認証ポリシーの「ユーザー API トークン」設定。',
+  'audit.error.ip_not_allowed': 'サイトの IP 許可リストがこのコンピューターからの接続を拒否しました。',
+  'audit.hint.ip_not_allowed': 'サイト管理者に、このコンピューターのアドレスを IP 許可リストに追加するよう依頼してください。バックアップサービスの送信元アドレスも許可リストに含める必要があります。',
+  'audit.error.token_binding_mismatch': '保存されたトークンは別のサイトまたはアカウント用に保存されたものです。',
+  'audit.hint.token_binding_mismatch': 'キーリングの項目は、プロファイルに現在記載されているものとは別のサイトまたはアカウント用に保存されています。プロファイルのデータが ConnKeeper の外部で変更されました。何も送信されていません。プロファイルを編集して、トークンをもう一度入力してください。',
 };

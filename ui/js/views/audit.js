@@ -3,12 +3,13 @@
 // values), shows progress from `audit-progress` events of its own run id, then the
 // verdicts, the account, the global permissions, the projects with gaps (paged: never
 // more than PAGE rows in the DOM, however many projects the site has) and the warnings.
+// A notice names the gateway when it is not Atlassian's own.
 
 import * as api from '../api.js';
 import { h, icon, append, asCommandError, uuid, keepFocus } from '../dom.js';
 import { t, tOr, num, dateTime, onLanguageChange, appName } from '../i18n.js';
 import { showDialog } from './dialogs.js';
-import { purposeBadges, TOKEN_PAGE } from './help.js';
+import { purposeBadges, TOKEN_PAGE, loadGatewayNotice, gatewayBanner } from './help.js';
 
 /** @typedef {import('../api.js').AuditReport} AuditReport */
 /** @typedef {import('../api.js').AuditProgress} AuditProgress */
@@ -19,6 +20,8 @@ import { purposeBadges, TOKEN_PAGE } from './help.js';
 /** Project rows shown at once. */
 export const PAGE = 100;
 const PURPOSES = /** @type {Purpose[]} */ (['backup', 'restore', 'all']);
+/** Error kinds with a line on what to do (audit.hint.<kind>). */
+const HINTED = new Set(['token_blocked', 'ip_not_allowed', 'token_binding_mismatch']);
 
 /**
  * The audit panel, usable in a view or a dialog.
@@ -49,6 +52,8 @@ export function createAuditPanel(ctx, o) {
   /** @type {(() => void)|null} */
   let unlisten = null;
   let destroyed = false;
+  /** The gateway replacing Atlassian's, when there is one. @type {string|null} */
+  let gateway = null;
 
   const el = h('div', { class: 'audit-panel' });
   /** @type {HTMLElement|null} */ let progressHost = null;
@@ -172,6 +177,7 @@ export function createAuditPanel(ctx, o) {
   function render() {
     keepFocus(() => {
       el.replaceChildren(live);
+      if (gateway) el.append(gatewayBanner(gateway));
       el.append(controls());
       if (o.note) el.append(h('div', { class: 'banner banner-info' }, icon('info'), h('span', { text: o.note })));
       if (running) {
@@ -218,6 +224,7 @@ export function createAuditPanel(ctx, o) {
         h('strong', { text: tOr(`audit.error.${e.kind}`, t('audit.failed')) }),
         h('p', { text: e.message }),
         e.kind === 'auth' ? h('p', { class: 'small', text: t('audit.authHint') }) : null,
+        HINTED.has(e.kind) ? h('p', { class: 'small', dataset: { fk: 'error-hint' }, text: t(`audit.hint.${e.kind}`) }) : null,
         e.kind === 'auth' ? h('div', { class: 'banner-actions' },
           h('button', { type: 'button', class: 'btn btn-primary btn-sm', dataset: { action: 'new-token' }, onclick: () => ctx.openExternal(TOKEN_PAGE) }, icon('key'), t('audit.newToken'), icon('external', 'trail'))) : null));
   }
@@ -396,6 +403,7 @@ export function createAuditPanel(ctx, o) {
   }
 
   const offLang = onLanguageChange(() => render());
+  loadGatewayNotice().then((g) => { if (g && !destroyed) { gateway = g; render(); } });
   render();
   return {
     el,

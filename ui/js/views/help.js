@@ -16,6 +16,22 @@ export function loadRequirements() {
   return cached;
 }
 
+/** @type {Promise<string|null>|null} */
+let gateway = null;
+/** The gateway that replaces Atlassian's (its origin), or null: asked once per session
+ *  (the app reads it at start), again after a failure. */
+export function loadGatewayNotice() {
+  if (!gateway) gateway = api.gatewayNotice().catch(() => { gateway = null; return null; });
+  return gateway;
+}
+
+/** The notice that another gateway receives scoped tokens and the organisation key.
+ *  @param {string} origin */
+export function gatewayBanner(origin) {
+  return h('div', { class: 'banner banner-warn gateway-notice', role: 'note', dataset: { fk: 'gateway-notice' } },
+    icon('warning'), h('span', { text: t('gateway.notice', { origin }) }));
+}
+
 /** Backup/Restore badges. @param {string[]} requiredFor */
 export function purposeBadges(requiredFor) {
   return h('span', { class: 'purpose-badges' }, ['backup', 'restore'].map((p) => requiredFor.includes(p)

@@ -2,10 +2,12 @@
 // The settings' "Atlassian organisation" section: link an organisation (its id, its
 // admin API key, which goes to the OS keyring, and the key's expiry), sync (read-only at
 // Atlassian: each profile's token state, real expiry and last use), take Atlassian's
-// expiry where it differs (the user confirms each), unlink.
+// expiry where it differs (the user confirms each), unlink. A sync can be cancelled
+// (cancel_audit with its run id; a cancelled sync changes nothing), and lists the
+// organisation's domains that are not verified, whose accounts it does not manage.
 
 import * as api from '../api.js';
-import { h, icon, asCommandError, nextId, keepFocus } from '../dom.js';
+import { h, icon, asCommandError, nextId, keepFocus, uuid } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
 
 /** @typedef {import('../gen/OrgView').OrgView} OrgView */
@@ -21,6 +23,10 @@ export function orgSection(o = {}) {
   /** @type {string|null} */
   let error = null;
   let busy = false;
+  /** The run id of the sync under way. @type {string|null} */
+  let syncRun = null;
+  let cancelling = false;
+  let syncCancelled = false;
   /** @type {Set<string>} */
   const accepted = new Set();
   const el = h('section', { class: 'org-section', 'aria-labelledby': `${id}-title` });
@@ -52,14 +58,53 @@ export function orgSection(o = {}) {
     sync = null;
     live.textContent = t('org.unlinked');
   });
-  const doSync = () => act(async () => {
-    sync = await api.orgSync();
-    accepted.clear();
-    org = await api.orgStatus();
-    live.textContent = t('org.synced', { n: sync.profiles.length });
-    o.onChanged?.();
-    requestAnimationFrame(() => el.querySelector('[data-fk="org-findings"]')?.scrollIntoView({ block: 'nearest' }));
-  });
+  /** @param {string} fk */
+  const focusFk = (fk) => /** @type {HTMLElement|null} */ (el.querySelector(`[data-fk="${fk}"]`))?.focus();
+
+  async function doSync() {
+    if (busy) return;
+    const myRun = uuid();
+    syncRun = myRun;
+    busy = true;
+    cancelling = false;
+    syncCancelled = false;
+    error = null;
+    render();
+    // The Sync button is disabled while it runs: keyboard focus goes to Cancel.
+    focusFk('org-sync-cancel');
+    live.textContent = t('org.syncing');
+    let done = false;
+    try {
+      sync = await api.orgSync(myRun);
+      accepted.clear();
+      done = true;
+      org = await api.orgStatus();
+      live.textContent = t('org.synced', { n: sync.profiles.length });
+      o.onChanged?.();
+    } catch (e) {
+      const ce = asCommandError(e);
+      if (ce.kind === 'cancelled' && !done) {
+        syncCancelled = true;
+        live.textContent = t('org.syncCancelled');
+      } else error = ce.message;
+    }
+    syncRun = null;
+    busy = false;
+    cancelling = false;
+    const hadFocus = el.contains(document.activeElement);
+    render();
+    if (hadFocus && !el.contains(document.activeElement)) focusFk('org-sync');
+    if (done) requestAnimationFrame(() => el.querySelector('[data-fk="org-findings"], [data-fk="org-skipped"]')?.scrollIntoView({ block: 'nearest' }));
+  }
+
+  function cancelSync() {
+    if (!syncRun || cancelling) return;
+    cancelling = true;
+    // The sync answers "cancelled" (nothing changed) or, when it had already finished,
+    // its result: doSync shows whichever comes.
+    api.cancelAudit(syncRun).catch(() => {});
+    render();
+  }
   /** @param {string} pid @param {string} date */
   const accept = (pid, date) => act(async () => {
     await api.acceptAtlassianExpiry(pid, date);
@@ -88,8 +133,20 @@ export function orgSection(o = {}) {
           v.key_days_left <= 30 ? h('span', { class: 'text-warn', text: ` ${t('org.keySoon')}` }) : null),
         h('p', { class: 'muted small', text: v.last_sync ? t('org.lastSync', { at: dateTime(v.last_sync) }) : t('org.neverSynced') }),
         h('div', { class: 'toolbar' },
-          h('button', { type: 'button', class: 'btn btn-secondary', disabled: busy, dataset: { fk: 'org-sync' }, onclick: doSync }, t('org.sync')),
+          h('button', { type: 'button', class: 'btn btn-secondary', disabled: busy, dataset: { fk: 'org-sync' }, onclick: doSync }, syncRun ? t('org.syncRunning') : t('org.sync')),
+          syncRun ? h('button', { type: 'button', class: 'btn btn-secondary', 'aria-disabled': cancelling ? 'true' : null, dataset: { fk: 'org-sync-cancel' }, onclick: cancelSync }, icon('x'), t('org.syncCancel')) : null,
           h('button', { type: 'button', class: 'btn btn-danger-quiet', disabled: busy, dataset: { fk: 'org-unlink' }, onclick: unlink }, t('org.unlink'))));
+      if (syncCancelled) {
+        el.append(h('div', { class: 'banner banner-info', role: 'status', dataset: { fk: 'org-sync-cancelled' } }, icon('info'), h('span', { text: t('org.syncCancelled') })));
+      }
+      if (sync && sync.skipped_domains.length) {
+        el.append(h('div', { class: 'banner banner-info org-skipped', dataset: { fk: 'org-skipped' } }, icon('info'),
+          h('div', { class: 'banner-text' },
+            h('strong', { text: t('org.skippedTitle', { n: sync.skipped_domains.length }) }),
+            h('span', { class: 'small', text: t('org.skippedText') }),
+            h('ul', { class: 'small' }, sync.skipped_domains.map((d) => h('li', { dataset: { domain: d.name, status: d.status } },
+              h('span', { class: 'mono', text: d.name }), ' ', h('span', { class: 'chip-note', text: d.status })))))));
+      }
       if (sync) {
         el.append(h('ul', { class: 'org-findings', dataset: { fk: 'org-findings' } }, sync.profiles.map((f) => h('li', { dataset: { state: f.state, id: f.id } },
           h('strong', { text: f.name }), ' ', h('span', { class: ['chip-note', (f.state === 'revoked' || f.state === 'missing') && 'is-bad'], text: t(`org.state.${f.state}`) }),

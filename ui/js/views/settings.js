@@ -1,13 +1,15 @@
 // @ts-check
 // The settings dialog: language, notifications, reminder thresholds, weekend shift,
 // start at login, a new token's validity, the unused-token warning, and the link to an
-// Atlassian organisation (views/org.js).
+// Atlassian organisation (views/org.js). A notice at the top names the gateway when it
+// is not Atlassian's own (scoped tokens and the organisation key go there).
 
 import * as api from '../api.js';
 import { h, icon, asCommandError, nextId } from '../dom.js';
 import { t } from '../i18n.js';
 import { showDialog } from './dialogs.js';
 import { orgSection } from './org.js';
+import { loadGatewayNotice, gatewayBanner } from './help.js';
 
 /** @typedef {import('../api.js').Settings} Settings */
 
@@ -68,6 +70,8 @@ export async function openSettings(current) {
     h('div', { class: 'field' }, h('label', { class: 'label', for: unused.id, text: t('settings.unused') }), unused),
     errorEl,
     orgSection());
+
+  loadGatewayNotice().then((g) => { if (g) body.prepend(gatewayBanner(g)); });
 
   const d = showDialog({
     title: t('settings.title'),

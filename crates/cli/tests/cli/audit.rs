@@ -174,6 +174,14 @@ fn a_token_with_scopes_goes_through_the_gateway_and_the_profile_remembers() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["token_kind"], "scoped");
+    // Before anything was sent, stderr said where the gateway's credentials go.
+    assert!(
+        r.stderr.contains(&format!(
+            "note: Atlassian's API gateway is replaced by {url}"
+        )),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         env.run(&["profile", "show", "Scoped", "--json"]).json()["token_kind"],
         "scoped"

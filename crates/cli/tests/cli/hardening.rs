@@ -231,7 +231,7 @@ fn imports_are_capped_and_echoed_names_cannot_drive_the_terminal() {
     let started = Instant::now();
     let r = env.run(&["import", "/dev/zero"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("larger than 64 MiB"), "{}", r.stderr);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     assert!(started.elapsed() < Duration::from_secs(60));
 
     let file = env.dir.path().join("crafted.csv");
@@ -368,4 +368,73 @@ fn finish(mut child: std::process::Child) -> (std::process::ExitStatus, String) 
         .read_to_string(&mut err)
         .unwrap();
     (status, err)
+}
+
+#[test]
+#[ignore = "needs the test D-Bus session with gnome-keyring: make test"]
+fn a_tampered_data_folder_sends_neither_a_token_nor_the_organisation_key() {
+    let env = Env::new("tampered", &[JIRA_TOKEN]);
+    let jira = start_jira(jira_site(fake_jira::Account::admin(
+        "backup@acme.com",
+        JIRA_TOKEN,
+    )));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let evil = rt.block_on(fake_jira::start_recorder()).unwrap();
+    add_loopback(&env, "Victim", &jira.fake.url(), JIRA_TOKEN);
+    let id = id_of(&env, "Victim");
+    // The keyring item carries what it is for, as secret-tool sees it.
+    let record: serde_json::Value =
+        serde_json::from_str(&env.secret_tool_raw(&id).unwrap()).unwrap();
+    assert_eq!(record["host"], jira.fake.url());
+    assert_eq!(record["email"], "backup@acme.com");
+
+    // The host (and its confirmation) rewritten in profiles.json: nothing is sent.
+    let original = std::fs::read(env.data().join("profiles.json")).unwrap();
+    let mut file = env.file_json();
+    file["profiles"][0]["host"] = evil.url().into();
+    file["profiles"][0]["confirmed_host"] = evil.url().into();
+    connkeeper_core_write(
+        &env.data().join("profiles.json"),
+        serde_json::to_string(&file).unwrap().as_bytes(),
+    );
+    let r = env.run(&["--allow-loopback-http", "audit", "Victim", "--yes"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("saved for another site"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("profile edit Victim --token-stdin"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        evil.request_count(),
+        0,
+        "the token went to the rewritten host"
+    );
+
+    // A profile entry with the organisation key's reserved id: the file is refused.
+    let mut file: serde_json::Value = serde_json::from_slice(&original).unwrap();
+    let mut crafted = file["profiles"][0].clone();
+    crafted["id"] = "636f6e6e-6b65-0000-8000-0000006f7267".into();
+    crafted["name"] = "Org".into();
+    crafted["host"] = evil.url().into();
+    file["profiles"].as_array_mut().unwrap().push(crafted);
+    connkeeper_core_write(
+        &env.data().join("profiles.json"),
+        serde_json::to_string(&file).unwrap().as_bytes(),
+    );
+    let r = env.run(&[
+        "--allow-loopback-http",
+        "audit",
+        "636f6e6e-6b65-0000-8000-0000006f7267",
+        "--yes",
+    ]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("reserved"), "{}", r.stderr);
+    assert_eq!(evil.request_count(), 0);
+
+    // Put back as it was, the audit works and reaches only the real site.
+    connkeeper_core_write(&env.data().join("profiles.json"), &original);
+    let r = env.run(&["--allow-loopback-http", "audit", "Victim", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(evil.request_count(), 0);
 }

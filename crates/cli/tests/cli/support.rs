@@ -112,7 +112,18 @@ impl Env {
         )
     }
 
+    /// The secret of keyring item `id` as another program (secret-tool) reads it: the
+    /// token of its record, after checking the record names a profile token.
     pub fn secret_tool_lookup(&self, id: &str) -> Option<String> {
+        let record: Value =
+            serde_json::from_str(&self.secret_tool_raw(id)?).expect("keyring items are records");
+        assert_eq!(record["connkeeper"], 1, "{record}");
+        assert_eq!(record["kind"], "profile_token");
+        Some(record["secret"].as_str().expect("a secret").to_owned())
+    }
+
+    /// The stored secret of keyring item `id`, as secret-tool prints it.
+    pub fn secret_tool_raw(&self, id: &str) -> Option<String> {
         let out = Command::new("secret-tool")
             .args(["lookup", "service", &self.service, "username", id])
             .output()

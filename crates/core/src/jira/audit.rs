@@ -119,7 +119,7 @@ async fn run_unbounded(
                 JiraError::new(
                     JiraErrorKind::InvalidResponse,
                     format!(
-                        "Jira at {} listed a project with a non-numeric id \"{}\"",
+                        "Jira at {} listed a space with a non-numeric id \"{}\"",
                         client.host(),
                         crate::text::from_server(&p.id, 40)
                     ),
@@ -227,7 +227,7 @@ impl ProjectPages<'_> {
     fn add(&mut self, start_at: u64, page: ProjectPage) -> Result<(), JiraError> {
         self.pages += 1;
         if self.pages > MAX_PAGES {
-            return Err(invalid(self.client, format!("kept sending project pages past {MAX_PAGES}; ConnKeeper stops there (at most {MAX_PROJECTS} projects, 100 a page).")));
+            return Err(invalid(self.client, format!("kept sending space pages past {MAX_PAGES}; ConnKeeper stops there (at most {MAX_PROJECTS} spaces, 100 a page).")));
         }
         let last = page_is_last(&page);
         let before = self.by_id.len();
@@ -242,10 +242,10 @@ impl ProjectPages<'_> {
         self.by_id
             .extend(page.values.into_iter().map(|p| (p.id.clone(), p)));
         if self.by_id.len() > MAX_PROJECTS {
-            return Err(invalid(self.client, format!("listed more than {MAX_PROJECTS} projects; ConnKeeper audits at most {MAX_PROJECTS}. Audit with an account that sees fewer projects, or contact support.")));
+            return Err(invalid(self.client, format!("listed more than {MAX_PROJECTS} spaces; ConnKeeper audits at most {MAX_PROJECTS}. Audit with an account that sees fewer spaces, or contact support.")));
         }
         if !last && self.by_id.len() == before {
-            return Err(invalid(self.client, format!("answered the project page at startAt={start_at} with no new project although more were announced; the site repeats itself, so the list cannot be trusted.")));
+            return Err(invalid(self.client, format!("answered the space page at startAt={start_at} with no new space although more were announced; the site repeats itself, so the list cannot be trusted.")));
         }
         Ok(())
     }
@@ -262,7 +262,7 @@ async fn all_projects(
 ) -> Result<Vec<ProjectDto>, JiraError> {
     let first = project_page(client, 0).await?;
     if let Some(total) = first.total.filter(|t| *t > MAX_PROJECTS as u64) {
-        return Err(invalid(client, format!("claims {total} projects; ConnKeeper audits at most {MAX_PROJECTS}. The Host URL may not be a Jira Cloud site.")));
+        return Err(invalid(client, format!("claims {total} spaces; ConnKeeper audits at most {MAX_PROJECTS}. The Host URL may not be a Jira Cloud site.")));
     }
     let step = (first.values.len() as u64).max(1);
     let hint = first.total.map(|t| t as usize);

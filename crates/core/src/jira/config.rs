@@ -93,6 +93,16 @@ pub const MAX_RECEIVED: usize = 256 * 1024 * 1024;
 /// The default deadline of a whole audit.
 pub const AUDIT_DEADLINE: Duration = Duration::from_secs(600);
 
+impl ClientConfig {
+    /// The gateway's origin when it is not Atlassian's own (`--gateway`,
+    /// `CONNKEEPER_GATEWAY_URL`): tokens with scopes, classic tokens after a 401 on the
+    /// site, and the organisation API key go there, so every face says so before sending.
+    pub fn gateway_override(&self) -> Option<String> {
+        let origin = self.gateway.origin().ascii_serialization();
+        (origin != DEFAULT_GATEWAY).then_some(origin)
+    }
+}
+
 impl Default for ClientConfig {
     fn default() -> Self {
         Self {
@@ -115,6 +125,19 @@ impl Default for ClientConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_another_gateway_than_atlassians_is_an_override() {
+        assert_eq!(ClientConfig::default().gateway_override(), None);
+        let other = ClientConfig {
+            gateway: parse_gateway("https://gw.example:8443", false).unwrap(),
+            ..ClientConfig::default()
+        };
+        assert_eq!(
+            other.gateway_override().as_deref(),
+            Some("https://gw.example:8443")
+        );
+    }
 
     #[test]
     fn gateways_are_https_origins() {

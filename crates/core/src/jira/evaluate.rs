@@ -448,6 +448,7 @@ mod tests {
             global_granted: BTreeSet::new(),
             project_granted: HashMap::new(),
             software_access: false,
+            software_denied: Some(403),
             service_desks: Some(0),
             extra_warnings: Vec::new(),
         }

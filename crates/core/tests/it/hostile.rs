@@ -72,7 +72,7 @@ async fn a_site_claiming_a_quadrillion_projects_is_refused_at_once() {
     .await;
     assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
     assert!(
-        e.message.contains("1000000000000000 projects"),
+        e.message.contains("1000000000000000 spaces"),
         "{}",
         e.message
     );

@@ -355,3 +355,62 @@ fn the_organisation_key_is_reminded_of_like_a_token() {
     assert!(!check.notices[0].body.contains(KEY));
     assert!(check.dated.is_empty(), "the key is no profile in the tray");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_verified_domains_make_an_account_managed() {
+    let site = Site::new()
+        .account(Account::admin("d@other.example", &tok(4)))
+        .org(Org::new(ORG, KEY, &["acme.com"]).domain_claim("other.example", "UNVERIFIED"));
+    let fake = FakeJira::start(site).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = profiles(dir.path(), &fake);
+    let d = create(&p, &fake, "D", "d@other.example", &tok(4), "2027-03-01");
+    link(&p);
+    let sync = p.org_sync(7).await.unwrap();
+    let found = sync.profiles.iter().find(|x| x.id == d).unwrap();
+    // Not "missing" (which would say the token was revoked): the domain is not verified.
+    assert_eq!(found.state, OrgTokenState::Unmanaged, "{}", found.message);
+    assert!(
+        found.message.contains("other.example") && found.message.contains("unverified"),
+        "{}",
+        found.message
+    );
+    assert_eq!(sync.skipped_domains.len(), 1);
+    assert_eq!(sync.skipped_domains[0].name, "other.example");
+    assert_eq!(sync.skipped_domains[0].status, "unverified");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_organisation_key_goes_only_with_the_organisation_it_was_stored_for() {
+    let fake = FakeJira::start(org_site()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (p, secrets) = profiles(dir.path(), &fake);
+    link(&p);
+    // org.json rewritten to another organisation: the key is not sent at all.
+    let path = dir.path().join(connkeeper_core::org::ORG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    connkeeper_core::store::atomic_write(
+        &path,
+        text.replace(ORG, "11111111-2222-4333-8444-555555555555")
+            .as_bytes(),
+    )
+    .unwrap();
+    let before = fake.requests().len();
+    let e = p.org_sync(7).await.unwrap_err();
+    assert_eq!(e.kind().as_str(), "token_binding_mismatch", "{e}");
+    assert_eq!(fake.requests().len(), before, "nothing was sent");
+    connkeeper_core::store::atomic_write(&path, text.as_bytes()).unwrap();
+    // A key stored by an older version (the bare key) is bound by its next sync.
+    secrets
+        .set(ORG_KEY_ID, &SecretString::from(KEY.to_owned()))
+        .unwrap();
+    p.org_sync(7).await.unwrap();
+    let stored = secrets.get(ORG_KEY_ID).unwrap().unwrap();
+    assert!(matches!(
+        connkeeper_core::binding::open(&stored),
+        connkeeper_core::binding::Opened::Bound(
+            connkeeper_core::binding::Binding::OrgKey { .. },
+            _
+        )
+    ));
+}

@@ -286,3 +286,57 @@ mod settings_file {
         assert!(!String::from_utf8_lossy(&settings_before).contains("tray_hint"));
     }
 }
+
+/// Runs `f` on a thread and waits at most 20 s for its answer: a read that blocks on a
+/// FIFO would never answer.
+#[cfg(unix)]
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the read must not block on a FIFO")
+}
+
+#[cfg(unix)]
+#[test]
+fn data_files_that_are_not_regular_files_are_refused_without_blocking() {
+    use connkeeper_core::store::ProfileStore;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["profiles.json", "org.json", "settings.json", "import.json"] {
+        let path = dir.path().join(name);
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success(), "mkfifo {name}");
+    }
+    let d = dir.path().to_owned();
+    let e = within_seconds(move || ProfileStore::new(&d).load().unwrap_err());
+    let text = e.to_string();
+    assert!(
+        text.contains("profiles.json") && text.contains("not a regular file"),
+        "{text}"
+    );
+    let path = dir.path().join("org.json");
+    let e = within_seconds(move || {
+        connkeeper_core::store::read_json::<serde_json::Value>(&path).unwrap_err()
+    });
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let d = dir.path().to_owned();
+    let e = within_seconds(move || {
+        connkeeper_core::settings::SettingsStore::new(&d)
+            .load()
+            .unwrap_err()
+    });
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let path = dir.path().join("import.json");
+    let e = within_seconds(move || connkeeper_core::import::read_file(&path).unwrap_err());
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    // A device is refused the same way.
+    let e = within_seconds(|| {
+        connkeeper_core::store::read_capped(std::path::Path::new("/dev/zero"), 1024).unwrap_err()
+    });
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+}
