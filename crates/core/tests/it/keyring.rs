@@ -139,7 +139,8 @@ fn profiles_keep_the_token_in_the_keyring_only() {
 
     // Delete removes both.
     profiles.delete(id).unwrap();
-    assert!(profiles.token(id).unwrap().is_none());
+    assert!(profiles.secrets().get(id).unwrap().is_none());
+    assert_eq!(profiles.token(id).unwrap_err().kind(), "not_found");
     assert!(profiles.load().unwrap().is_empty());
 }
 
