@@ -411,6 +411,26 @@ fn a_tampered_data_folder_sends_neither_a_token_nor_the_organisation_key() {
         "the token went to the rewritten host"
     );
 
+    // Whatever the file says, what the CLI prints of it cannot drive the terminal.
+    let mut file = env.file_json();
+    file["profiles"][0]["host"] = "https://evil.example\u{1b}]0;pwned\u{7}\u{9b}2J".into();
+    connkeeper_core_write(
+        &env.data().join("profiles.json"),
+        serde_json::to_string(&file).unwrap().as_bytes(),
+    );
+    for args in [&["profile", "list"][..], &["profile", "show", "Victim"][..]] {
+        let r = env.run(args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("evil.example"), "{}", r.stdout);
+        assert!(
+            !r.stdout.contains('\u{1b}')
+                && !r.stdout.contains('\u{9b}')
+                && !r.stdout.contains('\u{7}'),
+            "{args:?}: {:?}",
+            r.stdout
+        );
+    }
+
     // A profile entry with the organisation key's reserved id: the file is refused.
     let mut file: serde_json::Value = serde_json::from_slice(&original).unwrap();
     let mut crafted = file["profiles"][0].clone();
