@@ -305,6 +305,13 @@ async function scenario() {
   assert.match(String(await wd.exec('return location.href')), /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)[/#]/);
   await wd.waitFor('#audit-result-title');
 
+  // The gateway is the fake, not Atlassian's: the audit view says so, and the log has
+  // its origin.
+  const notice = await wd.until('the gateway notice in the audit view', async () =>
+    String(await wd.exec(`return document.querySelector('[data-fk="gateway-notice"]')?.textContent || ''`)) || null);
+  assert.ok(notice.includes(fakeUrl), notice);
+  assert.match(appLog(), new RegExp(`gateway=${fakeUrl.replace(/[.]/g, '\\.')}(\\s|$)`, 'm'));
+
   // The Atlassian organisation (settings): linked with its admin key (to the keyring
   // only), synced read-only: the profile's token is found by its expiry date.
   await toList();
