@@ -251,6 +251,15 @@ impl ProjectPages<'_> {
     }
 }
 
+/// A page claiming more spaces than an audit lists is refused at once, by the live and
+/// the archived listing alike (they run side by side: either may meet it first).
+fn refuse_huge_claims(client: &JiraClient, page: &ProjectPage) -> Result<(), JiraError> {
+    match page.total.filter(|t| *t > MAX_PROJECTS as u64) {
+        Some(total) => Err(invalid(client, format!("claims {total} spaces; ConnKeeper audits at most {MAX_PROJECTS}. The Host URL may not be a Jira Cloud site."))),
+        None => Ok(()),
+    }
+}
+
 /// Every project the account can see. The first page's `total` is used as a hint to
 /// fetch the following pages concurrently; paging then continues until `isLast`, so a
 /// wrong `total` never loses projects. The next `startAt` is always computed here from
@@ -261,9 +270,7 @@ async fn all_projects(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Vec<ProjectDto>, JiraError> {
     let first = project_page(client, 0).await?;
-    if let Some(total) = first.total.filter(|t| *t > MAX_PROJECTS as u64) {
-        return Err(invalid(client, format!("claims {total} spaces; ConnKeeper audits at most {MAX_PROJECTS}. The Host URL may not be a Jira Cloud site.")));
-    }
+    refuse_huge_claims(client, &first)?;
     let step = (first.values.len() as u64).max(1);
     let hint = first.total.map(|t| t as usize);
     let mut done = page_is_last(&first);
@@ -349,6 +356,7 @@ async fn archived_projects(client: &JiraClient) -> Result<Vec<ProjectDto>, JiraE
             return Ok(Vec::new());
         }
         let page: ProjectPage = client.authenticated_json(path, answer)?;
+        refuse_huge_claims(client, &page)?;
         let len = page.values.len() as u64;
         let last = page_is_last(&page) || len == 0;
         pages.add(start, page)?;
