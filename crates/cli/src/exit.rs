@@ -90,7 +90,7 @@ impl From<Error> for Failure {
             }
             Error::TokenBindingMismatch { name, .. } => Failure::env(format!(
                 "{e}: `connkeeper profile edit {} --token-stdin`.",
-                shell_word(name)
+                crate::output::shell_word(name)
             )),
             Error::NotFound(_)
             | Error::BadFile(_)
@@ -104,18 +104,5 @@ impl From<Error> for Failure {
             | Error::TokenMissing { .. }
             | Error::Internal(_) => Failure::env(e.to_string()),
         }
-    }
-}
-
-/// `name` as one shell word in a hint (quoted when it holds anything but plain characters).
-fn shell_word(name: &str) -> String {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.@".contains(c))
-    {
-        name.to_owned()
-    } else {
-        format!("'{}'", name.replace('\'', "'\\''"))
     }
 }

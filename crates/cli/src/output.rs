@@ -39,6 +39,17 @@ fn stdout_failed(e: &std::io::Error) -> ! {
     std::process::exit(i32::from(crate::exit::Exit::Env.code()));
 }
 
+/// A name as one shell word in a hint (quoted and escaped when it needs it).
+pub fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", esc(&s.replace('\'', "'\\''")))
+    }
+}
+
 /// A value from input or from Jira, escaped for the terminal.
 pub fn esc(s: &str) -> Cow<'_, str> {
     escape_terminal(s)
@@ -65,11 +76,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) {
 /// JSON text with every character a terminal acts on written as a `\uXXXX` escape. Such
 /// characters can only stand inside JSON strings, where the escape means the same.
 pub fn json_for_terminal(json: &str) -> String {
-    let unsafe_char = |c: char| {
-        c.is_control()
-            || connkeeper_core::text::is_bidi_control(c)
-            || matches!(c, '\u{2028}' | '\u{2029}')
-    };
+    let unsafe_char = connkeeper_core::text::is_unsafe_for_terminal;
     if !json.chars().any(|c| unsafe_char(c) && c != '\n') {
         return json.to_owned();
     }

@@ -12,7 +12,7 @@ use connkeeper_core::{Error, SecretString};
 
 use crate::args::RotateArgs;
 use crate::exit::{Exit, Failure};
-use crate::output::{esc, outln};
+use crate::output::{esc, outln, shell_word};
 use crate::{ask, audit_cmd, output, token};
 
 pub fn run(profiles: Profiles<Secrets>, a: &RotateArgs) -> Result<Exit, Failure> {
@@ -195,17 +195,6 @@ fn print_checklist(plan: &RotationPlan) {
         "      then record it: connkeeper rotate {} --old-token-revoked",
         shell_word(&plan.name)
     );
-}
-
-/// A name as one shell word.
-fn shell_word(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", esc(&s.replace('\'', "'\\''")))
-    }
 }
 
 fn ask_expiry(plan: &RotationPlan) -> Result<String, Failure> {

@@ -220,10 +220,15 @@ impl<S: SecretStore> Profiles<S> {
     /// (an item of an older version): after a successful audit, or an edit the user
     /// saved. A bound item is left as it is.
     fn bind_if_unbound(&self, p: &Profile) -> Result<bool, Error> {
-        let Some(stored) = self.secrets.get(p.id)? else {
-            return Ok(false);
-        };
-        let Opened::Unbound(token) = binding::open(&stored) else {
+        match self.secrets.get(p.id)? {
+            Some(stored) => self.bind_unbound(p, &stored),
+            None => Ok(false),
+        }
+    }
+
+    /// [`Self::bind_if_unbound`] for the item `stored` already read.
+    fn bind_unbound(&self, p: &Profile, stored: &SecretString) -> Result<bool, Error> {
+        let Opened::Unbound(token) = binding::open(stored) else {
             return Ok(false);
         };
         self.put_token(p.id, &p.host, &p.email, &token)?;
@@ -341,9 +346,10 @@ impl<S: SecretStore> Profiles<S> {
             } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
                 // An edit the user saved binds an item of an older version to what the
                 // form showed.
-                let previous = self.secrets.get(id)?;
-                if self.bind_if_unbound(&profiles[idx])? {
-                    replaced.set(Some(previous));
+                if let Some(stored) = self.secrets.get(id)? {
+                    if self.bind_unbound(&profiles[idx], &stored)? {
+                        replaced.set(Some(Some(stored)));
+                    }
                 }
             }
             let p = &mut profiles[idx];

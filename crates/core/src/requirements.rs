@@ -3,20 +3,25 @@
 //! desktop UI's help, and the exports all read them from here.
 //!
 //! Where each rule comes from:
-//! - the permission table and its purposes: the mission brief (the backup vendor's list);
-//!   keys from `../shared/docs/jira-api.md` §1;
+//! - the permission table and its purposes: the backup vendor's guide, AvePoint's
+//!   "Connect an Application for Jira" (Cloud Backup for Jira: the permissions the
+//!   backup and restore account needs); keys from the platform spec's built-in
+//!   permissions (`GET /rest/api/3/permissions`,
+//!   https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/);
 //! - Manage Sprints only in software projects, Service Desk Agent only in service
 //!   projects: the platform spec's list of built-in permissions
 //!   (`GET /rest/api/3/permissionscheme`: "(Jira Software only)", "(Jira Service Desk only)");
 //! - agents: Atlassian, "Permissions overview" for Jira Service Management (agents work
 //!   on requests; portal customers only raise them); the service desk list needs "Any"
-//!   permission, so a customer sees desks too (`jira-api.md` §9);
+//!   permission, so a customer sees desks too (Atlassian's JSM REST reference, "Get
+//!   service desks", https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/);
 //! - Jira Admin Settings backs up site configuration, which global permissions govern
-//!   (Administer Jira: "field configuration schemes, ... permission schemes"; mission brief);
+//!   (Administer Jira: "field configuration schemes, ... permission schemes"; the vendor's
+//!   guide);
 //! - Set Issue Security: the spec's built-in list; without it a restored issue loses its
 //!   security level (advice, not a vendor requirement);
-//! - scopes: each operation's `x-atlassian-oauth2-scopes` in `../shared/data` (the platform
-//!   and software specs); the JSM service desk list from Atlassian's JSM REST reference
+//! - scopes: each operation's `x-atlassian-oauth2-scopes` in the platform and software
+//!   specs (committed in `crates/fake-jira/spec/`; see `extract.py` for their URLs); the JSM service desk list from Atlassian's JSM REST reference
 //!   ("Get service desks": classic `read:servicedesk-request`, granular
 //!   `read:servicedesk:jira-service-management`).
 
@@ -102,7 +107,7 @@ const FIX_AGENT: &str = "Give the account Jira Service Management product access
 const ALL: &[&str] = &[];
 const ANY_APP: &[Application] = &[];
 
-/// Every required permission, global first, in the order of the mission brief.
+/// Every required permission, global first, in the order of the vendor's guide.
 pub const REQUIREMENTS: &[Requirement] = &[
     Requirement { key: "ADMINISTER", name: "Administer Jira", scope: Scope::Global, required_for: B, why: "Scan all spaces; back up and restore spaces, field configuration schemes, work type schemes, work type screen schemes, priority schemes, notification schemes, permission schemes and workflow schemes.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },
     Requirement { key: "USER_PICKER", name: "Browse users and groups", scope: Scope::Global, required_for: B, why: "Backup: scan all spaces and back up space avatars. Restore: check whether users and groups exist.", fix: FIX_GLOBAL, project_types: ALL, applications: ANY_APP },

@@ -15,7 +15,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Characters a terminal must not receive raw: C0 and C1 controls, DEL, bidi controls,
 /// and the line/paragraph separators.
-fn is_unsafe_for_terminal(c: char) -> bool {
+pub fn is_unsafe_for_terminal(c: char) -> bool {
     c.is_control() || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 

@@ -5,8 +5,10 @@ Usage (from the repository root):
 
     python3 crates/fake-jira/spec/extract.py [SPEC] [OUT]
 
-SPEC defaults to ../shared/data/jira-platform-openapi.json (the official spec,
-https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json) and OUT to
+SPEC defaults to crates/fake-jira/spec/jira-platform-openapi.json, a committed copy of the
+official spec (https://developer.atlassian.com/cloud/jira/platform/swagger-v3.v3.json;
+the Jira Software spec beside it is
+https://developer.atlassian.com/cloud/jira/software/swagger.v3.json), and OUT to
 crates/fake-jira/spec/openapi-subset.json, which the schema test embeds with include_str!.
 
 The subset keeps only the ROOTS below and every schema they reach through $ref, under
@@ -34,9 +36,7 @@ import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SPEC = os.path.normpath(
-    os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "jira-platform-openapi.json")
-)
+DEFAULT_SPEC = os.path.join(HERE, "jira-platform-openapi.json")
 DEFAULT_OUT = os.path.join(HERE, "openapi-subset.json")
 
 # The answers fake-jira gives (and the request body it parses).

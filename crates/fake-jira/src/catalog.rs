@@ -1,8 +1,9 @@
 //! The permission catalogue: every key the fake Jira site knows, with the id, display name,
 //! type and description Jira Cloud reports for it in `GET /rest/api/3/permissions`.
 //!
-//! Ids and names follow captured Jira Cloud responses where one exists (see
-//! `docs/jira-api.md` §1). Jira reports `"-1"` as the id of permissions contributed by apps
+//! Ids and names follow Jira Cloud's answers to `GET /rest/api/3/permissions` as the
+//! platform REST reference documents them
+//! (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/). Jira reports `"-1"` as the id of permissions contributed by apps
 //! (Jira Software's Manage Sprints, JSM's Service Desk Agent, `CREATE_PROJECT`, ...).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -167,22 +168,22 @@ pub const PERMISSIONS: &[PermissionDef] = &[
       "Ability to delete all worklogs made on issues."),
 ];
 
-/// Global keys ConnKeeper needs for backup (mission brief).
+/// Global keys ConnKeeper needs for backup (the vendor's guide).
 pub const GLOBAL_BACKUP: &[&str] = &["ADMINISTER", "USER_PICKER"];
-/// Global keys ConnKeeper needs for restore (mission brief).
+/// Global keys ConnKeeper needs for restore (the vendor's guide).
 pub const GLOBAL_RESTORE: &[&str] = &[
     "ADMINISTER",
     "USER_PICKER",
     "CREATE_SHARED_OBJECTS",
     "CREATE_PROJECT",
 ];
-/// Project keys ConnKeeper needs for backup (mission brief).
+/// Project keys ConnKeeper needs for backup (the vendor's guide).
 pub const PROJECT_BACKUP: &[&str] = &[
     "ADMINISTER_PROJECTS",
     "BROWSE_PROJECTS",
     "MANAGE_SPRINTS_PERMISSION",
 ];
-/// Project keys ConnKeeper needs for restore (mission brief).
+/// Project keys ConnKeeper needs for restore (the vendor's guide).
 pub const PROJECT_RESTORE: &[&str] = &[
     "ADMINISTER_PROJECTS",
     "BROWSE_PROJECTS",
@@ -214,7 +215,7 @@ pub fn exists_in(project_type: &str, key: &str) -> bool {
 
 /// The OAuth 2.0 scopes of the operations the fake serves, from the official specs
 /// (`x-atlassian-oauth2-scopes`: a classic scope, then the granular set), and for the JSM
-/// endpoint from Atlassian's REST reference (the JSM spec is not in ../shared/data).
+/// endpoint from Atlassian's REST reference (the JSM spec is not committed here).
 /// A scoped token may call an operation when it holds the classic scope (an empty classic
 /// list: any token) or every granular scope.
 #[derive(Debug, Clone, Copy)]

@@ -350,7 +350,8 @@ fn oversized_and_endless_import_files_are_refused() {
     }
 }
 
-fn report_for(host: &str) -> connkeeper_core::jira::AuditReport {
+/// A recorded audit report of `host` (no request behind it).
+pub(crate) fn report_for(host: &str) -> connkeeper_core::jira::AuditReport {
     let json = serde_json::json!({
         "host": host, "application": "jira", "purpose": "all",
         "account": {"account_id": "a1", "display_name": null, "email": null, "account_type": "atlassian", "active": true},

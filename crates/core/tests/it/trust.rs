@@ -18,6 +18,8 @@ use connkeeper_core::rotation::RotateRequest;
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::{atomic_write, ProfileStore};
 use connkeeper_core::validate::Draft;
+
+use crate::binding::report_for;
 use connkeeper_core::{ExposeSecret, SecretString};
 
 const TOKEN: &str = "ATATT3xFfGF0-trust-token-00001";
@@ -263,18 +265,6 @@ fn items_of_an_older_version_are_bound_only_with_consent() {
         Binding::profile("https://acme.atlassian.net", "backup@acme.com")
     );
     assert_eq!(t.expose_secret(), TOKEN);
-}
-
-fn report_for(host: &str) -> connkeeper_core::jira::AuditReport {
-    let json = serde_json::json!({
-        "host": host, "application": "jira", "purpose": "all",
-        "account": {"account_id": "a1", "display_name": null, "email": null, "account_type": "atlassian", "active": true},
-        "ok": true, "backup_ok": true, "restore_ok": true, "global": [], "projects": [],
-        "coverage": {"projects_total": 0, "projects_ok_backup": 0, "projects_ok_restore": 0, "complete": true},
-        "service_desks": null, "software_access": true, "warnings": [], "requests": 3,
-        "duration_ms": 5, "finished_at": "2026-11-28T10:00:00Z"
-    });
-    serde_json::from_value(json).unwrap()
 }
 
 /// Moves profile `id` to `host` with a new token, as a concurrent `profile edit` would.
