@@ -32,8 +32,8 @@ test:
 check:
 	@scripts/ensure-packages.sh check
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
-	$(CARGO) test --locked --workspace
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) test --locked
 	@$(MAKE) --no-print-directory typecheck
 
 ## ui/js and the UI tests' fake backend against the types generated from Rust (tsc).
@@ -56,7 +56,7 @@ demo:
 	$(CARGO) build --locked -p connkeeper-desktop -p connkeeper-cli -p fake-jira
 	scripts/demo.sh
 
-## Benchmarks (figures in README.md).
+## Benchmarks (figures in docs/benchmarks.md).
 bench: bench-audit bench-export bench-desktop bench-hostile
 
 bench-audit:

@@ -168,20 +168,12 @@ pub const PERMISSIONS: &[PermissionDef] = &[
       "Ability to delete all worklogs made on issues."),
 ];
 
-/// Global keys ConnKeeper needs for backup (the vendor's guide).
-pub const GLOBAL_BACKUP: &[&str] = &["ADMINISTER", "USER_PICKER"];
 /// Global keys ConnKeeper needs for restore (the vendor's guide).
 pub const GLOBAL_RESTORE: &[&str] = &[
     "ADMINISTER",
     "USER_PICKER",
     "CREATE_SHARED_OBJECTS",
     "CREATE_PROJECT",
-];
-/// Project keys ConnKeeper needs for backup (the vendor's guide).
-pub const PROJECT_BACKUP: &[&str] = &[
-    "ADMINISTER_PROJECTS",
-    "BROWSE_PROJECTS",
-    "MANAGE_SPRINTS_PERMISSION",
 ];
 /// Project keys ConnKeeper needs for restore (the vendor's guide).
 pub const PROJECT_RESTORE: &[&str] = &[
@@ -400,7 +392,5 @@ mod tests {
                 "{k}"
             );
         }
-        assert!(PROJECT_BACKUP.iter().all(|k| PROJECT_RESTORE.contains(k)));
-        assert!(GLOBAL_BACKUP.iter().all(|k| GLOBAL_RESTORE.contains(k)));
     }
 }

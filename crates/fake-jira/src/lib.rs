@@ -1,7 +1,7 @@
 //! A faithful fake of the Jira Cloud REST API, for ConnKeeper's tests, benchmarks and demos.
 //!
 //! It serves the endpoints ConnKeeper's audit uses, with the shapes of the official
-//! OpenAPI spec (checked by the schema test in `tests/fake.rs`) and Jira Cloud's quirks:
+//! OpenAPI spec (checked by the schema test in `tests/fake/schema.rs`) and Jira Cloud's quirks:
 //!
 //! - **Basic auth** (`email:token`). Authenticated responses carry `X-AAccountId` and
 //!   `X-Seraph-LoginReason: OK`.

@@ -283,8 +283,18 @@ async fn dropping_the_fake_stops_the_server() {
     };
     assert_eq!(fresh().get(&url).send().await.unwrap().status(), 200);
     drop(jira);
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(fresh().get(&url).send().await.is_err());
+    // The listener closes once the server task sees the shutdown: wait for that, bounded.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if fresh().get(&url).send().await.is_err() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the dropped fake still answers after 10 s"
+        );
+        tokio::task::yield_now().await;
+    }
 }
 
 #[tokio::test]
