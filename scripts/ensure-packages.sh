@@ -25,7 +25,7 @@ case "${1:-build}" in
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "ensure-packages: not a Debian/Ubuntu system; install the prerequisites listed in README.md by hand." >&2
+  echo "ensure-packages: not a Debian/Ubuntu system; install the prerequisites listed in CONTRIBUTING.md by hand." >&2
   exit 0
 fi
 

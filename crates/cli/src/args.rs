@@ -1,4 +1,4 @@
-//! The command-line contract (documented in README.md; scripts rely on it).
+//! The command-line contract (documented in docs/cli.md; scripts rely on it).
 
 use std::path::PathBuf;
 
@@ -108,7 +108,7 @@ pub struct AuditArgs {
     /// What the account is for.
     #[arg(long, value_enum, default_value_t = AuditPurpose::All)]
     pub purpose: AuditPurpose,
-    /// Machine-readable report on stdout (documented in README.md).
+    /// Machine-readable report on stdout (documented in docs/cli.md).
     #[arg(long)]
     pub json: bool,
     /// Confirm sending the API token to a host outside *.atlassian.net (a custom domain);

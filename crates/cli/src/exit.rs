@@ -1,4 +1,4 @@
-//! Exit statuses, the contract scripts branch on (README.md, "Exit codes").
+//! Exit statuses, the contract scripts branch on (docs/cli.md, "Exit codes").
 
 use std::process::ExitCode;
 

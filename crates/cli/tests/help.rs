@@ -1,7 +1,7 @@
 //! `--help` of every command, pinned as snapshots (insta, in `snapshots/`): the flags,
 //! values and defaults scripts are written against. No session needed. A failing
 //! snapshot is a changed command line: review the `.snap.new` and accept it
-//! (INSTA_UPDATE=always) only when the change is meant and documented in README.md.
+//! (INSTA_UPDATE=always) only when the change is meant and documented in docs/cli.md.
 
 use std::process::Command;
 

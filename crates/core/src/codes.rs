@@ -1,5 +1,5 @@
 //! Stable machine codes as enums: what scripts and the UI branch on. Each serialises as
-//! its documented snake_case string (README.md), compares with `&str` for tests and
+//! its documented snake_case string (docs/cli.md), compares with `&str` for tests and
 //! messages, and (with the `ts` feature) exports a TypeScript union of those strings.
 
 /// Declares a code enum: the variants with their wire strings.
@@ -79,7 +79,7 @@ code_enum! {
 }
 
 code_enum! {
-    /// The code of an audit warning (stable; README.md lists them).
+    /// The code of an audit warning (stable; docs/cli.md lists them).
     pub enum WarningCode {
         /// The account has no Jira product access (or, for a JSM profile, no JSM access): one root cause.
         NoProductAccess = "no_product_access",

@@ -3,7 +3,7 @@
 //! `import --json`, errors) and the files ConnKeeper writes (profiles.json,
 //! settings.json, reminders.json, the exports). A failing snapshot is a changed contract:
 //! review the `.snap.new` file, and accept it (INSTA_UPDATE=always, or `cargo insta
-//! review`) only when the change is meant and documented in README.md.
+//! review`) only when the change is meant and documented in docs/cli.md.
 
 use std::sync::Arc;
 
