@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::jira::{AuditInput, AuditPurpose, AuditReport, ClientConfig};
 use crate::model::{Dated, Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
-use crate::store::{read_json, write_json, ProfileStore, StoreError};
+use crate::store::{read_json, write_json, ProfileStore, StoreError, AUDITS_DIR};
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
@@ -613,8 +613,6 @@ impl<S: SecretStore> Profiles<S> {
         self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"))
     }
 }
-
-pub use crate::store::AUDITS_DIR;
 
 /// A stored token released for its profile's own host and email.
 pub(crate) struct Released {
