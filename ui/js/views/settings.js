@@ -103,7 +103,7 @@ export async function openSettings(current) {
           };
           dlg.setBusy(true);
           try {
-            const saved = await api.saveSettings(next);
+            const saved = await api.call('save_settings', { settings: next });
             dlg.setBusy(false);
             dlg.close(saved ?? next);
           } catch (e) {
