@@ -2,8 +2,9 @@
 // An in-page fake of the desktop app's commands, injected with page.addInitScript before
 // the page's own scripts. It cannot drift from the app:
 // - `tsc` checks it against ui/js/gen/commands.ts (generated from
-//   src-tauri/src/command_list.rs and the Rust types): every command, its arguments, its
-//   answer and every error kind;
+//   src-tauri/src/command_list.rs and the Rust types): each command it answers, its
+//   arguments, its answer and every error kind (a command it does not answer is refused
+//   like an undeclared one, so a test of a view using it fails);
 // - what Rust decides comes from tests/ui/gen/backend.json (make gen), injected before
 //   this script as window.__CONTRACT__: the requirement table, the settings defaults,
 //   the validation limits; its validation is a port of crates/core/src/validate.rs that
@@ -21,7 +22,7 @@
 (() => {
   /**
    * @typedef {import('../../ui/js/gen/commands').Commands} Commands
-   * @typedef {{[K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['ok'] | Promise<Commands[K]['ok']>}} Handlers
+   * @typedef {{[K in keyof Commands]?: (args: Commands[K]['args']) => Commands[K]['ok'] | Promise<Commands[K]['ok']>}} Handlers
    * @typedef {import('../../ui/js/gen/ErrorPayload').ErrorPayload} ErrorPayload
    * @typedef {import('../../ui/js/gen/ErrorKind').ErrorKind} ErrorKind
    * @typedef {import('../../ui/js/gen/FieldError').FieldError} FieldError
