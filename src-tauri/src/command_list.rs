@@ -69,4 +69,6 @@ commands! {
     gateway_notice() -> Option<String>;
     /// Takes Atlassian's expiry (the date the last sync reported) for a profile.
     accept_atlassian_expiry(id: String, expires: String) -> ProfileView;
+    /// The app's version, e.g. "0.1.0".
+    app_version() -> String;
 }

@@ -444,3 +444,7 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
     state(app).wake.notify_one();
     Ok(view)
 }
+
+pub async fn app_version<R: Runtime>(app: &AppHandle<R>) -> Result<String> {
+    Ok(app.package_info().version.to_string())
+}

@@ -201,6 +201,11 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
         Value::Null
     );
 
+    assert_eq!(
+        invoke(&webview, "app_version", json!({})).unwrap(),
+        json!(env!("CARGO_PKG_VERSION"))
+    );
+
     // Anything else is refused by the permission system.
     let unknown = invoke(&webview, "read_token", json!({})).unwrap_err();
     assert!(

@@ -13,7 +13,7 @@
 // tokens (apart, like the OS keyring), settings and audits in memory. Seed it with
 // window.__FAKE_SEED__ (an earlier init script) or ?seed=<JSON> in the page URL:
 //   {profiles: [{name, application, host, email, days | expires, token_stored, description, last_audit}],
-//    settings: {...}, settingsError, osLocale: 'ja-JP', gateway: 'https://gw.example' (gateway_notice; null by default),
+//    settings: {...}, settingsError, osLocale: 'ja-JP', appVersion: '1.2.3', gateway: 'https://gw.example' (gateway_notice; null by default),
 //    audit: {projects, holdAt, error: {kind, message}, stepDelayMs, softwareAccess: false, softwareDenied: 403 | null},
 //    org: {org_id, key_expires, tokens: {<profile name>: {...}}, skippedDomains: [{name, status}], holdSync: true},
 //    exportPath: '/tmp/x.csv' | null, importPath: '/tmp/in.csv' | null, importRows: [...]}
@@ -647,6 +647,7 @@
     },
     save_settings: ({ settings: s }) => { settings = clone(s); return clone(settings); },
     os_locale: () => seed.osLocale || 'en-US',
+    app_version: () => seed.appVersion || '0.1.0-test',
     gateway_notice: () => (typeof seed.gateway === 'string' ? seed.gateway : null),
     // Like the app: the save dialog belongs to the backend; the page names no path.
     export_profiles: ({ format }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),

@@ -126,4 +126,8 @@ gateway_notice: { args: Record<string, never>, ok: string | null, },
 /**
  * Takes Atlassian's expiry (the date the last sync reported) for a profile.
  */
-accept_atlassian_expiry: { args: { id: string, expires: string, }, ok: ProfileView, }, };
+accept_atlassian_expiry: { args: { id: string, expires: string, }, ok: ProfileView, }, 
+/**
+ * The app's version, e.g. "0.1.0".
+ */
+app_version: { args: Record<string, never>, ok: string, }, };
