@@ -41,9 +41,12 @@ typecheck:
 	@cd tests/ui && { [ -d node_modules/typescript ] || npm ci --no-audit --no-fund </dev/null; } \
 	  && node node_modules/typescript/bin/tsc -p tsconfig.json && echo "tsc: ui/js and the fake backend type-check"
 
-## Regenerates the contract with the UI from Rust: ui/js/gen/ and tests/ui/gen/.
+## Regenerates the contract with the UI from Rust (ui/js/gen/, tests/ui/gen/ and
+## src-tauri/capabilities/default.json), then runs the contract tests on an app built
+## with the new capability file.
 gen:
-	CONNKEEPER_UPDATE_GEN=1 $(CARGO) test --locked -p connkeeper-desktop --lib contract_tests
+	CONNKEEPER_UPDATE_GEN=1 $(CARGO) test --locked -p connkeeper-desktop --lib contract_tests::the_generated_contract_is_up_to_date
+	$(CARGO) test --locked -p connkeeper-desktop --lib contract_tests
 	@$(MAKE) --no-print-directory typecheck
 
 build:

@@ -1,13 +1,14 @@
-// The commands the UI may call, declared once: each entry's arguments (as the UI names
-// them, in camelCase) and answer are the command's signature. From this list:
-// - build.rs declares the commands to Tauri's permission system;
+// The commands the UI may call, declared once: each entry's arguments (Rust names in
+// snake_case; Tauri expects them from the UI in camelCase, `run_id` as `runId`) and
+// answer are the command's signature. From this list:
+// - build.rs includes it to declare the commands to Tauri's permission system;
 // - lib.rs generates the `#[tauri::command]` entry points (calling `commands::<name>`
-//   with exactly these arguments, so the compiler holds the list to the code) and
-//   registers them;
-// - the contract test checks `capabilities/default.json` against it and generates
-//   `ui/js/gen/commands.ts`, which `ui/js/api.js` and the UI tests' fake backend are
-//   type-checked against.
-// ARCHITECTURE.md, "How to add a command", has the checklist.
+//   with exactly these arguments, so the compiler holds the list to the code), registers
+//   them and, in tests, derives the TypeScript schema `schema::Commands`;
+// - `make gen` (contract_tests.rs) writes `capabilities/default.json` and
+//   `ui/js/gen/commands.ts` (ts-rs's export of that schema) from it; `ui/js/api.js`'s
+//   `call(name, args)` and the UI tests' fake backend are type-checked against the latter.
+// ARCHITECTURE.md, "How to add a command", has the steps.
 commands! {
     /// Every profile, most urgent expiry first.
     list_profiles() -> Vec<ProfileView>;
@@ -68,4 +69,6 @@ commands! {
     gateway_notice() -> Option<String>;
     /// Takes Atlassian's expiry (the date the last sync reported) for a profile.
     accept_atlassian_expiry(id: String, expires: String) -> ProfileView;
+    /// The app's version, e.g. "0.1.0".
+    app_version() -> String;
 }

@@ -1,7 +1,8 @@
-//! The commands' bodies: one line of core each, off the UI thread, with the native
-//! dialogs that only the shell can show. Their signatures are declared in
-//! `command_list.rs`; lib.rs generates the Tauri entry points that call these.
-//! A body should always pass the test "could this move to core?".
+//! The commands' bodies: each hands its work to `connkeeper-core` (blocking work on
+//! Tauri's blocking pool, off the UI thread) and adds only what the shell alone can do:
+//! native dialogs, events, opening links. Their signatures are declared in
+//! `command_list.rs`; lib.rs generates the Tauri entry points that call these with the
+//! app handle first. A body should always pass the test "could this move to core?".
 
 // Tauri hands command arguments over by value.
 #![allow(clippy::needless_pass_by_value)]
@@ -442,4 +443,8 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
     let view = blocking(app, move |s| s.profiles.accept_atlassian_expiry(id, date)).await?;
     state(app).wake.notify_one();
     Ok(view)
+}
+
+pub async fn app_version<R: Runtime>(app: &AppHandle<R>) -> Result<String> {
+    Ok(app.package_info().version.to_string())
 }

@@ -1,13 +1,11 @@
-//! The contract with the UI: the commands of `command_list.rs` as data, and (in tests)
-//! their TypeScript form. `contract_tests.rs` checks the capability file and the running
-//! handler against the list and keeps `ui/js/gen/` current.
+//! The contract with the UI: the commands of `command_list.rs` as data (their TypeScript
+//! form is `crate::schema`, generated in tests by the same macro). `contract_tests.rs` writes the
+//! capability file and `ui/js/gen/` from the list and checks the running handler.
 
 /// One command of `command_list.rs`.
 #[derive(Debug, Clone, Copy)]
 pub struct Command {
     pub name: &'static str,
-    /// The doc comment lines of its entry.
-    pub doc: &'static [&'static str],
     /// Its arguments as declared (snake_case).
     pub args: &'static [&'static str],
 }
@@ -53,97 +51,4 @@ pub(crate) mod types {
     pub use connkeeper_core::settings::Settings;
     pub use connkeeper_core::ui::{Exported, ImportPreview, RequirementsView};
     pub use connkeeper_core::validate::{Draft, FieldError};
-}
-
-#[cfg(test)]
-pub(crate) use ts::{exporters_of as ts_exporters, Arg, Signature};
-
-#[cfg(test)]
-mod ts {
-    use ts_rs::{Config, Dependency, ExportError, TypeVisitor, TS};
-
-    /// Writes one type's declaration file (and those of its dependencies).
-    pub(crate) type Exporter = fn(&Config) -> Result<(), ExportError>;
-
-    /// A command's argument in TypeScript.
-    pub(crate) struct Arg {
-        pub name: String,
-        pub ts: String,
-        pub optional: bool,
-        pub deps: Vec<Dependency>,
-        pub exporters: Vec<Exporter>,
-    }
-
-    impl Arg {
-        pub(crate) fn new<T: TS + 'static>(cfg: &Config, name: &str) -> Self {
-            let ts = T::name(cfg);
-            Self {
-                name: super::camel_case(name),
-                optional: ts.ends_with(" | null"),
-                ts,
-                deps: deps_of::<T>(cfg),
-                exporters: exporters_of::<T>(),
-            }
-        }
-    }
-
-    /// A command's signature in TypeScript.
-    pub(crate) struct Signature {
-        pub name: &'static str,
-        pub args: Vec<Arg>,
-        pub ok: String,
-        pub deps: Vec<Dependency>,
-        pub exporters: Vec<Exporter>,
-    }
-
-    impl Signature {
-        pub(crate) fn new<T: TS + 'static>(
-            cfg: &Config,
-            name: &'static str,
-            args: Vec<Arg>,
-        ) -> Self {
-            Self {
-                name,
-                args,
-                ok: T::name(cfg),
-                deps: deps_of::<T>(cfg),
-                exporters: exporters_of::<T>(),
-            }
-        }
-    }
-
-    /// The declared types a type's TypeScript name refers to: itself, or what a wrapper
-    /// (`Option`, `Vec`) wraps.
-    fn deps_of<T: TS + 'static>(cfg: &Config) -> Vec<Dependency> {
-        struct Collect<'a>(&'a Config, Vec<Dependency>);
-        impl TypeVisitor for Collect<'_> {
-            fn visit<U: TS + 'static + ?Sized>(&mut self) {
-                match Dependency::from_ty::<U>(self.0) {
-                    Some(d) => self.1.push(d),
-                    None => U::visit_generics(self),
-                }
-            }
-        }
-        let mut c = Collect(cfg, Vec::new());
-        c.visit::<T>();
-        c.1
-    }
-
-    /// The exporters of every declared type `T` reaches (itself included).
-    pub(crate) fn exporters_of<T: TS + 'static + ?Sized>() -> Vec<Exporter> {
-        struct Collect(Vec<Exporter>);
-        impl TypeVisitor for Collect {
-            fn visit<U: TS + 'static + ?Sized>(&mut self) {
-                if U::output_path().is_some() {
-                    self.0.push(U::export_all);
-                } else {
-                    U::visit_dependencies(self);
-                    U::visit_generics(self);
-                }
-            }
-        }
-        let mut c = Collect(Vec::new());
-        c.visit::<T>();
-        c.0
-    }
 }

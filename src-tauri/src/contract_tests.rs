@@ -1,10 +1,11 @@
 //! The contract with the UI, held to the code:
-//! - the capability file grants exactly the commands of `command_list.rs`;
+//! - `capabilities/default.json` grants exactly the commands of `command_list.rs` (and
+//!   event listening), and is what the list generates now;
 //! - every command answers through the real handler and permission check (Tauri's mock
 //!   runtime, the real `tauri.conf.json` and capabilities) under its declared name and
 //!   first argument;
-//! - `ui/js/gen/` (TypeScript declarations of every type crossing to the UI, the command
-//!   signatures, the settings defaults) and `tests/ui/gen/backend.json` (what the UI
+//! - `ui/js/gen/` (ts-rs's export of `schema::Commands`: `commands.ts` and every type
+//!   crossing to the UI; the settings defaults and the code lists the UI offers) and `tests/ui/gen/backend.json` (what the UI
 //!   tests' fake backend must answer: the requirement table, the defaults, validation
 //!   vectors from the real `validate()`) are what the code generates now.
 //!
@@ -20,6 +21,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::error::ErrorPayload;
+use connkeeper_core::export::Format;
+use connkeeper_core::jira::AuditPurpose;
+use connkeeper_core::model::Application;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::MemoryStore;
 use connkeeper_core::settings::Settings;
@@ -31,42 +35,57 @@ use connkeeper_core::ui::{
 use connkeeper_core::validate::{self, Draft, Mode, Rules, Target};
 use connkeeper_core::SecretString;
 use serde_json::{json, Value};
-use ts_rs::Config;
+use ts_rs::{Config, TS};
 
-use crate::contract::{Command, Signature};
+use crate::contract::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// What the main window may use besides the commands: listening to the app's events.
+const CORE_PERMISSIONS: [&str; 2] = ["core:event:allow-listen", "core:event:allow-unlisten"];
+
+/// `capabilities/default.json`: the main window may listen to events and call exactly
+/// the commands of `command_list.rs`.
+fn capability() -> String {
+    let permissions: Vec<String> = CORE_PERMISSIONS
+        .iter()
+        .map(|p| (*p).to_owned())
+        .chain(Command::ALL.iter().map(Command::permission))
+        .collect();
+    let cap = json!({
+        "$schema": "../gen/schemas/desktop-schema.json",
+        "identifier": "default",
+        "description": "What the main window's UI may call: ConnKeeper's own commands and event listening, nothing else. Generated from src/command_list.rs by src/contract_tests.rs (make gen): do not edit.",
+        "windows": [crate::window::MAIN],
+        "permissions": permissions,
+    });
+    serde_json::to_string_pretty(&cap).unwrap() + "\n"
+}
+
 #[test]
-fn the_capability_file_grants_exactly_the_declared_commands() {
-    let text = std::fs::read_to_string(root().join("src-tauri/capabilities/default.json")).unwrap();
-    let cap: Value = serde_json::from_str(&text).unwrap();
+fn the_capability_grants_each_declared_command_once() {
+    let cap: Value = serde_json::from_str(&capability()).unwrap();
     let granted: Vec<&str> = cap["permissions"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p.as_str().unwrap())
+        .collect();
+    let commands: Vec<&str> = granted
+        .iter()
+        .copied()
         .filter(|p| !p.starts_with("core:"))
         .collect();
-    let declared: Vec<String> = Command::ALL.iter().map(Command::permission).collect();
-    assert_eq!(
-        granted, declared,
-        "capabilities/default.json and command_list.rs disagree"
+    assert_eq!(commands.len(), Command::ALL.len());
+    assert!(commands.contains(&"allow-list-profiles"), "{commands:?}");
+    assert!(
+        commands.contains(&"allow-mark-old-token-revoked"),
+        "{commands:?}"
     );
-    let core: Vec<&str> = cap["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|p| p.as_str())
-        .filter(|p| p.starts_with("core:"))
-        .collect();
-    assert_eq!(
-        core,
-        ["core:event:allow-listen", "core:event:allow-unlisten"]
-    );
-    assert!(Command::ALL.len() >= 17);
+    let unique: std::collections::BTreeSet<&&str> = granted.iter().collect();
+    assert_eq!(unique.len(), granted.len(), "a permission granted twice");
 }
 
 /// Invokes `cmd` with `args` from the main window, as the page would.
@@ -104,7 +123,7 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
     let app = crate::builder(tauri::test::mock_builder(), crate::AppState::new(profiles))
         .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+    let webview = tauri::WebviewWindowBuilder::new(&app, crate::window::MAIN, Default::default())
         .build()
         .unwrap();
 
@@ -180,6 +199,11 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
     assert_eq!(
         invoke(&webview, "cancel_audit", json!({"runId": "r1"})).unwrap(),
         Value::Null
+    );
+
+    assert_eq!(
+        invoke(&webview, "app_version", json!({})).unwrap(),
+        json!(env!("CARGO_PKG_VERSION"))
     );
 
     // Anything else is refused by the permission system.
@@ -356,24 +380,62 @@ fn validation_vectors() -> Vec<Value> {
     vectors
 }
 
+/// The audit purposes in the order the UI offers them.
+fn audit_purposes() -> [AuditPurpose; 3] {
+    let all = [
+        AuditPurpose::Backup,
+        AuditPurpose::Restore,
+        AuditPurpose::All,
+    ];
+    // A new purpose fails to compile here until it is listed above.
+    for p in all {
+        match p {
+            AuditPurpose::Backup | AuditPurpose::Restore | AuditPurpose::All => {}
+        }
+    }
+    all
+}
+
+/// The export formats in the order the UI offers them.
+fn export_formats() -> [Format; 4] {
+    let all = [Format::Csv, Format::Json, Format::Md, Format::Ics];
+    // A new format fails to compile here until it is listed above.
+    for f in all {
+        match f {
+            Format::Csv | Format::Json | Format::Md | Format::Ics => {}
+        }
+    }
+    all
+}
+
+/// `ui/js/gen/codes.js`: the code lists the UI offers, as their wire strings.
+fn codes_js() -> String {
+    let list = |v: Value| serde_json::to_string(&v).unwrap();
+    format!(
+        "// @ts-check\n// Generated from Rust by src-tauri/src/contract_tests.rs (make gen): do not edit.\n\n\
+         /** Every application, in the order the UI offers them (Application::ALL).\n *  @type {{ReadonlyArray<import('./Application').Application>}} */\n\
+         export const APPLICATIONS = Object.freeze({});\n\n\
+         /** The purposes an audit checks for, in the order the UI offers them.\n *  @type {{ReadonlyArray<import('./AuditPurpose').AuditPurpose>}} */\n\
+         export const AUDIT_PURPOSES = Object.freeze({});\n\n\
+         /** The export formats, in the order the UI offers them.\n *  @type {{ReadonlyArray<import('./Format').Format>}} */\n\
+         export const EXPORT_FORMATS = Object.freeze({});\n\n\
+         /** A profile's fields, in the form's order (Field::ALL).\n *  @type {{ReadonlyArray<import('./Field').Field>}} */\n\
+         export const PROFILE_FIELDS = Object.freeze({});\n",
+        list(json!(Application::ALL)),
+        list(json!(audit_purposes())),
+        list(json!(export_formats())),
+        list(json!(validate::Field::ALL)),
+    )
+}
+
 /// Every generated file, by path relative to the repository.
 fn generate(out: &Path) -> BTreeMap<String, String> {
     let gen = out.join("ui/js/gen");
     std::fs::create_dir_all(&gen).unwrap();
     let cfg = Config::new().with_out_dir(&gen).with_large_int("number");
-    let signatures = Command::signatures(&cfg);
-    let mut exporters = crate::contract::ts_exporters::<ErrorPayload>();
-    exporters.extend(crate::contract::ts_exporters::<ProgressEvent>());
-    for s in &signatures {
-        exporters.extend(s.exporters.iter().copied());
-        for a in &s.args {
-            exporters.extend(a.exporters.iter().copied());
-        }
-    }
-    for export in exporters {
-        export(&cfg).unwrap();
-    }
-    std::fs::write(gen.join("commands.ts"), commands_ts(&signatures)).unwrap();
+    crate::schema::Commands::export_all(&cfg).unwrap();
+    ErrorPayload::export_all(&cfg).unwrap();
+    ProgressEvent::export_all(&cfg).unwrap();
     let defaults = serde_json::to_string_pretty(&Settings::default()).unwrap();
     std::fs::write(
         gen.join("defaults.js"),
@@ -390,11 +452,12 @@ fn generate(out: &Path) -> BTreeMap<String, String> {
         ),
     )
     .unwrap();
+    std::fs::write(gen.join("codes.js"), codes_js()).unwrap();
     let backend = json!({
         "//": "Generated from Rust by src-tauri/src/contract_tests.rs (make gen): do not edit. What the UI tests' fake backend answers.",
-        "commands": signatures.iter().map(|s| json!({
-            "name": s.name,
-            "args": s.args.iter().map(|a| json!({"name": a.name, "optional": a.optional})).collect::<Vec<_>>(),
+        "commands": Command::ALL.iter().zip(crate::schema::OPTIONAL).map(|(c, optional)| json!({
+            "name": c.name,
+            "args": c.js_args().into_iter().zip(optional.iter()).map(|(name, optional)| json!({"name": name, "optional": optional})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "labels": validate::Field::ALL.iter().map(|f| (f.code(), f.label())).collect::<BTreeMap<_, _>>(),
         "requirements": RequirementsView::CURRENT,
@@ -417,11 +480,17 @@ fn generate(out: &Path) -> BTreeMap<String, String> {
     .unwrap();
 
     let mut files = BTreeMap::new();
-    for dir in ["ui/js/gen", "tests/ui/gen"] {
+    for dir in GENERATED_DIRS {
         read_dir_into(out, dir, &mut files);
     }
+    files.insert(CAPABILITY.to_owned(), capability());
     files
 }
+
+/// The folders holding only generated files.
+const GENERATED_DIRS: [&str; 2] = ["ui/js/gen", "tests/ui/gen"];
+/// The generated capability file (its folder holds others).
+const CAPABILITY: &str = "src-tauri/capabilities/default.json";
 
 fn read_dir_into(root: &Path, dir: &str, files: &mut BTreeMap<String, String>) {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
@@ -437,49 +506,6 @@ fn read_dir_into(root: &Path, dir: &str, files: &mut BTreeMap<String, String>) {
     }
 }
 
-/// `ui/js/gen/commands.ts`: every command's arguments and answer.
-fn commands_ts(signatures: &[Signature]) -> String {
-    let mut imports = BTreeMap::new();
-    for s in signatures {
-        for d in s.deps.iter().chain(s.args.iter().flat_map(|a| &a.deps)) {
-            let module = d.output_path.with_extension("");
-            imports.insert(d.ts_name.clone(), module.to_string_lossy().into_owned());
-        }
-    }
-    let mut out = String::from(
-        "// Generated from src-tauri/src/command_list.rs by src-tauri/src/contract_tests.rs (make gen): do not edit.\n",
-    );
-    for (name, module) in &imports {
-        out.push_str(&format!("import type {{ {name} }} from \"./{module}\";\n"));
-    }
-    out.push_str(
-        "\n/** Every command the UI may call: its arguments as the UI passes them, and its answer. */\nexport type Commands = {\n",
-    );
-    for (c, s) in Command::ALL.iter().zip(signatures) {
-        assert_eq!(c.name, s.name);
-        if !c.doc.is_empty() {
-            let lines: Vec<&str> = c.doc.iter().map(|l| l.trim()).collect();
-            out.push_str(&format!("  /** {} */\n", lines.join(" ")));
-        }
-        let args = if s.args.is_empty() {
-            "Record<string, never>".to_owned()
-        } else {
-            let fields: Vec<String> = s
-                .args
-                .iter()
-                .map(|a| format!("{}{}: {}", a.name, if a.optional { "?" } else { "" }, a.ts))
-                .collect();
-            format!("{{ {} }}", fields.join("; "))
-        };
-        out.push_str(&format!(
-            "  {}: {{ args: {args}; ok: {} }};\n",
-            s.name, s.ok
-        ));
-    }
-    out.push_str("};\n");
-    out
-}
-
 #[test]
 fn the_generated_contract_is_up_to_date() {
     let tmp = tempfile::tempdir().unwrap();
@@ -490,12 +516,13 @@ fn the_generated_contract_is_up_to_date() {
         "ui/js/gen/ErrorKind.ts",
         "ui/js/gen/ProgressEvent.ts",
         "tests/ui/gen/backend.json",
+        CAPABILITY,
     ] {
         assert!(fresh.contains_key(must), "{must} was not generated");
     }
     let root = root();
     if std::env::var_os("CONNKEEPER_UPDATE_GEN").is_some() {
-        for dir in ["ui/js/gen", "tests/ui/gen"] {
+        for dir in GENERATED_DIRS {
             let _ = std::fs::remove_dir_all(root.join(dir));
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
@@ -505,8 +532,11 @@ fn the_generated_contract_is_up_to_date() {
         return;
     }
     let mut committed = BTreeMap::new();
-    for dir in ["ui/js/gen", "tests/ui/gen"] {
+    for dir in GENERATED_DIRS {
         read_dir_into(&root, dir, &mut committed);
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join(CAPABILITY)) {
+        committed.insert(CAPABILITY.to_owned(), text);
     }
     let stale: std::collections::BTreeSet<&String> = fresh
         .keys()

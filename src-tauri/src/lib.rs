@@ -18,7 +18,8 @@ pub use state::AppState;
 
 /// Generates, from `command_list.rs`, one `#[tauri::command]` per entry with exactly the
 /// declared arguments and answer (each calls `commands::<name>`), the handler that
-/// registers them, and [`contract::COMMANDS`].
+/// registers them, [`contract::Command::ALL`] and (in tests) `schema`, the list as
+/// TypeScript types.
 macro_rules! commands {
     ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
         /// The IPC entry points, generated from `command_list.rs`.
@@ -45,25 +46,83 @@ macro_rules! commands {
             /// Every command of `command_list.rs`, in its order.
             pub const ALL: &'static [contract::Command] = &[$(contract::Command {
                 name: stringify!($name),
-                doc: &[$($doc),*],
                 args: &[$(stringify!($arg)),*],
             }),*];
         }
 
+        /// The list as TypeScript types: `ui/js/gen/commands.ts` is ts-rs's export of
+        /// [`schema::Commands`].
         #[cfg(test)]
-        impl contract::Command {
-            /// Each command's signature in TypeScript, for `ui/js/gen/commands.ts`.
-            pub(crate) fn signatures(cfg: &ts_rs::Config) -> Vec<contract::Signature> {
+        pub(crate) mod schema {
+            #[allow(unused_imports)]
+            use super::contract::types::*;
+
+            /// Each command's arguments, named as the UI passes them (Tauri expects each
+            /// Rust name in camelCase).
+            #[allow(non_camel_case_types, dead_code)]
+            mod args {
                 #[allow(unused_imports)]
-                use contract::types::*;
-                vec![$(contract::Signature::new::<$ret>(
-                    cfg,
-                    stringify!($name),
-                    vec![$(contract::Arg::new::<$ty>(cfg, stringify!($arg))),*],
-                )),*]
+                use crate::contract::types::*;
+                $(command_args!($name($($arg: $ty),*));)*
             }
+
+            /// One command: its arguments and its answer.
+            #[derive(ts_rs::TS)]
+            #[allow(dead_code)]
+            pub(crate) struct Cmd<A: ts_rs::TS, R: ts_rs::TS> {
+                #[ts(inline)]
+                args: A,
+                ok: R,
+            }
+
+            /// Every command the UI may call: its arguments as the UI passes them, and its answer.
+            #[derive(ts_rs::TS)]
+            #[ts(export_to = "commands.ts")]
+            #[allow(dead_code)]
+            pub(crate) struct Commands {
+                $(
+                    $(#[doc = $doc])*
+                    #[ts(inline)]
+                    $name: Cmd<args::$name, $ret>,
+                )*
+            }
+
+            /// For each command, which of its arguments may be left out (an `Option`).
+            pub(crate) const OPTIONAL: &[&[bool]] =
+                &[$(&[$(<$ty as ts_rs::TS>::IS_OPTION),*]),*];
         }
     };
+}
+
+/// The arguments of one command as a struct, or [`NoArgs`].
+#[cfg(test)]
+macro_rules! command_args {
+    ($name:ident()) => {
+        pub(crate) type $name = crate::NoArgs;
+    };
+    ($name:ident($($arg:ident: $ty:ty),+)) => {
+        #[derive(ts_rs::TS)]
+        #[ts(rename_all = "camelCase", optional_fields = nullable)]
+        pub(crate) struct $name {
+            $($arg: $ty),+
+        }
+    };
+}
+
+/// The arguments of a command without any: an object with no keys.
+#[cfg(test)]
+pub(crate) struct NoArgs;
+
+#[cfg(test)]
+impl ts_rs::TS for NoArgs {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "Record<string, never>".to_owned()
+    }
+    fn inline(cfg: &ts_rs::Config) -> String {
+        Self::name(cfg)
+    }
 }
 
 include!("command_list.rs");

@@ -1,8 +1,7 @@
-// The UI's contract with the app: api.js wraps every command of
-// src-tauri/src/command_list.rs with exactly its arguments, the fake backend validates
+// The UI's contract with the app (the commands' names, arguments and answers are checked
+// statically by tsc against ui/js/gen/commands.ts, typecheck.test.js): the fake backend validates
 // exactly like crates/core (vectors the real validate() answered, tests/ui/gen), and the
 // UI keeps the CSP's rules (no inline styles or scripts, no innerHTML, nothing remote).
-// Names, argument and answer types are checked statically by tsc (typecheck.test.js).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,24 +19,6 @@ const read = (/** @type {string} */ f) => fs.readFileSync(f, 'utf8');
 let env;
 before(async () => { env = await setup(); });
 after(async () => { await env.done(); });
-
-test('api.js wraps every declared command, passing exactly its declared arguments', async () => {
-  const app = await env.open({ seed: { profiles: [] } });
-  const seen = await app.page.evaluate(async () => {
-    const api = await import('./js/api.js');
-    const w = /** @type {any} */ (window);
-    const before = w.__FAKE__.calls.length;
-    for (const [name, fn] of Object.entries(api)) {
-      if (typeof fn !== 'function' || /^on[A-Z]/.test(name)) continue;
-      try { await /** @type {Function} */ (fn)(...Array(fn.length).fill(null)); } catch { /* only the call matters */ }
-    }
-    return w.__FAKE__.calls.slice(before).map((/** @type {any} */ c) => ({ cmd: c.cmd, args: Object.keys(c.args ?? {}).sort() }));
-  });
-  const declared = CONTRACT.commands.map((/** @type {any} */ c) => ({ cmd: c.name, args: c.args.map((/** @type {any} */ a) => a.name).sort() }));
-  const byName = (/** @type {{cmd: string}} */ a, /** @type {{cmd: string}} */ b) => a.cmd.localeCompare(b.cmd);
-  assert.deepEqual([...seen].sort(byName), [...declared].sort(byName));
-  await app.close();
-});
 
 test('the fake validates exactly like crates/core/src/validate.rs (vectors from the real validate())', async () => {
   const app = await env.open({ seed: { profiles: [] } });

@@ -2,8 +2,9 @@
 // An in-page fake of the desktop app's commands, injected with page.addInitScript before
 // the page's own scripts. It cannot drift from the app:
 // - `tsc` checks it against ui/js/gen/commands.ts (generated from
-//   src-tauri/src/command_list.rs and the Rust types): every command, its arguments, its
-//   answer and every error kind;
+//   src-tauri/src/command_list.rs and the Rust types): each command it answers, its
+//   arguments, its answer and every error kind (a command it does not answer is refused
+//   like an undeclared one, so a test of a view using it fails);
 // - what Rust decides comes from tests/ui/gen/backend.json (make gen), injected before
 //   this script as window.__CONTRACT__: the requirement table, the settings defaults,
 //   the validation limits; its validation is a port of crates/core/src/validate.rs that
@@ -12,7 +13,7 @@
 // tokens (apart, like the OS keyring), settings and audits in memory. Seed it with
 // window.__FAKE_SEED__ (an earlier init script) or ?seed=<JSON> in the page URL:
 //   {profiles: [{name, application, host, email, days | expires, token_stored, description, last_audit}],
-//    settings: {...}, settingsError, osLocale: 'ja-JP', gateway: 'https://gw.example' (gateway_notice; null by default),
+//    settings: {...}, settingsError, osLocale: 'ja-JP', appVersion: '1.2.3', gateway: 'https://gw.example' (gateway_notice; null by default),
 //    audit: {projects, holdAt, error: {kind, message}, stepDelayMs, softwareAccess: false, softwareDenied: 403 | null},
 //    org: {org_id, key_expires, tokens: {<profile name>: {...}}, skippedDomains: [{name, status}], holdSync: true},
 //    exportPath: '/tmp/x.csv' | null, importPath: '/tmp/in.csv' | null, importRows: [...]}
@@ -21,7 +22,7 @@
 (() => {
   /**
    * @typedef {import('../../ui/js/gen/commands').Commands} Commands
-   * @typedef {{[K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['ok'] | Promise<Commands[K]['ok']>}} Handlers
+   * @typedef {{[K in keyof Commands]?: (args: Commands[K]['args']) => Commands[K]['ok'] | Promise<Commands[K]['ok']>}} Handlers
    * @typedef {import('../../ui/js/gen/ErrorPayload').ErrorPayload} ErrorPayload
    * @typedef {import('../../ui/js/gen/ErrorKind').ErrorKind} ErrorKind
    * @typedef {import('../../ui/js/gen/FieldError').FieldError} FieldError
@@ -646,6 +647,7 @@
     },
     save_settings: ({ settings: s }) => { settings = clone(s); return clone(settings); },
     os_locale: () => seed.osLocale || 'en-US',
+    app_version: () => seed.appVersion || '0.1.0-test',
     gateway_notice: () => (typeof seed.gateway === 'string' ? seed.gateway : null),
     // Like the app: the save dialog belongs to the backend; the page names no path.
     export_profiles: ({ format }) => (seed.exportPath === null ? null : { path: seed.exportPath || `/home/admin/connkeeper-profiles.${format}`, count: profiles.size }),

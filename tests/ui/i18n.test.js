@@ -100,6 +100,9 @@ test('OS locale ja-JP shows Japanese; Settings switches to English without a rel
   const dialog = page.locator('dialog[open]');
   await dialog.waitFor();
   assert.match(await dialog.locator('h2').innerText(), /設定/);
+  const about = dialog.locator('[data-fk="app-version"]:not([hidden])');
+  await about.waitFor();
+  assert.equal(await about.innerText(), 'ConnKeeper バージョン 0.1.0-test');
   await dialog.locator('select').selectOption('en');
   await dialog.getByRole('button', { name: '保存' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -140,11 +143,14 @@ test('language setting ja wins over an English OS; the form keeps its values acr
 });
 
 test('settings validates the reminder thresholds and saves every field', async () => {
-  const app = await env.open({ seed: { profiles: PROFILES } });
+  const app = await env.open({ seed: { profiles: PROFILES, appVersion: '2.3.4' } });
   const { page } = app;
   await page.click('[data-action="settings"]');
   const dialog = page.locator('dialog[open]');
   await dialog.waitFor();
+  const about = dialog.locator('[data-fk="app-version"]:not([hidden])');
+  await about.waitFor();
+  assert.equal(await about.innerText(), 'ConnKeeper 2.3.4');
   await dialog.getByLabel('Remind this many days before expiry').fill('30, 7, banana');
   await dialog.getByRole('button', { name: 'Save' }).click();
   assert.match(await dialog.innerText(), /Use whole numbers of days from 0 to 365/);

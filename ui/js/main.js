@@ -59,7 +59,7 @@ const ctx = {
   },
   toast,
   openExternal(url) {
-    (async () => { await api.openExternal(url); })().catch((e) => {
+    (async () => { await api.call('open_external', { url }); })().catch((e) => {
       toast(t('common.openFailed', { message: asCommandError(e).message }), { kind: 'error' });
     });
   },
@@ -129,10 +129,10 @@ async function boot() {
   performance.mark('connkeeper:boot');
   renderChrome();
   if (!location.hash || location.hash === '#/') {
-    ctx.firstList = api.listProfiles();
+    ctx.firstList = api.call('list_profiles', {});
     ctx.firstList.catch(() => { /* the list view reports it */ });
   }
-  const [saved, locale] = await Promise.allSettled([api.getSettings(), api.osLocale()]);
+  const [saved, locale] = await Promise.allSettled([api.call('get_settings', {}), api.call('os_locale', {})]);
   if (saved.status === 'fulfilled') settings = { ...settings, ...saved.value };
   if (locale.status === 'fulfilled') osLocale = String(locale.value);
   await setLanguage(resolveLanguage(settings.language, osLocale));

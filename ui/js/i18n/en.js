@@ -354,6 +354,7 @@ export default {
   'settings.validity': 'A new token should last (days)',
   'settings.validityHint': 'The expiry a rotation suggests; Atlassian allows at most 365 days.',
   'settings.unused': 'Warn when Atlassian has not seen a token used for (days)',
+  'settings.about': 'ConnKeeper {version}',
   'org.title': 'Atlassian organisation (optional)',
   'org.linked': 'Organisation linked.',
   'org.unlinked': 'Organisation unlinked.',

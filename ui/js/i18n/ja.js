@@ -406,6 +406,7 @@ export default {
   'settings.validity': '新しいトークンの有効日数',
   'settings.validityHint': 'ローテーション時に提案する有効期限です。Atlassian の上限は 365 日です。',
   'settings.unused': 'Atlassian でトークンが使われていない日数がこれを超えたら警告',
+  'settings.about': 'ConnKeeper バージョン {version}',
   'org.title': 'Atlassian 組織（任意）',
   'org.linked': '組織をリンクしました。',
   'org.unlinked': '組織のリンクを解除しました。',

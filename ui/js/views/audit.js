@@ -10,6 +10,7 @@ import { h, icon, append, asCommandError, uuid, keepFocus } from '../dom.js';
 import { t, tOr, num, dateTime, onLanguageChange, appName } from '../i18n.js';
 import { showDialog } from './dialogs.js';
 import { purposeBadges, TOKEN_PAGE, loadGatewayNotice, gatewayBanner } from './help.js';
+import { AUDIT_PURPOSES } from '../gen/codes.js';
 
 /** @typedef {import('../api.js').AuditReport} AuditReport */
 /** @typedef {import('../api.js').AuditProgress} AuditProgress */
@@ -19,7 +20,6 @@ import { purposeBadges, TOKEN_PAGE, loadGatewayNotice, gatewayBanner } from './h
 
 /** Project rows shown at once. */
 export const PAGE = 100;
-const PURPOSES = /** @type {Purpose[]} */ (['backup', 'restore', 'all']);
 /** Error kinds with a line on what to do (audit.hint.<kind>). */
 const HINTED = new Set(['token_blocked', 'ip_not_allowed', 'token_binding_mismatch']);
 
@@ -101,8 +101,8 @@ export function createAuditPanel(ctx, o) {
     } catch { unlisten = null; }
     try {
       const r = o.source.kind === 'profile'
-        ? await api.auditProfile(o.source.id, myRun, purpose)
-        : await api.testConnection(o.source.draft, myRun, purpose, o.source.id ?? null);
+        ? await api.call('audit_profile', { id: o.source.id, runId: myRun, purpose })
+        : await api.call('test_connection', { draft: o.source.draft, runId: myRun, purpose, id: o.source.id ?? null });
       if (runId !== myRun || destroyed) return;
       report = r;
       computeGaps();
@@ -125,7 +125,7 @@ export function createAuditPanel(ctx, o) {
   function cancel() {
     if (!running || !runId) return;
     const id = runId;
-    api.cancelAudit(id).catch(() => {});
+    api.call('cancel_audit', { runId: id }).catch(() => {});
     // Whatever the command answers later belongs to a run nobody waits for any more.
     runId = null;
     running = false;
@@ -203,7 +203,7 @@ export function createAuditPanel(ctx, o) {
     const name = `purpose-${Math.random().toString(36).slice(2, 8)}`;
     const seg = h('fieldset', { class: 'segmented', disabled: running },
       h('legend', { class: 'seg-legend', text: t('audit.purpose') }),
-      h('div', { class: 'seg-options' }, PURPOSES.map((p) => {
+      h('div', { class: 'seg-options' }, AUDIT_PURPOSES.map((p) => {
         const id = `${name}-${p}`;
         const input = h('input', { type: 'radio', name, id, value: p, checked: purpose === p, dataset: { fk: `purpose-${p}` } });
         input.addEventListener('change', () => { if (input.checked) purpose = /** @type {Purpose} */ (p); });
@@ -453,7 +453,7 @@ export function createAuditView(ctx, params) {
     if (!el.contains(panel.el)) el.replaceChildren(head, h('div', { class: 'card audit-card' }, panel.el));
   }
 
-  api.getProfile(params.id).then((p) => {
+  api.call('get_profile', { id: params.id }).then((p) => {
     profile = p;
     render();
     ctx.focusView(/** @type {HTMLElement|null} */ (el.querySelector('#audit-title')));

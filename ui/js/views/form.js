@@ -10,15 +10,15 @@ import { confirmDialog } from './dialogs.js';
 import { createHelpPanel } from './help.js';
 import { openAuditDialog } from './audit.js';
 import { statusChip } from './list.js';
+import { APPLICATIONS, PROFILE_FIELDS } from '../gen/codes.js';
 
 /** @typedef {import('../api.js').Profile} Profile */
 /** @typedef {import('../api.js').Draft} Draft */
 /** @typedef {import('../main.js').Ctx} Ctx */
-/** @typedef {'name'|'description'|'application'|'host'|'email'|'token'|'expires'} FieldName */
+/** @typedef {import('../gen/Field').Field} FieldName */
 
 /** The fields in form order (the order the focus looks for the first invalid one). */
-export const FIELDS = /** @type {FieldName[]} */ (['name', 'description', 'application', 'host', 'email', 'token', 'expires']);
-const APPS = ['jira', 'jira-admin', 'jsm'];
+export const FIELDS = PROFILE_FIELDS;
 const QUICK_DAYS = [30, 90, 365];
 
 /** @returns {Record<FieldName, string>} */
@@ -79,7 +79,7 @@ export function createFormView(ctx, params) {
   async function load() {
     if (!params.id) { render(); ctx.focusView(/** @type {HTMLElement|null} */ (el.querySelector('#f-name'))); return; }
     try {
-      profile = await api.getProfile(params.id);
+      profile = await api.call('get_profile', { id: params.id });
       values = fromProfile(profile);
       initial = { ...values };
       loadError = null;
@@ -175,7 +175,7 @@ export function createFormView(ctx, params) {
     if (!values[name].trim() && !had) return;
     const mySeq = ++seq;
     try {
-      const warns = await api.validateProfile(draft(name === 'token'), mode === 'edit' && profile ? profile.id : null);
+      const warns = await api.call('validate_profile', { draft: draft(name === 'token'), id: mode === 'edit' && profile ? profile.id : null });
       if (mySeq !== seq) return;
       delete errors[name];
       const w = (warns ?? []).find((x) => x.field === name);
@@ -252,7 +252,7 @@ export function createFormView(ctx, params) {
       const desc = control('description', { rows: '2', placeholder: t('form.descriptionPlaceholder') }, 'textarea');
       const app = control('application', { required: true, 'aria-required': 'true' }, 'select');
       app.append(h('option', { value: '', text: t('form.chooseApplication'), disabled: true }),
-        ...APPS.map((a) => h('option', { value: a, text: appName(a) })));
+        ...APPLICATIONS.map((a) => h('option', { value: a, text: appName(a) })));
       app.value = values.application;
       const host = control('host', { type: 'text', inputmode: 'url', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-required': 'true', placeholder: 'https://your-sub-domain.atlassian.net' });
       const email = control('email', { type: 'email', autocomplete: 'off', spellcheck: 'false', required: true, 'aria-required': 'true', placeholder: t('form.emailPlaceholder') });
@@ -375,7 +375,7 @@ export function createFormView(ctx, params) {
     const d = draft();
     setBusyUi(true);
     try {
-      const saved = mode === 'new' ? await api.createProfile(d) : await api.updateProfile(/** @type {Profile} */ (profile).id, d);
+      const saved = mode === 'new' ? await api.call('create_profile', { draft: d }) : await api.call('update_profile', { id: /** @type {Profile} */ (profile).id, draft: d });
       d.token = null;
       profile = saved.profile;
       mode = 'edit';
@@ -432,7 +432,7 @@ export function createFormView(ctx, params) {
     if (withToken) {
       // The form's values are checked first so typos show on their fields, not as a failed audit.
       try {
-        await api.validateProfile(draft(), mode === 'edit' && profile ? profile.id : null);
+        await api.call('validate_profile', { draft: draft(), id: mode === 'edit' && profile ? profile.id : null });
       } catch (e) {
         const ce = asCommandError(e);
         if (ce.kind === 'validation' && ce.fields.length) { showFieldErrors(ce.fields); return; }
@@ -465,7 +465,7 @@ export function createFormView(ctx, params) {
     const ok = await confirmDialog({ title: t('delete.titleOne'), message: t('delete.messageOne', { name: p.name }), confirmLabel: t('delete.confirm'), danger: true });
     if (!ok) return;
     try {
-      await api.deleteProfiles([p.id]);
+      await api.call('delete_profiles', { ids: [p.id] });
       ctx.toast(t('delete.doneOne', { name: p.name }));
       ctx.listState.focusId = null;
       ctx.navigate('#/');

@@ -12,7 +12,7 @@ export const TOKEN_PAGE = 'https://id.atlassian.com/manage-profile/security/api-
 let cached = null;
 /** The requirement table, the advice and the scopes, fetched once per session. */
 export function loadRequirements() {
-  if (!cached) cached = api.requirements().catch((e) => { cached = null; throw e; });
+  if (!cached) cached = api.call('requirements', {}).catch((e) => { cached = null; throw e; });
   return cached;
 }
 
@@ -21,7 +21,7 @@ let gateway = null;
 /** The gateway that replaces Atlassian's (its origin), or null: asked once per session
  *  (the app reads it at start), again after a failure. */
 export function loadGatewayNotice() {
-  if (!gateway) gateway = api.gatewayNotice().catch(() => { gateway = null; return null; });
+  if (!gateway) gateway = api.call('gateway_notice', {}).catch(() => { gateway = null; return null; });
   return gateway;
 }
 

@@ -134,7 +134,7 @@ export function createListView(ctx) {
     try {
       const first = ctx.firstList;
       ctx.firstList = null;
-      profiles = await (first ?? api.listProfiles());
+      profiles = await (first ?? api.call('list_profiles', {}));
       loadError = null;
     } catch (e) {
       loadError = asCommandError(e);
@@ -539,7 +539,7 @@ export function createListView(ctx) {
       : { title: t('delete.titleMany', { n: ids.length }), message: t('delete.messageMany', { n: ids.length }), details: names, confirmLabel: t('delete.confirmMany', { n: ids.length }), danger: true });
     if (!ok) return;
     try {
-      const n = await api.deleteProfiles(ids);
+      const n = await api.call('delete_profiles', { ids });
       for (const id of ids) selected.delete(id);
       ctx.toast(n === 1 && names.length === 1 ? t('delete.doneOne', { name: names[0] }) : t('delete.doneMany', { n }));
       await load();

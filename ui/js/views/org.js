@@ -48,12 +48,12 @@ export function orgSection(o = {}) {
   }
 
   const link = () => act(async () => {
-    org = await api.orgLink({ org_id: orgId.value, key: key.value, key_expires: keyExpires.value });
+    org = await api.call('org_link', { draft: { org_id: orgId.value, key: key.value, key_expires: keyExpires.value } });
     key.value = '';
     live.textContent = t('org.linked');
   });
   const unlink = () => act(async () => {
-    await api.orgUnlink();
+    await api.call('org_unlink', {});
     org = null;
     sync = null;
     live.textContent = t('org.unlinked');
@@ -75,10 +75,10 @@ export function orgSection(o = {}) {
     live.textContent = t('org.syncing');
     let done = false;
     try {
-      sync = await api.orgSync(myRun);
+      sync = await api.call('org_sync', { runId: myRun });
       accepted.clear();
       done = true;
-      org = await api.orgStatus();
+      org = await api.call('org_status', {});
       live.textContent = t('org.synced', { n: sync.profiles.length });
       o.onChanged?.();
     } catch (e) {
@@ -102,12 +102,12 @@ export function orgSection(o = {}) {
     cancelling = true;
     // The sync answers "cancelled" (nothing changed) or, when it had already finished,
     // its result: doSync shows whichever comes.
-    api.cancelAudit(syncRun).catch(() => {});
+    api.call('cancel_audit', { runId: syncRun }).catch(() => {});
     render();
   }
   /** @param {string} pid @param {string} date */
   const accept = (pid, date) => act(async () => {
-    await api.acceptAtlassianExpiry(pid, date);
+    await api.call('accept_atlassian_expiry', { id: pid, expires: date });
     accepted.add(pid);
     o.onChanged?.();
   });
@@ -159,7 +159,7 @@ export function orgSection(o = {}) {
     });
   }
 
-  api.orgStatus().then((v) => { org = v; render(); }, (e) => { org = null; error = asCommandError(e).message; render(); });
+  api.call('org_status', {}).then((v) => { org = v; render(); }, (e) => { org = null; error = asCommandError(e).message; render(); });
   render();
   return el;
 }

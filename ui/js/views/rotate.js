@@ -55,7 +55,7 @@ export function createRotateView(ctx, params) {
     let unlisten = null;
     try { unlisten = await api.onAuditProgress((p) => { if (p.run_id === myRun) { progress = p; renderProgress(); } }); } catch { unlisten = null; }
     try {
-      const o = await api.rotateToken(plan.id, myRun, { token: token.value, expires: expires.value, force });
+      const o = await api.call('rotate_token', { id: plan.id, runId: myRun, input: { token: token.value, expires: expires.value, force } });
       if (destroyed || runId !== myRun) return;
       outcome = o;
       if (o.outcome === 'rotated') {
@@ -77,7 +77,7 @@ export function createRotateView(ctx, params) {
 
   function cancel() {
     if (!runId) return;
-    api.cancelAudit(runId).catch(() => {});
+    api.call('cancel_audit', { runId }).catch(() => {});
     runId = null;
     running = false;
     render();
@@ -87,7 +87,7 @@ export function createRotateView(ctx, params) {
   async function setRevoked(value) {
     if (!plan) return;
     try {
-      await api.markOldTokenRevoked(plan.id, value);
+      await api.call('mark_old_token_revoked', { id: plan.id, revoked: value });
       revoked = value;
       if (plan) plan.old_token_pending = !value;
       live.textContent = value ? t('rotate.revokedSaved') : '';
@@ -206,7 +206,7 @@ export function createRotateView(ctx, params) {
     });
   }
 
-  api.rotationPlan(params.id).then((p) => {
+  api.call('rotation_plan', { id: params.id }).then((p) => {
     if (destroyed) return;
     plan = p;
     expires.value = p.suggested_expires;

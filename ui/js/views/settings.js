@@ -57,6 +57,12 @@ export async function openSettings(current) {
   notif.addEventListener('change', syncNotif);
   syncNotif();
 
+  const about = h('p', { class: 'field-hint', dataset: { fk: 'app-version' }, hidden: true });
+  api.call('app_version', {}).then((version) => {
+    about.textContent = t('settings.about', { version });
+    about.hidden = false;
+  }, () => {});
+
   const body = h('div', { class: 'settings-form' },
     h('div', { class: 'field' }, h('label', { class: 'label', for: lang.id, text: t('settings.language') }), lang),
     h('div', { class: 'check-row' }, notif, h('label', { for: notif.id, text: t('settings.notifications') })),
@@ -69,7 +75,8 @@ export async function openSettings(current) {
       h('p', { class: 'field-hint', text: t('settings.validityHint') })),
     h('div', { class: 'field' }, h('label', { class: 'label', for: unused.id, text: t('settings.unused') }), unused),
     errorEl,
-    orgSection());
+    orgSection(),
+    about);
 
   loadGatewayNotice().then((g) => { if (g) body.prepend(gatewayBanner(g)); });
 
@@ -103,7 +110,7 @@ export async function openSettings(current) {
           };
           dlg.setBusy(true);
           try {
-            const saved = await api.saveSettings(next);
+            const saved = await api.call('save_settings', { settings: next });
             dlg.setBusy(false);
             dlg.close(saved ?? next);
           } catch (e) {

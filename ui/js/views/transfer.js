@@ -6,11 +6,11 @@ import * as api from '../api.js';
 import { h, icon, asCommandError, nextId } from '../dom.js';
 import { t } from '../i18n.js';
 import { showDialog } from './dialogs.js';
+import { EXPORT_FORMATS } from '../gen/codes.js';
 
 /** @typedef {import('../main.js').Ctx} Ctx */
 /** @typedef {import('../api.js').ExportFormat} ExportFormat */
 
-const FORMATS = /** @type {ExportFormat[]} */ (['csv', 'json', 'md', 'ics']);
 
 /** @param {Ctx} ctx */
 export function openExport(ctx) {
@@ -24,7 +24,7 @@ export function openExport(ctx) {
   const body = [
     h('fieldset', { class: 'radio-cards' },
       h('legend', { class: 'label', text: t('export.format') }),
-      FORMATS.map((f) => {
+      EXPORT_FORMATS.map((f) => {
         const input = h('input', { type: 'radio', name: group, id: `${group}-${f}`, value: f, checked: f === format });
         input.addEventListener('change', () => { if (input.checked) format = f; });
         return h('div', { class: 'radio-card' }, input,
@@ -49,7 +49,7 @@ export function openExport(ctx) {
           ctx.exportPrefs.format = format;
           ctx.exportPrefs.withAudit = withAudit;
           try {
-            const res = await api.exportProfiles(format, withAudit);
+            const res = await api.call('export_profiles', { format, withAudit });
             if (!res) { dlg.setBusy(false); return; }
             dlg.setBusy(false);
             dlg.close(res);
@@ -71,7 +71,7 @@ export async function openImport(ctx, refresh) {
   /** @type {import('../api.js').ImportPreview|null} */
   let opened;
   try {
-    opened = await api.importOpen();
+    opened = await api.call('import_open', {});
   } catch (e) {
     ctx.toast(t('import.failed', { message: asCommandError(e).message }), { kind: 'error' });
     return;
@@ -114,7 +114,7 @@ export async function openImport(ctx, refresh) {
         run: async (dlg) => {
           dlg.setBusy(true);
           try {
-            const res = await api.importApply(handle);
+            const res = await api.call('import_apply', { handle });
             dlg.setBusy(false);
             dlg.close(res);
             ctx.toast(t('import.done', { n: res.created }));

@@ -1,0 +1,18 @@
+// @ts-check
+// Generated from Rust by src-tauri/src/contract_tests.rs (make gen): do not edit.
+
+/** Every application, in the order the UI offers them (Application::ALL).
+ *  @type {ReadonlyArray<import('./Application').Application>} */
+export const APPLICATIONS = Object.freeze(["jira","jira-admin","jsm"]);
+
+/** The purposes an audit checks for, in the order the UI offers them.
+ *  @type {ReadonlyArray<import('./AuditPurpose').AuditPurpose>} */
+export const AUDIT_PURPOSES = Object.freeze(["backup","restore","all"]);
+
+/** The export formats, in the order the UI offers them.
+ *  @type {ReadonlyArray<import('./Format').Format>} */
+export const EXPORT_FORMATS = Object.freeze(["csv","json","md","ics"]);
+
+/** A profile's fields, in the form's order (Field::ALL).
+ *  @type {ReadonlyArray<import('./Field').Field>} */
+export const PROFILE_FIELDS = Object.freeze(["name","description","application","host","email","token","expires"]);
