@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::error::ErrorPayload;
+use connkeeper_core::error::{ErrorKind, ErrorPayload};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::MemoryStore;
 use connkeeper_core::settings::Settings;
@@ -132,9 +132,9 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
                     let typed: ErrorPayload = serde_json::from_value(e.clone())
                         .unwrap_or_else(|_| panic!("{}: {e}", c.name));
                     let expected = if c.name == "org_sync" {
-                        "not_found"
+                        ErrorKind::OrgNotLinked
                     } else {
-                        "internal"
+                        ErrorKind::Internal
                     };
                     assert_eq!(typed.kind, expected, "{}", c.name);
                 }
@@ -146,7 +146,7 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
     let listed = invoke(&webview, "list_profiles", json!({})).unwrap();
     assert_eq!(listed, json!([]));
     let bad_id = invoke(&webview, "get_profile", json!({"id": "nope"})).unwrap_err();
-    assert_eq!(bad_id["kind"], "not_found");
+    assert_eq!(bad_id["kind"], "invalid_id");
     let invalid = invoke(
         &webview,
         "validate_profile",
@@ -176,7 +176,7 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
         json!({"id": "7d0c2b1e-3c4f-4a5b-8c9d-0e1f2a3b4c5d", "runId": "r1", "purpose": "all"}),
     )
     .unwrap_err();
-    assert_eq!(audit["kind"], "not_found");
+    assert_eq!(audit["kind"], "profile_not_found");
     assert_eq!(
         invoke(&webview, "cancel_audit", json!({"runId": "r1"})).unwrap(),
         Value::Null

@@ -219,7 +219,7 @@ export function createFormView(ctx, params) {
       const back = h('button', { type: 'button', class: 'btn btn-ghost back-btn', dataset: { fk: 'back' }, onclick: leave }, icon('back'), t('common.backToList'));
       if (loadError) {
         el.append(back, h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'),
-          h('span', { text: loadError.kind === 'not_found' ? t('form.notFound') : loadError.message })));
+          h('span', { text: loadError.kind === 'profile_not_found' ? t('form.notFound') : loadError.message })));
         return;
       }
       if (mode === 'edit' && !profile) {
