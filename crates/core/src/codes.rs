@@ -131,3 +131,19 @@ code_enum! {
         ArchivedProjects = "archived_projects",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_kinds_are_distinct_and_serialise_as_their_code() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in ErrorKind::ALL {
+            assert!(seen.insert(k.code()), "{k} declared twice");
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.code()));
+            assert_eq!(serde_json::from_str::<ErrorKind>(&json).unwrap(), k);
+        }
+    }
+}
