@@ -26,7 +26,7 @@ use connkeeper_core::setup::Secrets;
 use connkeeper_core::ui::{
     Exported, ImportPreview, ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT,
 };
-use connkeeper_core::validate::{Draft, FieldError};
+use connkeeper_core::validate::{Draft, Field, FieldCode, FieldError};
 use connkeeper_core::Error;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_dialog::{Dialog, DialogExt, MessageDialogButtons, MessageDialogKind};
@@ -53,7 +53,7 @@ async fn blocking<R: Runtime, T: Send + 'static>(
 
 /// An id the UI sent back; ids are never names here.
 fn parse_id(id: &str) -> Result<ProfileId> {
-    id.parse().map_err(|_| Error::NotFound(id.to_owned()))
+    id.parse().map_err(|_| Error::InvalidId(id.to_owned()))
 }
 
 pub async fn list_profiles<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<ProfileView>> {
@@ -438,8 +438,13 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
     expires: String,
 ) -> Result<ProfileView> {
     let id = parse_id(&id)?;
-    let date = chrono::NaiveDate::parse_from_str(expires.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::NotFound(format!("an expiry date \"{expires}\"")))?;
+    let date = chrono::NaiveDate::parse_from_str(expires.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Validation(vec![FieldError::new(
+            Field::Expires,
+            FieldCode::Invalid,
+            format!("\"{expires}\" is not a date (YYYY-MM-DD)."),
+        )])
+    })?;
     let view = blocking(app, move |s| s.profiles.accept_atlassian_expiry(id, date)).await?;
     state(app).wake.notify_one();
     Ok(view)

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::error::ErrorPayload;
+use connkeeper_core::error::{ErrorKind, ErrorPayload};
 use connkeeper_core::export::Format;
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::model::Application;
@@ -151,9 +151,9 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
                     let typed: ErrorPayload = serde_json::from_value(e.clone())
                         .unwrap_or_else(|_| panic!("{}: {e}", c.name));
                     let expected = if c.name == "org_sync" {
-                        "not_found"
+                        ErrorKind::OrgNotLinked
                     } else {
-                        "internal"
+                        ErrorKind::Internal
                     };
                     assert_eq!(typed.kind, expected, "{}", c.name);
                 }
@@ -165,7 +165,7 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
     let listed = invoke(&webview, "list_profiles", json!({})).unwrap();
     assert_eq!(listed, json!([]));
     let bad_id = invoke(&webview, "get_profile", json!({"id": "nope"})).unwrap_err();
-    assert_eq!(bad_id["kind"], "not_found");
+    assert_eq!(bad_id["kind"], "invalid_id");
     let invalid = invoke(
         &webview,
         "validate_profile",
@@ -195,7 +195,7 @@ fn every_declared_command_is_registered_permitted_and_named_as_declared() {
         json!({"id": "7d0c2b1e-3c4f-4a5b-8c9d-0e1f2a3b4c5d", "runId": "r1", "purpose": "all"}),
     )
     .unwrap_err();
-    assert_eq!(audit["kind"], "not_found");
+    assert_eq!(audit["kind"], "profile_not_found");
     assert_eq!(
         invoke(&webview, "cancel_audit", json!({"runId": "r1"})).unwrap(),
         Value::Null
@@ -419,12 +419,18 @@ fn codes_js() -> String {
          export const AUDIT_PURPOSES = Object.freeze({});\n\n\
          /** The export formats, in the order the UI offers them.\n *  @type {{ReadonlyArray<import('./Format').Format>}} */\n\
          export const EXPORT_FORMATS = Object.freeze({});\n\n\
-         /** A profile's fields, in the form's order (Field::ALL).\n *  @type {{ReadonlyArray<import('./Field').Field>}} */\n\
+         /** @typedef {{{}}} ProfileField A profile's field (Field::PROFILE). */\n\n\
+         /** A profile's fields, in the form's order (Field::PROFILE).\n *  @type {{ReadonlyArray<ProfileField>}} */\n\
          export const PROFILE_FIELDS = Object.freeze({});\n",
         list(json!(Application::ALL)),
         list(json!(audit_purposes())),
         list(json!(export_formats())),
-        list(json!(validate::Field::ALL)),
+        validate::Field::PROFILE
+            .iter()
+            .map(|f| format!("{:?}", f.code()))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        list(json!(validate::Field::PROFILE)),
     )
 }
 

@@ -331,7 +331,7 @@
   }
 
   /** @param {string} id */
-  const notFound = (id) => fail('not_found', `no profile named "${id}"; \`connkeeper profile list\` shows the names`);
+  const notFound = (id) => fail('profile_not_found', `no profile is named "${id}" or has that id; the profile list shows the names`);
 
   const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
   /** @param {string} event @param {unknown} payload */
@@ -541,13 +541,13 @@
     },
     org_status: () => clone(org),
     org_link: ({ draft }) => {
-      if (!/^[A-Za-z0-9-]{1,100}$/.test(draft.org_id.trim())) throw fail('validation', 'invalid settings: Organisation id: copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.');
+      if (!/^[A-Za-z0-9-]{1,100}$/.test(draft.org_id.trim())) throw fail('validation', 'invalid organisation: Organisation id: Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.', [{ field: 'org_id', code: 'invalid', message: 'Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.' }]);
       org = { org_id: draft.org_id.trim(), key_expires: draft.key_expires, added_at: nowIso(), last_sync: null, key_days_left: daysLeft(draft.key_expires), key_stored: true };
       return clone(org);
     },
     org_unlink: () => { const had = !!org; org = null; return had; },
     org_sync: async ({ runId }) => {
-      if (!org) throw fail('not_found', 'no profile named "organisation (link one with `connkeeper org add`)"');
+      if (!org) throw fail('org_not_linked', 'no Atlassian organisation is linked; link one with its organisation id and API key first');
       // Cancellable with cancel_audit(runId) like an audit; seed.org.holdSync holds it
       // until releaseAudit() or the cancel. A cancelled sync changes nothing.
       /** @type {{cancelled: boolean, release?: () => void}} */
@@ -576,7 +576,7 @@
     accept_atlassian_expiry: ({ id, expires }) => {
       const p = profiles.get(id);
       if (!p) throw notFound(id);
-      if (lifeOf(p).atlassian?.expires !== expires) throw fail('cancelled', `Atlassian's expiry for "${p.name}" is not ${expires} any more; sync again.`);
+      if (lifeOf(p).atlassian?.expires !== expires) throw fail('conflict', `Atlassian's expiry for "${p.name}" is not ${expires} any more; sync again.`);
       p.expires = expires;
       lifeOf(p).expires_source = 'atlassian';
       return view(p);
@@ -657,7 +657,7 @@
       return { handle: pendingImport, path: seed.importPath || '/home/admin/profiles.csv', report: importReport(true) };
     },
     import_apply: ({ handle }) => {
-      if (!handle || handle !== pendingImport) throw fail('not_found', 'This import is no longer pending; choose the file again.');
+      if (!handle || handle !== pendingImport) throw fail('import_not_pending', 'This import is no longer pending; choose the file again.');
       pendingImport = null;
       const r = importReport(false);
       if (r.invalid) throw fail('validation', 'the file has invalid rows; nothing was imported');

@@ -224,7 +224,7 @@ test('the tray event open-profile opens that profile; other errors show in a ban
   await page.evaluate(() => /** @type {any} */ (window).__TAURI__.core.invoke('delete_profiles', { ids: ['p-beta'] }));
   await page.click('[data-action="save"]');
   await page.waitForSelector('#form-banner.banner-error');
-  assert.match(await page.locator('#form-banner').innerText(), /no profile named "p-beta"/);
+  assert.match(await page.locator('#form-banner').innerText(), /no profile is named "p-beta"/);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'form-banner');
   await app.assertClean();
   await app.close();

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use connkeeper_core::audits::{AuditRequest, Recorded};
 use connkeeper_core::jira::audit::{AuditPurpose, AuditReport, Progress};
+use connkeeper_core::jira::report::WarningCode;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
@@ -210,7 +211,10 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
     );
     // A root cause first: without product access, per-space gaps are noise.
-    let root = r.warnings.iter().find(|w| w.code == "no_product_access");
+    let root = r
+        .warnings
+        .iter()
+        .find(|w| w.code == WarningCode::NoProductAccess);
     if let Some(w) = root {
         outln!("\n  ROOT CAUSE: {}", esc(&w.message));
     }
@@ -303,7 +307,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
     let others: Vec<_> = r
         .warnings
         .iter()
-        .filter(|w| w.code != "no_product_access")
+        .filter(|w| w.code != WarningCode::NoProductAccess)
         .collect();
     if !others.is_empty() {
         outln!("\nWarnings:");

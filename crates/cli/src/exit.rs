@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use connkeeper_core::Error;
+use connkeeper_core::validate::Field;
+use connkeeper_core::{Error, ErrorKind};
 
 /// How `connkeeper` ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,36 +74,92 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        match &e {
-            Error::Validation(fields) => {
-                let mut msg = String::from("invalid profile; nothing was changed:");
+        let kind = e.kind();
+        let message = match &e {
+            Error::Validation(fields) | Error::OrgValidation(fields) => {
+                let what = if matches!(e, Error::OrgValidation(_)) {
+                    "invalid organisation"
+                } else {
+                    "invalid profile"
+                };
+                let mut msg = format!("{what}; nothing was changed:");
                 for f in fields {
-                    let flag = match f.field {
-                        connkeeper_core::validate::Field::Token => "token-stdin",
-                        other => other.code(),
-                    };
-                    msg.push_str(&format!("\n  --{flag}: {}", f.message));
+                    msg.push_str(&format!("\n  --{}: {}", flag(f.field), f.message));
                 }
-                Failure::usage(msg)
+                msg
             }
-            Error::ConfirmationRequired { .. } => {
-                Failure::usage(format!("{e}. If it is, run again with --yes."))
-            }
-            Error::TokenBindingMismatch { name, .. } => Failure::env(format!(
-                "{e}: `connkeeper profile edit {} --token-stdin`.",
-                crate::output::shell_word(name)
-            )),
-            Error::NotFound(_)
-            | Error::BadFile(_)
-            | Error::InvalidSettings(_)
-            | Error::ImportNotPending
-            | Error::LinkRefused
-            | Error::Cancelled(_) => Failure::usage(e.to_string()),
-            Error::Secret(_)
-            | Error::Store(_)
-            | Error::Jira(_)
-            | Error::TokenMissing { .. }
-            | Error::Internal(_) => Failure::env(e.to_string()),
+            _ => format!("{e}{}", hint(&e)),
+        };
+        Failure {
+            exit: exit_for(kind),
+            message,
         }
+    }
+}
+
+/// The option that sets a field.
+fn flag(field: Field) -> &'static str {
+    match field {
+        Field::Token => "token-stdin",
+        Field::OrgId => "org-id",
+        Field::OrgKey => "key-stdin",
+        Field::OrgKeyExpires => "key-expires",
+        other => other.code(),
+    }
+}
+
+/// How the CLI ends on an error of this kind.
+fn exit_for(kind: ErrorKind) -> Exit {
+    match kind {
+        ErrorKind::Validation
+        | ErrorKind::InvalidSettings
+        | ErrorKind::ProfileNotFound
+        | ErrorKind::InvalidId
+        | ErrorKind::OrgNotLinked
+        | ErrorKind::OrgTokenNotFound
+        | ErrorKind::ImportNotPending
+        | ErrorKind::BadFile
+        | ErrorKind::ConfirmationRequired
+        | ErrorKind::Cancelled
+        | ErrorKind::Conflict
+        | ErrorKind::LinkRefused => Exit::Usage,
+        ErrorKind::KeyringUnavailable
+        | ErrorKind::KeyringRefused
+        | ErrorKind::StoreLocked
+        | ErrorKind::Store
+        | ErrorKind::TokenMissing
+        | ErrorKind::TokenBindingMismatch
+        | ErrorKind::OrgKeyMissing
+        | ErrorKind::Internal
+        | ErrorKind::NotFound
+        | ErrorKind::Forbidden
+        | ErrorKind::Auth
+        | ErrorKind::Network
+        | ErrorKind::Tls
+        | ErrorKind::Timeout
+        | ErrorKind::RateLimited
+        | ErrorKind::Server
+        | ErrorKind::InvalidResponse
+        | ErrorKind::MissingScope
+        | ErrorKind::TokenBlocked
+        | ErrorKind::IpNotAllowed => Exit::Env,
+    }
+}
+
+/// The command or option that does what the core's message says, appended to it.
+fn hint(e: &Error) -> String {
+    match (e.kind(), e) {
+        (ErrorKind::ProfileNotFound, _) => " (`connkeeper profile list`)".into(),
+        (ErrorKind::OrgNotLinked | ErrorKind::OrgKeyMissing, _) => {
+            ": `connkeeper org add --org-id ID --key-expires DATE`".into()
+        }
+        (ErrorKind::OrgTokenNotFound, _) => ": `connkeeper org sync --json` lists them".into(),
+        (ErrorKind::ConfirmationRequired, _) => ". If it is, run again with --yes.".into(),
+        (ErrorKind::TokenMissing, Error::TokenMissing { name })
+        | (ErrorKind::TokenBindingMismatch, Error::TokenBindingMismatch { name, .. }) => format!(
+            ": `connkeeper profile edit {} --token-stdin`.",
+            crate::output::shell_word(name)
+        ),
+        _ => String::new(),
     }
 }

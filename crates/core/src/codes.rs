@@ -1,8 +1,9 @@
 //! Stable machine codes as enums: what scripts and the UI branch on. Each serialises as
-//! its documented snake_case string (docs/cli.md), compares with `&str` for tests and
-//! messages, and (with the `ts` feature) exports a TypeScript union of those strings.
+//! its documented string (docs/cli.md) and (with the `ts` feature) exports a TypeScript
+//! union of those strings. Code compares the enums, never their strings.
 
-/// Declares a code enum: the variants with their wire strings.
+/// Declares a code enum: the variants with their wire strings. The one way a wire code is
+/// declared; extra derives (`Default`, `clap::ValueEnum`) go in the enum's attributes.
 macro_rules! code_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)* }) => {
         $(#[$meta])*
@@ -14,10 +15,11 @@ macro_rules! code_enum {
 
         impl $name {
             /// Every code, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            pub const ALL: [$name; <[&str]>::len(&[$(stringify!($variant),)*])] =
+                [$($name::$variant,)*];
 
-            /// The wire string.
-            pub fn as_str(self) -> &'static str {
+            /// The wire string (files, JSON, the UI; CLI flag values).
+            pub fn code(self) -> &'static str {
                 match self {
                     $($name::$variant => $code,)*
                 }
@@ -26,13 +28,7 @@ macro_rules! code_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other
+                f.write_str(self.code())
             }
         }
     };
@@ -44,9 +40,24 @@ code_enum! {
     /// The class of an error, as `kind` in `{kind, message, fields}` (UI) and
     /// `{"error": {"kind", ...}}` (CLI JSON).
     pub enum ErrorKind {
-        /// Fields (or settings) are invalid; nothing changed.
+        /// Fields of a form (a profile, the organisation, a date) are invalid; `fields`
+        /// says which. Nothing changed.
         Validation = "validation",
-        /// No such profile (or Jira answered 404: check the Host URL).
+        /// A setting is out of range; nothing was saved.
+        InvalidSettings = "invalid_settings",
+        /// No profile has this name or id.
+        ProfileNotFound = "profile_not_found",
+        /// Text that should be a profile id is not one.
+        InvalidId = "invalid_id",
+        /// No Atlassian organisation is linked.
+        OrgNotLinked = "org_not_linked",
+        /// The organisation is linked but its API key is not in the keyring.
+        OrgKeyMissing = "org_key_missing",
+        /// The organisation lists no such API token for the profile's account.
+        OrgTokenNotFound = "org_token_not_found",
+        /// The previewed import was applied or replaced already.
+        ImportNotPending = "import_not_pending",
+        /// Jira answered 404: check the Host URL.
         NotFound = "not_found",
         KeyringUnavailable = "keyring_unavailable",
         KeyringRefused = "keyring_refused",
@@ -58,11 +69,18 @@ code_enum! {
         /// the profile now names (the data folder was changed outside ConnKeeper).
         TokenBindingMismatch = "token_binding_mismatch",
         ConfirmationRequired = "confirmation_required",
+        /// The user cancelled (a dialog, Ctrl-C, a Cancel button); nothing changed.
         Cancelled = "cancelled",
-        /// A link outside the allow-list (or Jira answered 403).
+        /// What the request rests on changed meanwhile or forbids it (the profile was
+        /// edited, a sync is stale, the token is the one in use); nothing changed.
+        Conflict = "conflict",
+        /// A link outside the allow-list of `links`.
+        LinkRefused = "link_refused",
+        /// Jira answered 403.
         Forbidden = "forbidden",
         /// A fault of ConnKeeper itself (a task that panicked).
         Internal = "internal",
+        /// Jira refused the credentials.
         Auth = "auth",
         Network = "network",
         Tls = "tls",
@@ -70,8 +88,10 @@ code_enum! {
         RateLimited = "rate_limited",
         Server = "server",
         InvalidResponse = "invalid_response",
+        /// A token with scopes lacks a scope the call needs.
         MissingScope = "missing_scope",
-        /// An admin blocked the account's API tokens.
+        /// An admin blocked the account's API tokens (external users' API token access, or
+        /// an authentication policy's "User API tokens" setting).
         TokenBlocked = "token_blocked",
         /// The site's IP allowlist refused this computer's address.
         IpNotAllowed = "ip_not_allowed",
@@ -109,5 +129,21 @@ code_enum! {
         IssueSecurity = "issue_security",
         /// Archived projects: read-only, not audited.
         ArchivedProjects = "archived_projects",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_kinds_are_distinct_and_serialise_as_their_code() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in ErrorKind::ALL {
+            assert!(seen.insert(k.code()), "{k} declared twice");
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.code()));
+            assert_eq!(serde_json::from_str::<ErrorKind>(&json).unwrap(), k);
+        }
     }
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 pub use crate::codes::ErrorKind;
-use crate::jira::{JiraError, JiraErrorKind};
+use crate::jira::JiraError;
 use crate::secrets::SecretError;
 use crate::store::StoreError;
 use crate::validate::FieldError;
@@ -11,12 +11,35 @@ use crate::validate::FieldError;
 /// Everything a profile operation can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// One or more fields are invalid; nothing was changed.
-    #[error("{}", summarize(.0))]
+    /// One or more fields of a profile (or of a date sent for one) are invalid; nothing
+    /// was changed.
+    #[error("{}", summarize("invalid profile", .0))]
     Validation(Vec<FieldError>),
+    /// One or more fields of the organisation form (id, API key, key expiry) are
+    /// invalid; nothing was changed.
+    #[error("{}", summarize("invalid organisation", .0))]
+    OrgValidation(Vec<FieldError>),
     /// No profile has this name or id.
-    #[error("no profile named \"{0}\"; `connkeeper profile list` shows the names")]
-    NotFound(String),
+    #[error(
+        "no profile is named \"{name_or_id}\" or has that id; the profile list shows the names"
+    )]
+    ProfileNotFound { name_or_id: String },
+    /// Text that should be a profile id is not one.
+    #[error("\"{0}\" is not a profile id")]
+    InvalidId(String),
+    /// No Atlassian organisation is linked.
+    #[error(
+        "no Atlassian organisation is linked; link one with its organisation id and API key first"
+    )]
+    OrgNotLinked,
+    /// The organisation is linked but its API key is not in the keyring.
+    #[error(
+        "no API key is stored for organisation {org_id}; link the organisation again with its key"
+    )]
+    OrgKeyMissing { org_id: String },
+    /// The organisation lists no such API token for the profile's account.
+    #[error("Atlassian lists no API token {token_id} for {email}; sync the organisation to see its tokens")]
+    OrgTokenNotFound { token_id: String, email: String },
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]
@@ -41,6 +64,11 @@ pub enum Error {
     /// The user cancelled (a dialog, Ctrl-C, the audit's Cancel button).
     #[error("{0}")]
     Cancelled(String),
+    /// What the request rests on changed meanwhile (the profile was edited, a sync is
+    /// stale) or forbids it (the token is the one in use); nothing changed. The message
+    /// says what to do.
+    #[error("{0}")]
+    Conflict(String),
     /// A setting is out of range; nothing was saved.
     #[error("invalid settings: {0}")]
     InvalidSettings(String),
@@ -64,28 +92,35 @@ impl From<crate::settings::SettingsError> for Error {
     }
 }
 
-fn summarize(errors: &[FieldError]) -> String {
+fn summarize(what: &str, errors: &[FieldError]) -> String {
     let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    format!("invalid profile: {}", lines.join("; "))
+    format!("{what}: {}", lines.join("; "))
 }
 
 impl Error {
     /// A stable machine code the UI and scripts branch on.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Validation(_) | Error::InvalidSettings(_) => ErrorKind::Validation,
-            Error::NotFound(_) | Error::ImportNotPending => ErrorKind::NotFound,
+            Error::Validation(_) | Error::OrgValidation(_) => ErrorKind::Validation,
+            Error::InvalidSettings(_) => ErrorKind::InvalidSettings,
+            Error::ProfileNotFound { .. } => ErrorKind::ProfileNotFound,
+            Error::InvalidId(_) => ErrorKind::InvalidId,
+            Error::OrgNotLinked => ErrorKind::OrgNotLinked,
+            Error::OrgKeyMissing { .. } => ErrorKind::OrgKeyMissing,
+            Error::OrgTokenNotFound { .. } => ErrorKind::OrgTokenNotFound,
+            Error::ImportNotPending => ErrorKind::ImportNotPending,
             Error::Secret(SecretError::Unavailable { .. }) => ErrorKind::KeyringUnavailable,
             Error::Secret(SecretError::Refused { .. }) => ErrorKind::KeyringRefused,
             Error::Store(StoreError::Locked { .. }) => ErrorKind::StoreLocked,
             Error::Store(_) => ErrorKind::Store,
             Error::BadFile(_) => ErrorKind::BadFile,
-            Error::Jira(e) => e.kind.into(),
+            Error::Jira(e) => e.kind,
             Error::TokenMissing { .. } => ErrorKind::TokenMissing,
             Error::TokenBindingMismatch { .. } => ErrorKind::TokenBindingMismatch,
             Error::ConfirmationRequired { .. } => ErrorKind::ConfirmationRequired,
             Error::Cancelled(_) => ErrorKind::Cancelled,
-            Error::LinkRefused => ErrorKind::Forbidden,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::LinkRefused => ErrorKind::LinkRefused,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -93,7 +128,7 @@ impl Error {
     /// The field errors, for a validation error; empty otherwise.
     pub fn fields(&self) -> &[FieldError] {
         match self {
-            Error::Validation(f) => f,
+            Error::Validation(f) | Error::OrgValidation(f) => f,
             _ => &[],
         }
     }
@@ -104,25 +139,6 @@ impl Error {
             kind: self.kind(),
             message: self.to_string(),
             fields: self.fields().to_vec(),
-        }
-    }
-}
-
-impl From<JiraErrorKind> for ErrorKind {
-    fn from(k: JiraErrorKind) -> Self {
-        match k {
-            JiraErrorKind::Auth => ErrorKind::Auth,
-            JiraErrorKind::Forbidden => ErrorKind::Forbidden,
-            JiraErrorKind::NotFound => ErrorKind::NotFound,
-            JiraErrorKind::Network => ErrorKind::Network,
-            JiraErrorKind::Tls => ErrorKind::Tls,
-            JiraErrorKind::Timeout => ErrorKind::Timeout,
-            JiraErrorKind::RateLimited => ErrorKind::RateLimited,
-            JiraErrorKind::Server => ErrorKind::Server,
-            JiraErrorKind::InvalidResponse => ErrorKind::InvalidResponse,
-            JiraErrorKind::MissingScope => ErrorKind::MissingScope,
-            JiraErrorKind::TokenBlocked => ErrorKind::TokenBlocked,
-            JiraErrorKind::IpNotAllowed => ErrorKind::IpNotAllowed,
         }
     }
 }

@@ -40,5 +40,5 @@ pub mod text;
 pub mod ui;
 pub mod validate;
 
-pub use error::{Error, ErrorPayload};
+pub use error::{Error, ErrorKind, ErrorPayload};
 pub use secrecy::{ExposeSecret, SecretString};

@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::codes::code_enum;
+
 /// A profile's stable identity; also the keyring entry's user name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -48,36 +50,21 @@ impl FromStr for ProfileId {
     }
 }
 
-/// The Atlassian application a profile connects a backup service to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-pub enum Application {
-    /// Jira (spaces, work items, boards, sprints).
-    #[serde(rename = "jira")]
-    Jira,
-    /// Jira Admin Settings (the Atlassian admin / site settings).
-    #[serde(rename = "jira-admin")]
-    JiraAdmin,
-    /// Jira Service Management.
-    #[serde(rename = "jsm")]
-    #[cfg_attr(feature = "clap", value(alias = "jira-service-management"))]
-    Jsm,
+code_enum! {
+    /// The Atlassian application a profile connects a backup service to.
+    #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+    pub enum Application {
+        /// Jira (spaces, work items, boards, sprints).
+        Jira = "jira",
+        /// Jira Admin Settings (the Atlassian admin / site settings).
+        JiraAdmin = "jira-admin",
+        /// Jira Service Management.
+        #[cfg_attr(feature = "clap", value(alias = "jira-service-management"))]
+        Jsm = "jsm",
+    }
 }
 
 impl Application {
-    /// Every application, in the order the UI offers them.
-    pub const ALL: [Application; 3] = [Application::Jira, Application::JiraAdmin, Application::Jsm];
-
-    /// The machine code used in files, JSON and CLI flags.
-    pub fn code(self) -> &'static str {
-        match self {
-            Application::Jira => "jira",
-            Application::JiraAdmin => "jira-admin",
-            Application::Jsm => "jsm",
-        }
-    }
-
     /// The name people read.
     pub fn display_name(self) -> &'static str {
         match self {
@@ -97,56 +84,29 @@ impl Application {
     }
 }
 
-impl fmt::Display for Application {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+code_enum! {
+    /// Which purposes an audit checks for.
+    #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+    #[derive(Default)]
+    pub enum AuditPurpose {
+        /// What a backup service needs.
+        Backup = "backup",
+        /// What a restore needs.
+        Restore = "restore",
+        /// Both.
+        #[default]
+        All = "all",
     }
 }
 
-/// Which purposes an audit checks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-#[serde(rename_all = "snake_case")]
-pub enum AuditPurpose {
-    /// What a backup service needs.
-    Backup,
-    /// What a restore needs.
-    Restore,
-    /// Both.
-    #[default]
-    All,
-}
-
-impl AuditPurpose {
-    /// The machine code (`backup`, `restore`, `all`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Backup => "backup",
-            Self::Restore => "restore",
-            Self::All => "all",
-        }
-    }
-}
-
-/// What kind of API token a profile holds, as the audit learned it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum TokenKind {
-    /// A classic (unscoped) API token: it works on `https://<site>.atlassian.net`.
-    Classic,
-    /// An API token with scopes (the only kind service accounts have): it works only
-    /// through Atlassian's gateway, `https://api.atlassian.com/ex/jira/{cloudId}`.
-    Scoped,
-}
-
-impl TokenKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            TokenKind::Classic => "classic",
-            TokenKind::Scoped => "scoped",
-        }
+code_enum! {
+    /// What kind of API token a profile holds, as the audit learned it.
+    pub enum TokenKind {
+        /// A classic (unscoped) API token: it works on `https://<site>.atlassian.net`.
+        Classic = "classic",
+        /// An API token with scopes (the only kind service accounts have): it works only
+        /// through Atlassian's gateway, `https://api.atlassian.com/ex/jira/{cloudId}`.
+        Scoped = "scoped",
     }
 }
 
@@ -295,32 +255,19 @@ pub struct OrgTokenInfo {
     pub last_active: Option<DateTime<Utc>>,
 }
 
-/// The state of a profile's token in the organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum OrgTokenState {
-    /// One active token of the account matches the profile.
-    Active,
-    /// The matching token is no longer allowed (revoked or blocked).
-    Revoked,
-    /// The account is managed by the organisation but has no active token.
-    Missing,
-    /// Several active tokens could be the profile's; none was chosen.
-    Ambiguous,
-    /// The email is not in one of the organisation's verified domains.
-    Unmanaged,
-}
-
-impl OrgTokenState {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Missing => "missing",
-            Self::Ambiguous => "ambiguous",
-            Self::Unmanaged => "unmanaged",
-        }
+code_enum! {
+    /// The state of a profile's token in the organisation.
+    pub enum OrgTokenState {
+        /// One active token of the account matches the profile.
+        Active = "active",
+        /// The matching token is no longer allowed (revoked or blocked).
+        Revoked = "revoked",
+        /// The account is managed by the organisation but has no active token.
+        Missing = "missing",
+        /// Several active tokens could be the profile's; none was chosen.
+        Ambiguous = "ambiguous",
+        /// The email is not in one of the organisation's verified domains.
+        Unmanaged = "unmanaged",
     }
 }
 
@@ -393,17 +340,16 @@ impl HostKind {
     }
 }
 
-/// How close a token is to its expiry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum ExpiryStatus {
-    /// Past its date (`days_left < 0`).
-    Expired,
-    /// Expires within [`EXPIRING_WITHIN_DAYS`] days (today included).
-    Expiring,
-    /// More than [`EXPIRING_WITHIN_DAYS`] days left.
-    Ok,
+code_enum! {
+    /// How close a token is to its expiry.
+    pub enum ExpiryStatus {
+        /// Past its date (`days_left < 0`).
+        Expired = "expired",
+        /// Expires within [`EXPIRING_WITHIN_DAYS`] days (today included).
+        Expiring = "expiring",
+        /// More than [`EXPIRING_WITHIN_DAYS`] days left.
+        Ok = "ok",
+    }
 }
 
 /// The window in which a token counts as "expiring".
@@ -418,15 +364,6 @@ impl ExpiryStatus {
             ExpiryStatus::Expiring
         } else {
             ExpiryStatus::Ok
-        }
-    }
-
-    /// The machine code (`expired`, `expiring`, `ok`).
-    pub fn code(self) -> &'static str {
-        match self {
-            ExpiryStatus::Expired => "expired",
-            ExpiryStatus::Expiring => "expiring",
-            ExpiryStatus::Ok => "ok",
         }
     }
 }

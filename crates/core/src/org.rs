@@ -15,14 +15,14 @@ use uuid::Uuid;
 use crate::binding::{self, Binding, Opened};
 use crate::error::Error;
 use crate::jira::admin::{AdminClient, Domains, OrgApiToken, SkippedDomain};
-use crate::jira::{JiraError, JiraErrorKind};
+use crate::jira::{ErrorKind, JiraError};
 use crate::model::{
     days_left, ExpiresSource, OrgTokenInfo, OrgTokenState, Profile, ProfileId, ProfileView,
 };
 use crate::profiles::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::{read_json, write_json};
-use crate::validate::{self, Mode};
+use crate::validate::{self, Field, FieldCode, FieldError, Mode};
 
 /// The organisation file's name inside the data folder.
 pub const ORG_FILE: &str = "org.json";
@@ -122,16 +122,38 @@ pub(crate) fn key_as_profile(org: &OrgConfig) -> Profile {
     }
 }
 
-fn invalid(msg: impl Into<String>) -> Error {
-    Error::InvalidSettings(msg.into())
+fn invalid(field: Field, code: FieldCode, msg: impl Into<String>) -> Error {
+    Error::OrgValidation(vec![FieldError::new(field, code, msg)])
+}
+
+/// Why a pasted organisation API key cannot be one.
+fn key_code(key: &str) -> FieldCode {
+    if key.is_empty() {
+        FieldCode::Required
+    } else if key.chars().any(char::is_whitespace) {
+        FieldCode::Whitespace
+    } else if key.len() < 16 {
+        FieldCode::TooShort
+    } else {
+        FieldCode::TooLong
+    }
 }
 
 /// Checks an organisation id: Atlassian's are UUID-like (letters, digits, dashes).
 pub fn validate_org_id(raw: &str) -> Result<String, Error> {
     let t = raw.trim();
     if t.is_empty() || t.len() > 100 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        let code = if t.is_empty() {
+            FieldCode::Required
+        } else if t.len() > 100 {
+            FieldCode::TooLong
+        } else {
+            FieldCode::Invalid
+        };
         return Err(invalid(
-            "Organisation id: copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.",
+            Field::OrgId,
+            code,
+            "Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.",
         ));
     }
     Ok(t.to_owned())
@@ -161,11 +183,15 @@ impl<S: SecretStore + 'static> Profiles<S> {
         use secrecy::ExposeSecret;
         let key = draft.key.expose_secret().trim();
         if key.len() < 16 || key.len() > 4096 || key.chars().any(char::is_whitespace) {
-            return Err(invalid("Organisation API key: paste the whole key as Atlassian showed it (one word, no spaces)."));
+            return Err(invalid(
+                Field::OrgKey,
+                key_code(key),
+                "Paste the whole key as Atlassian showed it (one word, no spaces).",
+            ));
         }
         let (key_expires, _) =
             validate::validate_expires(&draft.key_expires, self.clock().today(), Mode::Create)
-                .map_err(|e| invalid(format!("Key expiry: {}", e.message)))?;
+                .map_err(|e| invalid(Field::OrgKeyExpires, e.code, e.message))?;
         let previous = self.secrets().get(ORG_KEY_ID)?;
         let sealed = binding::seal(
             &Binding::OrgKey {
@@ -207,14 +233,14 @@ impl<S: SecretStore + 'static> Profiles<S> {
     /// for the organisation it was stored for (`bound: false`: a key stored by an older
     /// version, bound after its next successful sync).
     fn admin_client(&self) -> Result<(OrgConfig, AdminClient, bool), Error> {
-        let config = read_json::<OrgConfig>(&self.org_path())?.ok_or_else(|| {
-            Error::NotFound("organisation (link one with `connkeeper org add`)".into())
-        })?;
+        let config = read_json::<OrgConfig>(&self.org_path())?.ok_or(Error::OrgNotLinked)?;
         let name = format!("organisation {}", config.org_id);
         let stored = self
             .secrets()
             .get(ORG_KEY_ID)?
-            .ok_or_else(|| Error::TokenMissing { name: name.clone() })?;
+            .ok_or_else(|| Error::OrgKeyMissing {
+                org_id: config.org_id.clone(),
+            })?;
         let wanted = Binding::OrgKey {
             org_id: config.org_id.clone(),
         };
@@ -261,7 +287,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
             .await
             .map_err(|_| {
                 Error::Jira(JiraError::new(
-                    JiraErrorKind::Timeout,
+                    ErrorKind::Timeout,
                     format!(
                         "the organisation sync did not finish within {} s (its deadline); Atlassian's admin API may be slow or rate-limiting. Try again later.",
                         deadline.as_secs()
@@ -355,7 +381,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
         let p = self.change(id, |p| {
             let reported = p.life.atlassian.as_ref().and_then(|a| a.expires);
             if reported != Some(expected) {
-                return Err(Error::Cancelled(format!(
+                return Err(Error::Conflict(format!(
                     "Atlassian's expiry for \"{}\" is not {expected} any more; sync again.",
                     p.name
                 )));
@@ -386,7 +412,10 @@ impl<S: SecretStore + 'static> Profiles<S> {
                 t.id == token_id
                     && t.email.as_deref() == Some(profile.email.to_lowercase().as_str())
             })
-            .ok_or_else(|| Error::NotFound(format!("API token {token_id} of {}", profile.email)))?;
+            .ok_or_else(|| Error::OrgTokenNotFound {
+                token_id: token_id.clone(),
+                email: profile.email.clone(),
+            })?;
         // Which token the profile uses, from the list just read (never from an older sync).
         let current = find(
             &profile,
@@ -397,14 +426,14 @@ impl<S: SecretStore + 'static> Profiles<S> {
         );
         match current.token_id.as_deref() {
             Some(id) if id == token_id => {
-                return Err(Error::Cancelled(format!(
+                return Err(Error::Conflict(format!(
                     "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
                     profile.name
                 )))
             }
             Some(_) => {}
             None => {
-                return Err(Error::Cancelled(format!(
+                return Err(Error::Conflict(format!(
                     "ConnKeeper cannot tell which token \"{}\" uses now ({}), so it revokes none: revoke the old one on Atlassian's API token page.",
                     profile.name,
                     current.state.code()

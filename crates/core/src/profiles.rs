@@ -149,7 +149,9 @@ impl<S: SecretStore> Profiles<S> {
         let profiles = self.load()?;
         find_in(&profiles, name_or_id)
             .cloned()
-            .ok_or_else(|| Error::NotFound(name_or_id.to_owned()))
+            .ok_or_else(|| Error::ProfileNotFound {
+                name_or_id: name_or_id.to_owned(),
+            })
     }
 
     /// The profile with this id; never a name lookup.
@@ -157,7 +159,9 @@ impl<S: SecretStore> Profiles<S> {
         self.load()?
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::NotFound(id.to_string()))
+            .ok_or_else(|| Error::ProfileNotFound {
+                name_or_id: id.to_string(),
+            })
     }
 
     /// The stored token of profile `id`, as it may be sent: only when its keyring item
@@ -245,12 +249,11 @@ impl<S: SecretStore> Profiles<S> {
     ) -> Result<Vec<FieldError>, Error> {
         let profiles = self.load()?;
         let editing = match editing {
-            Some(id) => Some(
-                profiles
-                    .iter()
-                    .find(|p| p.id == id)
-                    .ok_or_else(|| Error::NotFound(id.to_string()))?,
-            ),
+            Some(id) => Some(profiles.iter().find(|p| p.id == id).ok_or_else(|| {
+                Error::ProfileNotFound {
+                    name_or_id: id.to_string(),
+                }
+            })?),
             None => None,
         };
         self.validate(draft, &profiles, editing).map(|v| v.warnings)
@@ -333,47 +336,49 @@ impl<S: SecretStore> Profiles<S> {
     /// one; with a token, the entry is replaced (and restored if the save fails).
     pub fn update(&self, id: ProfileId, draft: &Draft) -> Result<Saved, Error> {
         let replaced = Cell::new(None::<Option<SecretString>>);
-        let result = self.store.update(|profiles| {
-            let idx = profiles
-                .iter()
-                .position(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound(id.to_string()))?;
-            let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
-            if let Some(token) = &valid.token {
-                let previous = self.secrets.get(id)?;
-                self.put_token(id, &valid.host, &valid.email, token)?;
-                replaced.set(Some(previous));
-            } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
-                // An edit the user saved binds an item of an older version to what the
-                // form showed.
-                if let Some(stored) = self.secrets.get(id)? {
-                    if self.bind_unbound(&profiles[idx], &stored)? {
-                        replaced.set(Some(Some(stored)));
+        let result =
+            self.store.update(|profiles| {
+                let idx = profiles.iter().position(|p| p.id == id).ok_or_else(|| {
+                    Error::ProfileNotFound {
+                        name_or_id: id.to_string(),
+                    }
+                })?;
+                let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
+                if let Some(token) = &valid.token {
+                    let previous = self.secrets.get(id)?;
+                    self.put_token(id, &valid.host, &valid.email, token)?;
+                    replaced.set(Some(previous));
+                } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
+                    // An edit the user saved binds an item of an older version to what the
+                    // form showed.
+                    if let Some(stored) = self.secrets.get(id)? {
+                        if self.bind_unbound(&profiles[idx], &stored)? {
+                            replaced.set(Some(Some(stored)));
+                        }
                     }
                 }
-            }
-            let p = &mut profiles[idx];
-            let host_changed = !p.target().same_as(&valid.host, &valid.email);
-            if p.host != valid.host {
-                p.confirmed_host = None;
-            }
-            p.name = valid.name;
-            p.description = valid.description;
-            p.application = valid.application;
-            p.host = valid.host;
-            p.email = valid.email;
-            if p.expires != valid.expires {
-                p.life.expires_source = crate::model::ExpiresSource::Manual;
-            }
-            p.expires = valid.expires;
-            p.updated_at = self.clock.now();
-            if host_changed || valid.token.is_some() {
-                p.last_audit = None; // the last audit was of other credentials
-                p.token_kind = None; // and a new token may be of the other kind
-                p.life.atlassian = None; // what Atlassian said was of the old token
-            }
-            Ok::<_, Error>((p.clone(), valid.warnings))
-        });
+                let p = &mut profiles[idx];
+                let host_changed = !p.target().same_as(&valid.host, &valid.email);
+                if p.host != valid.host {
+                    p.confirmed_host = None;
+                }
+                p.name = valid.name;
+                p.description = valid.description;
+                p.application = valid.application;
+                p.host = valid.host;
+                p.email = valid.email;
+                if p.expires != valid.expires {
+                    p.life.expires_source = crate::model::ExpiresSource::Manual;
+                }
+                p.expires = valid.expires;
+                p.updated_at = self.clock.now();
+                if host_changed || valid.token.is_some() {
+                    p.last_audit = None; // the last audit was of other credentials
+                    p.token_kind = None; // and a new token may be of the other kind
+                    p.life.atlassian = None; // what Atlassian said was of the old token
+                }
+                Ok::<_, Error>((p.clone(), valid.warnings))
+            });
         match result {
             Ok((profile, warnings)) => {
                 tracing::info!(profile = %profile.id, "profile updated");
@@ -393,14 +398,16 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Deletes a profile and its token (a missing token is fine).
     pub fn delete(&self, id: ProfileId) -> Result<Profile, Error> {
-        let removed = self.store.update(|profiles| {
-            let idx = profiles
-                .iter()
-                .position(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound(id.to_string()))?;
-            self.secrets.delete(id)?;
-            Ok::<_, Error>(profiles.remove(idx))
-        })?;
+        let removed =
+            self.store.update(|profiles| {
+                let idx = profiles.iter().position(|p| p.id == id).ok_or_else(|| {
+                    Error::ProfileNotFound {
+                        name_or_id: id.to_string(),
+                    }
+                })?;
+                self.secrets.delete(id)?;
+                Ok::<_, Error>(profiles.remove(idx))
+            })?;
         if let Err(e) = std::fs::remove_file(self.report_path(id)) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 tracing::warn!(profile = %id, error = %e, "could not remove the audit report");
@@ -463,7 +470,9 @@ impl<S: SecretStore> Profiles<S> {
             let p = profiles
                 .iter()
                 .find(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound(id.to_string()))?;
+                .ok_or_else(|| Error::ProfileNotFound {
+                    name_or_id: id.to_string(),
+                })?;
             Ok::<_, Error>((p.clone(), self.stored_token(p)?))
         })?;
         // A custom host needs the user's confirmation, remembered on the profile; and
@@ -507,24 +516,26 @@ impl<S: SecretStore> Profiles<S> {
         let stored_token = typed.is_none();
         // The saved profile and, when no token was typed, its token: read together
         // under the store lock.
-        let (saved, released) = match id {
-            None => (None, None),
-            Some(id) => self.store.read_locked(|profiles| {
-                let p = profiles
-                    .iter()
-                    .find(|p| p.id == id)
-                    .ok_or_else(|| Error::NotFound(id.to_string()))?;
-                if !stored_token {
-                    return Ok::<_, Error>((Some(p.clone()), None));
-                }
-                if !p.target().same_as(&host, &email) {
-                    return Err(Error::Validation(vec![validate::token_follows_no_move(
-                        p.target(),
-                    )]));
-                }
-                Ok((Some(p.clone()), Some(self.stored_token(p)?)))
-            })?,
-        };
+        let (saved, released) =
+            match id {
+                None => (None, None),
+                Some(id) => self.store.read_locked(|profiles| {
+                    let p = profiles.iter().find(|p| p.id == id).ok_or_else(|| {
+                        Error::ProfileNotFound {
+                            name_or_id: id.to_string(),
+                        }
+                    })?;
+                    if !stored_token {
+                        return Ok::<_, Error>((Some(p.clone()), None));
+                    }
+                    if !p.target().same_as(&host, &email) {
+                        return Err(Error::Validation(vec![validate::token_follows_no_move(
+                            p.target(),
+                        )]));
+                    }
+                    Ok((Some(p.clone()), Some(self.stored_token(p)?)))
+                })?,
+            };
         let remembered = saved.as_ref().is_some_and(|p| {
             p.host == host && p.host_confirmed() && released.as_ref().is_none_or(|r| r.bound)
         });
@@ -567,7 +578,7 @@ impl<S: SecretStore> Profiles<S> {
     ) -> Result<Profile, Error> {
         self.change(id, |p| {
             if !p.target().same_as(host, email) {
-                return Err(Error::Cancelled(
+                return Err(Error::Conflict(
                     "the profile changed while you confirmed its host; try again".into(),
                 ));
             }
@@ -596,10 +607,13 @@ impl<S: SecretStore> Profiles<S> {
         f: impl FnOnce(&mut Profile) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.store.update(|profiles| {
-            let p = profiles
-                .iter_mut()
-                .find(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound(id.to_string()))?;
+            let p =
+                profiles
+                    .iter_mut()
+                    .find(|p| p.id == id)
+                    .ok_or_else(|| Error::ProfileNotFound {
+                        name_or_id: id.to_string(),
+                    })?;
             f(p)
         })
     }
@@ -640,7 +654,7 @@ impl Consent {
         match self {
             Consent::Beforehand => Ok(()),
             Consent::For(shown) if shown == host => Ok(()),
-            Consent::For(shown) => Err(Error::Cancelled(format!(
+            Consent::For(shown) => Err(Error::Conflict(format!(
                 "Nothing was sent: you confirmed {shown}, but the profile's host is now {host}. Try again."
             ))),
             Consent::NotAsked => Err(Error::ConfirmationRequired {
@@ -724,6 +738,7 @@ mod tests {
     use crate::clock::FixedClock;
     use crate::secrets::MemoryStore;
     use crate::store::fault::FAIL_NEXT_SAVE;
+    use crate::ErrorKind;
     use secrecy::ExposeSecret;
 
     fn draft(token: &str) -> Draft {
@@ -755,7 +770,7 @@ mod tests {
         let err = p
             .create(&draft("ATATT3xFfGF0-rollback-000001"))
             .unwrap_err();
-        assert_eq!(err.kind(), "store");
+        assert_eq!(err.kind(), ErrorKind::Store);
         assert!(p.load().unwrap().is_empty());
         assert!(p.secrets().is_empty(), "no orphan entry");
         // Without the fault the same create stores one entry: the check above can fail.
@@ -793,7 +808,7 @@ mod tests {
         let p = profiles(dir.path());
         p.secrets().set_failing(true);
         let err = p.create(&draft("ATATT3xFfGF0-refused-000001")).unwrap_err();
-        assert_eq!(err.kind(), "keyring_unavailable");
+        assert_eq!(err.kind(), ErrorKind::KeyringUnavailable);
         assert!(p.load().unwrap().is_empty());
         p.secrets().set_failing(false);
         let id = p
@@ -803,7 +818,10 @@ mod tests {
             .id;
         // A delete that cannot remove the token keeps the profile, so no secret is orphaned.
         p.secrets().set_failing(true);
-        assert_eq!(p.delete(id).unwrap_err().kind(), "keyring_unavailable");
+        assert_eq!(
+            p.delete(id).unwrap_err().kind(),
+            ErrorKind::KeyringUnavailable
+        );
         assert_eq!(p.load().unwrap().len(), 1);
         p.secrets().set_failing(false);
         p.delete(id).unwrap();

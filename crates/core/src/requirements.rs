@@ -27,7 +27,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::WarningCode;
+use crate::codes::{code_enum, WarningCode};
 use crate::model::Application;
 
 /// Where a permission is granted.
@@ -41,23 +41,11 @@ pub enum Scope {
     Project,
 }
 
-/// What the account is used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    Backup,
-    Restore,
-}
-
-impl Purpose {
-    pub const ALL: [Purpose; 2] = [Purpose::Backup, Purpose::Restore];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Purpose::Backup => "backup",
-            Purpose::Restore => "restore",
-        }
+code_enum! {
+    /// What the account is used for.
+    pub enum Purpose {
+        Backup = "backup",
+        Restore = "restore",
     }
 }
 

@@ -12,8 +12,9 @@ use chrono::{Days, NaiveDate};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
+use crate::codes::code_enum;
 use crate::error::{Error, ErrorPayload};
-use crate::jira::{AuditInput, AuditPurpose, AuditReport, JiraErrorKind, Progress};
+use crate::jira::{AuditInput, AuditPurpose, AuditReport, ErrorKind, Progress};
 use crate::model::{
     Application, AuditSummary, ExpiresSource, Profile, ProfileId, ProfileView, RotationRecord,
     Verdict, ROTATIONS_KEPT,
@@ -53,23 +54,22 @@ pub struct RotationPlan {
     pub pending_old_expires: Option<NaiveDate>,
 }
 
-/// Why a new token was not put in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    /// Jira did not accept the token with the profile's email: it can never work.
-    Rejected,
-    /// The token is the one the profile already uses: nothing would be rotated.
-    SameToken,
-    /// The token belongs to another account than the one the profile audited before.
-    OtherAccount,
-    /// The audit could not run (network, timeout, server): not verified.
-    Unverified,
-    /// The new token lacks what the profile's purpose needs.
-    Fails,
-    /// The new token reaches less than the old one did.
-    Worse,
+code_enum! {
+    /// Why a new token was not put in place.
+    pub enum RefusalCode {
+        /// Jira did not accept the token with the profile's email: it can never work.
+        Rejected = "rejected",
+        /// The token is the one the profile already uses: nothing would be rotated.
+        SameToken = "same_token",
+        /// The token belongs to another account than the one the profile audited before.
+        OtherAccount = "other_account",
+        /// The audit could not run (network, timeout, server): not verified.
+        Unverified = "unverified",
+        /// The new token lacks what the profile's purpose needs.
+        Fails = "fails",
+        /// The new token reaches less than the old one did.
+        Worse = "worse",
+    }
 }
 
 impl RefusalCode {
@@ -337,8 +337,8 @@ impl<S: SecretStore + 'static> Profiles<S> {
             Err(e) => {
                 let code = match e.kind {
                     // A blocked token is refused at Atlassian whatever it can do.
-                    JiraErrorKind::Auth | JiraErrorKind::TokenBlocked => RefusalCode::Rejected,
-                    JiraErrorKind::MissingScope | JiraErrorKind::Forbidden => RefusalCode::Fails,
+                    ErrorKind::Auth | ErrorKind::TokenBlocked => RefusalCode::Rejected,
+                    ErrorKind::MissingScope | ErrorKind::Forbidden => RefusalCode::Fails,
                     _ => RefusalCode::Unverified,
                 };
                 refusals.push(Refusal {
@@ -427,20 +427,22 @@ impl<S: SecretStore + 'static> Profiles<S> {
     /// profile's own host and email. Also returns the account the old token belonged to.
     fn rotation_input(&self, req: &RotateRequest, consent: &Consent) -> Result<Prepared, Error> {
         // The profile and its current token, read together under the store lock.
-        let (mut profile, old) = self.store().read_locked(|profiles| {
-            let p = profiles
-                .iter()
-                .find(|p| p.id == req.id)
-                .ok_or_else(|| Error::NotFound(req.id.to_string()))?;
-            // The old token must be bound to the profile's host and email: a profile
-            // whose file entry was moved elsewhere gets no new token sent there either.
-            let old = match self.stored_token(p) {
-                Ok(released) => Some(released),
-                Err(Error::TokenMissing { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            Ok::<_, Error>((p.clone(), old))
-        })?;
+        let (mut profile, old) =
+            self.store().read_locked(|profiles| {
+                let p = profiles.iter().find(|p| p.id == req.id).ok_or_else(|| {
+                    Error::ProfileNotFound {
+                        name_or_id: req.id.to_string(),
+                    }
+                })?;
+                // The old token must be bound to the profile's host and email: a profile
+                // whose file entry was moved elsewhere gets no new token sent there either.
+                let old = match self.stored_token(p) {
+                    Ok(released) => Some(released),
+                    Err(Error::TokenMissing { .. }) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok::<_, Error>((p.clone(), old))
+            })?;
         let bound = old.as_ref().is_some_and(|r| r.bound);
         let old = old.map(|r| r.token);
         let today = self.clock().today();
@@ -501,9 +503,11 @@ impl<S: SecretStore + 'static> Profiles<S> {
             let p = profiles
                 .iter_mut()
                 .find(|p| p.id == was.id)
-                .ok_or_else(|| Error::NotFound(was.id.to_string()))?;
+                .ok_or_else(|| Error::ProfileNotFound {
+                name_or_id: was.id.to_string(),
+            })?;
             if !p.target().same_as(&was.host, &was.email) || p.expires != was.expires {
-                return Err(Error::Cancelled(
+                return Err(Error::Conflict(
                     "The profile changed while the new token was verified; nothing was swapped. Try again.".into(),
                 ));
             }

@@ -24,23 +24,30 @@ pub const TOKEN_MAX: usize = 2048;
 /// Atlassian API tokens last at most this many days.
 pub const MAX_TOKEN_LIFETIME_DAYS: u64 = 365;
 
-/// The fields of a profile, as named in errors (`field` in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Name,
-    Description,
-    Application,
-    Host,
-    Email,
-    Token,
-    Expires,
+code_enum! {
+    /// The fields of a form, as named in errors (`field` in JSON): a profile's, then the
+    /// organisation form's.
+    pub enum Field {
+        Name = "name",
+        Description = "description",
+        Application = "application",
+        Host = "host",
+        Email = "email",
+        Token = "token",
+        Expires = "expires",
+        /// The organisation id (organisation form).
+        OrgId = "org_id",
+        /// The organisation API key (organisation form).
+        OrgKey = "org_key",
+        /// The organisation API key's expiry (organisation form).
+        OrgKeyExpires = "org_key_expires",
+    }
 }
 
 impl Field {
-    /// Every field, in the form's order.
-    pub const ALL: [Field; 7] = [
+    /// A profile's fields, in the form's order (the organisation form's come after them in
+    /// [`Field::ALL`]).
+    pub const PROFILE: &'static [Field] = &[
         Field::Name,
         Field::Description,
         Field::Application,
@@ -49,19 +56,6 @@ impl Field {
         Field::Token,
         Field::Expires,
     ];
-
-    /// The machine name (`name`, `host`, ...), also the CLI flag without dashes.
-    pub fn code(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::Description => "description",
-            Field::Application => "application",
-            Field::Host => "host",
-            Field::Email => "email",
-            Field::Token => "token",
-            Field::Expires => "expires",
-        }
-    }
 
     /// The label the form shows.
     pub fn label(self) -> &'static str {
@@ -73,6 +67,9 @@ impl Field {
             Field::Email => "User email",
             Field::Token => "API token",
             Field::Expires => "API token expiration date",
+            Field::OrgId => "Organisation id",
+            Field::OrgKey => "Organisation API key",
+            Field::OrgKeyExpires => "Key expiry",
         }
     }
 }
@@ -133,7 +130,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(field: Field, code: FieldCode, message: impl Into<String>) -> Self {
+    pub fn new(field: Field, code: FieldCode, message: impl Into<String>) -> Self {
         Self {
             field,
             code,

@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{PermissionDef, PermissionType};
-use crate::site::{Account, Project};
+use crate::site::{Account, Project, PROJECT_TYPE_SOFTWARE};
 use crate::state::{uuid_for, Auth, Shared};
 use crate::util::{error_collection, int_param, jira_timestamp, json_response, param, query_pairs};
 
@@ -705,7 +705,7 @@ pub(crate) async fn boards(
     let mut software: Vec<&Project> = sh
         .projects
         .iter()
-        .filter(|p| sh.project_type(p) == "software" && !p.archived)
+        .filter(|p| sh.project_type(p) == PROJECT_TYPE_SOFTWARE && !p.archived)
         .collect();
     software.sort_by_key(|p| p.id);
     let visible: Vec<(usize, &Project)> = software

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::site::{PROJECT_TYPE_SERVICE_DESK, PROJECT_TYPE_SOFTWARE};
+
 /// Whether a permission is global (site-wide) or granted per project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PermissionType {
@@ -199,8 +201,8 @@ pub const PROJECT_RESTORE: &[&str] = &[
 /// "(Jira Software only)" and Service Desk Agent "(Jira Service Desk only)".
 pub fn exists_in(project_type: &str, key: &str) -> bool {
     match key {
-        "MANAGE_SPRINTS_PERMISSION" => project_type == "software",
-        "SERVICEDESK_AGENT" => project_type == "service_desk",
+        "MANAGE_SPRINTS_PERMISSION" => project_type == PROJECT_TYPE_SOFTWARE,
+        "SERVICEDESK_AGENT" => project_type == PROJECT_TYPE_SERVICE_DESK,
         _ => true,
     }
 }

@@ -431,6 +431,11 @@ impl Account {
     }
 }
 
+/// `projectTypeKey` of a Jira Software project.
+pub const PROJECT_TYPE_SOFTWARE: &str = "software";
+/// `projectTypeKey` of a Jira Service Management project.
+pub const PROJECT_TYPE_SERVICE_DESK: &str = "service_desk";
+
 /// A Jira project ("space" in today's UI).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Project {
@@ -458,7 +463,7 @@ impl Project {
             key: key.to_owned(),
             name: name.to_owned(),
             team_managed: false,
-            kind: "software",
+            kind: PROJECT_TYPE_SOFTWARE,
             archived: false,
         }
     }

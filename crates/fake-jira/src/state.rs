@@ -11,7 +11,7 @@ use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 
 use crate::catalog::{self, PermissionDef};
-use crate::site::{Account, Project, Site};
+use crate::site::{Account, Project, Site, PROJECT_TYPE_SERVICE_DESK};
 use crate::util::text_response;
 
 /// One request as the fake received it.
@@ -101,7 +101,7 @@ impl Shared {
         let explicit: BTreeSet<u64> = site
             .projects
             .iter()
-            .filter(|p| p.kind == "service_desk")
+            .filter(|p| p.kind == PROJECT_TYPE_SERVICE_DESK)
             .map(|p| p.id)
             .collect();
         let desks = by_id
@@ -182,7 +182,7 @@ impl Shared {
     /// otherwise the project's own type.
     pub(crate) fn project_type(&self, project: &Project) -> &'static str {
         if self.desks.contains_key(&project.id) {
-            "service_desk"
+            PROJECT_TYPE_SERVICE_DESK
         } else {
             project.kind
         }

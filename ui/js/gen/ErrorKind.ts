@@ -4,4 +4,4 @@
  * The class of an error, as `kind` in `{kind, message, fields}` (UI) and
  * `{"error": {"kind", ...}}` (CLI JSON).
  */
-export type ErrorKind = "validation" | "not_found" | "keyring_unavailable" | "keyring_refused" | "store_locked" | "store" | "bad_file" | "token_missing" | "token_binding_mismatch" | "confirmation_required" | "cancelled" | "forbidden" | "internal" | "auth" | "network" | "tls" | "timeout" | "rate_limited" | "server" | "invalid_response" | "missing_scope" | "token_blocked" | "ip_not_allowed";
+export type ErrorKind = "validation" | "invalid_settings" | "profile_not_found" | "invalid_id" | "org_not_linked" | "org_key_missing" | "org_token_not_found" | "import_not_pending" | "not_found" | "keyring_unavailable" | "keyring_refused" | "store_locked" | "store" | "bad_file" | "token_missing" | "token_binding_mismatch" | "confirmation_required" | "cancelled" | "conflict" | "link_refused" | "forbidden" | "internal" | "auth" | "network" | "tls" | "timeout" | "rate_limited" | "server" | "invalid_response" | "missing_scope" | "token_blocked" | "ip_not_allowed";

@@ -13,6 +13,8 @@ export const AUDIT_PURPOSES = Object.freeze(["backup","restore","all"]);
  *  @type {ReadonlyArray<import('./Format').Format>} */
 export const EXPORT_FORMATS = Object.freeze(["csv","json","md","ics"]);
 
-/** A profile's fields, in the form's order (Field::ALL).
- *  @type {ReadonlyArray<import('./Field').Field>} */
+/** @typedef {"name" | "description" | "application" | "host" | "email" | "token" | "expires"} ProfileField A profile's field (Field::PROFILE). */
+
+/** A profile's fields, in the form's order (Field::PROFILE).
+ *  @type {ReadonlyArray<ProfileField>} */
 export const PROFILE_FIELDS = Object.freeze(["name","description","application","host","email","token","expires"]);

@@ -447,7 +447,7 @@ export function createAuditView(ctx, params) {
     renderHead();
     if (loadError) {
       el.replaceChildren(head, h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'),
-        h('span', { text: loadError.kind === 'not_found' ? t('form.notFound') : loadError.message })));
+        h('span', { text: loadError.kind === 'profile_not_found' ? t('form.notFound') : loadError.message })));
       return;
     }
     if (!el.contains(panel.el)) el.replaceChildren(head, h('div', { class: 'card audit-card' }, panel.el));

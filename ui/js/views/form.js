@@ -15,7 +15,7 @@ import { APPLICATIONS, PROFILE_FIELDS } from '../gen/codes.js';
 /** @typedef {import('../api.js').Profile} Profile */
 /** @typedef {import('../api.js').Draft} Draft */
 /** @typedef {import('../main.js').Ctx} Ctx */
-/** @typedef {import('../gen/Field').Field} FieldName */
+/** @typedef {import('../gen/codes.js').ProfileField} FieldName */
 
 /** The fields in form order (the order the focus looks for the first invalid one). */
 export const FIELDS = PROFILE_FIELDS;
@@ -219,7 +219,7 @@ export function createFormView(ctx, params) {
       const back = h('button', { type: 'button', class: 'btn btn-ghost back-btn', dataset: { fk: 'back' }, onclick: leave }, icon('back'), t('common.backToList'));
       if (loadError) {
         el.append(back, h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'),
-          h('span', { text: loadError.kind === 'not_found' ? t('form.notFound') : loadError.message })));
+          h('span', { text: loadError.kind === 'profile_not_found' ? t('form.notFound') : loadError.message })));
         return;
       }
       if (mode === 'edit' && !profile) {

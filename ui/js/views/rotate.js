@@ -144,7 +144,7 @@ export function createRotateView(ctx, params) {
       el.replaceChildren(head, live);
       if (!plan) {
         el.append(error
-          ? h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'), h('span', { text: error.kind === 'not_found' ? t('form.notFound') : error.message }))
+          ? h('div', { class: 'banner banner-error', role: 'alert' }, icon('warning'), h('span', { text: error.kind === 'profile_not_found' ? t('form.notFound') : error.message }))
           : h('p', { class: 'muted loading', role: 'status', text: t('common.loading') }));
         return;
       }

@@ -115,7 +115,12 @@ fn profile_lifecycle() {
     assert_eq!(env.file_json()["profiles"].as_array().unwrap().len(), 0);
     let r = env.run(&["profile", "show", "Acme backup"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no profile named"));
+    assert!(r.stderr.contains("no profile is named"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`connkeeper profile list`"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

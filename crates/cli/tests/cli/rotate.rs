@@ -131,7 +131,8 @@ fn org_add_sync_and_revoke() {
         KEY,
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("Organisation id"), "{}", r.stderr);
+    assert!(r.stderr.contains("invalid organisation"), "{}", r.stderr);
+    assert!(r.stderr.contains("--org-id: Copy it"), "{}", r.stderr);
     let r = env.run_stdin(
         &[
             "org",

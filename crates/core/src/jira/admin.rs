@@ -14,7 +14,10 @@ use url::Url;
 use super::bounded;
 use super::config::ClientConfig;
 use super::http::{body_text, error_chain, read_capped, Sent};
-use super::jira_error::{JiraError, JiraErrorKind};
+use super::jira_error::{ErrorKind, JiraError};
+
+/// A domain claim's `status` once the organisation verified the domain.
+const DOMAIN_VERIFIED: &str = "verified";
 
 /// The most pages of tokens read; the most tokens kept.
 pub const MAX_PAGES: usize = 200;
@@ -158,7 +161,7 @@ impl AdminClient {
         let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
         if base.scheme() != "https" && !(cfg.allow_loopback_http && loopback) {
             return Err(JiraError::new(
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!("the admin API base {base} is not an https:// address"),
             ));
         }
@@ -169,7 +172,7 @@ impl AdminClient {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(base.scheme() == "https")
             .build()
-            .map_err(|e| JiraError::new(JiraErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
+            .map_err(|e| JiraError::new(ErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
         Ok(Self {
             http,
             base,
@@ -206,9 +209,9 @@ impl AdminClient {
                 .await
                 .map_err(|e| {
                     let kind = if e.is_timeout() {
-                        JiraErrorKind::Timeout
+                        ErrorKind::Timeout
                     } else {
-                        JiraErrorKind::Network
+                        ErrorKind::Network
                     };
                     JiraError::new(
                         kind,
@@ -229,13 +232,13 @@ impl AdminClient {
                 .await
                 .map_err(|e| match e {
                     Sent::TooLarge => JiraError::new(
-                        JiraErrorKind::InvalidResponse,
+                        ErrorKind::InvalidResponse,
                         format!(
                             "Atlassian's admin API sent an answer over {} MiB",
                             self.max_body >> 20
                         ),
                     ),
-                    Sent::Transport(e) => JiraError::new(JiraErrorKind::Network, error_chain(&e)),
+                    Sent::Transport(e) => JiraError::new(ErrorKind::Network, error_chain(&e)),
                 })?;
             if status == 429 && attempt == 0 && wait.is_some_and(|w| w <= 10) {
                 tokio::time::sleep(Duration::from_secs(wait.unwrap_or(1))).await;
@@ -244,20 +247,20 @@ impl AdminClient {
             return match status {
                 200..=299 => Ok((status, body)),
                 401 => Err(JiraError::new(
-                    JiraErrorKind::Auth,
-                    "Atlassian Administration refused the organisation API key: it is wrong, expired or revoked. Create a new key in admin.atlassian.com > Settings > API keys and run `connkeeper org add` again.",
+                    ErrorKind::Auth,
+                    "Atlassian Administration refused the organisation API key: it is wrong, expired or revoked. Create a new key in admin.atlassian.com > Settings > API keys and link the organisation again with it.",
                 )),
                 403 => Err(JiraError::new(
-                    JiraErrorKind::Forbidden,
+                    ErrorKind::Forbidden,
                     "The organisation API key may not read API tokens: create a key with the scope read:tokens:admin (and delete:tokens:admin to revoke).",
                 )),
                 404 => Err(JiraError::new(
-                    JiraErrorKind::NotFound,
+                    ErrorKind::NotFound,
                     format!("Atlassian Administration knows no organisation {} (or no such token): check the organisation id.", self.org_id),
                 )),
-                429 => Err(JiraError::new(JiraErrorKind::RateLimited, "Atlassian's admin API asks to slow down; try again in a minute.")),
+                429 => Err(JiraError::new(ErrorKind::RateLimited, "Atlassian's admin API asks to slow down; try again in a minute.")),
                 _ => Err(JiraError::new(
-                    if status >= 500 { JiraErrorKind::Server } else { JiraErrorKind::InvalidResponse },
+                    if status >= 500 { ErrorKind::Server } else { ErrorKind::InvalidResponse },
                     format!(
                         "Atlassian's admin API answered {status}{}",
                         body_text(&body).map(|t| format!(": {t}")).unwrap_or_default()
@@ -272,7 +275,7 @@ impl AdminClient {
         let (_, body) = self.send(reqwest::Method::GET, url).await?;
         serde_json::from_slice(&body).map_err(|e| {
             JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("Atlassian's admin API sent an answer ConnKeeper cannot read: {e}"),
             )
         })
@@ -306,19 +309,19 @@ impl AdminClient {
         };
         let url = joined.map_err(|_| {
             JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 "Atlassian's admin API sent a next page that is not a URL",
             )
         })?;
         if url.origin() != self.base.origin() {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 "Atlassian's admin API pointed the next page to another host; the key was not sent there",
             ));
         }
         if !seen.insert(url.as_str().to_owned()) {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 "Atlassian's admin API repeated a page",
             ));
         }
@@ -343,7 +346,7 @@ impl AdminClient {
             .await?;
         let mut out = Domains::default();
         for (name, status) in all {
-            if status == "verified" {
+            if status == DOMAIN_VERIFIED {
                 out.verified.push(name);
             } else {
                 out.skipped.push(SkippedDomain { name, status });
@@ -386,7 +389,7 @@ impl AdminClient {
             out.extend(page.data.into_iter().map(&item));
             if out.len() > max {
                 return Err(JiraError::new(
-                    JiraErrorKind::InvalidResponse,
+                    ErrorKind::InvalidResponse,
                     format!("more than {max} {what} listed"),
                 ));
             }
@@ -394,7 +397,7 @@ impl AdminClient {
         }
         if url.is_some() {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("more than {MAX_PAGES} pages of {what}"),
             ));
         }
@@ -405,9 +408,7 @@ impl AdminClient {
     pub async fn revoke(&self, account_id: &str, token_id: &str) -> Result<(), JiraError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
-            .map_err(|()| {
-                JiraError::new(JiraErrorKind::NotFound, "the admin base cannot take a path")
-            })?
+            .map_err(|()| JiraError::new(ErrorKind::NotFound, "the admin base cannot take a path"))?
             .clear()
             .extend(["users", account_id, "manage", "api-tokens", token_id]);
         self.send(reqwest::Method::DELETE, url).await.map(|_| ())
@@ -463,7 +464,7 @@ mod tests {
                 &mut seen,
             )
             .unwrap_err();
-        assert_eq!(e.kind, JiraErrorKind::InvalidResponse);
+        assert_eq!(e.kind, ErrorKind::InvalidResponse);
         assert!(c
             .next(&current, Some("//evil.example/x".into()), &mut seen)
             .is_err());

@@ -8,7 +8,7 @@ use std::time::Instant;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
-use super::client::{ClientConfig, JiraClient, JiraError, JiraErrorKind};
+use super::client::{ClientConfig, ErrorKind, JiraClient, JiraError};
 use super::dto::{
     AllPermissions, BulkCheckRequest, BulkCheckResponse, BulkProjectPermissions, ProjectDto,
     ProjectPage, ServiceDeskPage,
@@ -60,7 +60,7 @@ pub async fn run(
     match tokio::time::timeout(deadline, run_unbounded(input, cfg, clock, progress)).await {
         Ok(result) => result,
         Err(_) => Err(JiraError::new(
-            JiraErrorKind::Timeout,
+            ErrorKind::Timeout,
             format!(
                 "the audit of {host} did not finish within {} s (its deadline); Jira may be very slow or rate-limiting. Try again later, or raise the deadline.",
                 deadline.as_secs()
@@ -117,7 +117,7 @@ async fn run_unbounded(
         .map(|p| {
             p.id.parse::<u64>().map_err(|_| {
                 JiraError::new(
-                    JiraErrorKind::InvalidResponse,
+                    ErrorKind::InvalidResponse,
                     format!(
                         "Jira at {} listed a space with a non-numeric id \"{}\"",
                         client.host(),
@@ -207,7 +207,7 @@ async fn project_page(client: &JiraClient, start_at: u64) -> Result<ProjectPage,
 
 fn invalid(client: &JiraClient, message: impl std::fmt::Display) -> JiraError {
     JiraError::new(
-        JiraErrorKind::InvalidResponse,
+        ErrorKind::InvalidResponse,
         format!("Jira at {} {message}", client.host()),
     )
 }
@@ -444,7 +444,7 @@ async fn check_chunk(
         .await
     {
         Ok(r) => Ok(vec![r]),
-        Err(e) if e.kind == JiraErrorKind::Timeout => {
+        Err(e) if e.kind == ErrorKind::Timeout => {
             let Some(ask) = req
                 .project_permissions
                 .first()
@@ -519,7 +519,7 @@ async fn software_access(client: &JiraClient) -> Result<(Option<u16>, Vec<Warnin
         Ok(a) => a,
         // A token with scopes that lacks the Agile API's granular scopes: the probe cannot
         // tell, which is worth a warning, not a failed audit.
-        Err(e) if e.kind == JiraErrorKind::MissingScope => {
+        Err(e) if e.kind == ErrorKind::MissingScope => {
             return Ok((
                 None,
                 vec![Warning {
@@ -567,7 +567,7 @@ async fn service_desks(
             .await
         {
             Ok(a) => a,
-            Err(e) if e.kind == JiraErrorKind::MissingScope => {
+            Err(e) if e.kind == ErrorKind::MissingScope => {
                 let w = Warning {
                     code: WarningCode::NoServiceManagement,
                     message: format!(

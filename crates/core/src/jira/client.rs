@@ -28,7 +28,7 @@ use super::http::{
     basic_auth, body_text, error_chain, header_str, is_connection_reset, jittered, read_capped,
     until_reset, Sent,
 };
-pub use super::jira_error::{JiraError, JiraErrorKind};
+pub use super::jira_error::{ErrorKind, JiraError};
 use crate::model::TokenKind;
 use crate::requirements::TOKEN_PAGE;
 
@@ -90,7 +90,7 @@ impl JiraClient {
     ) -> Result<Self, JiraError> {
         let base = Url::parse(host).map_err(|e| {
             JiraError::new(
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!("\"{host}\" is not a valid site address: {e}"),
             )
         })?;
@@ -98,7 +98,7 @@ impl JiraClient {
         let https_only = !(cfg.allow_loopback_http && loopback);
         if https_only && base.scheme() != "https" {
             return Err(JiraError::new(
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!("{host} is not an https:// address; Jira Cloud is only reached over HTTPS"),
             ));
         }
@@ -108,7 +108,7 @@ impl JiraClient {
         );
         if cfg.gateway.scheme() != "https" && !(cfg.allow_loopback_http && gateway_loopback) {
             return Err(JiraError::new(
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!("the gateway {} is not an https:// address", cfg.gateway),
             ));
         }
@@ -130,7 +130,7 @@ impl JiraClient {
             .redirect(policy)
             .https_only(https_only)
             .build()
-            .map_err(|e| JiraError::new(JiraErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
+            .map_err(|e| JiraError::new(ErrorKind::Tls, format!("cannot set up HTTPS: {e}")))?;
         Ok(Self {
             http,
             host: base.origin().ascii_serialization(),
@@ -202,7 +202,7 @@ impl JiraClient {
                     None => format!("; the {who} gave no reason"),
                 };
                 Err(JiraError::new(
-                    JiraErrorKind::Auth,
+                    ErrorKind::Auth,
                     format!(
                         "Jira at {} rejected the credentials of {}, both on the site (a classic API token{}) and through Atlassian's API gateway {} (a token with scopes{}). {}",
                         self.host,
@@ -219,10 +219,7 @@ impl JiraClient {
             Err(e)
                 if matches!(
                     e.kind,
-                    JiraErrorKind::NotFound
-                        | JiraErrorKind::Network
-                        | JiraErrorKind::Tls
-                        | JiraErrorKind::Timeout
+                    ErrorKind::NotFound | ErrorKind::Network | ErrorKind::Tls | ErrorKind::Timeout
                 ) =>
             {
                 tracing::debug!(error = %e.message, "the other base could not be tried");
@@ -261,10 +258,7 @@ impl JiraClient {
             let cloud = self.cloud_id().await?;
             let gateway = self.cfg.gateway.origin().ascii_serialization();
             let base = Url::parse(&format!("{gateway}/ex/jira/{cloud}/")).map_err(|e| {
-                JiraError::new(
-                    JiraErrorKind::InvalidResponse,
-                    format!("bad gateway URL: {e}"),
-                )
+                JiraError::new(ErrorKind::InvalidResponse, format!("bad gateway URL: {e}"))
             })?;
             *self
                 .via_gateway
@@ -291,7 +285,7 @@ impl JiraClient {
     /// The URL of an API path on the current base (the site, or the gateway).
     fn url_for(&self, path: &str) -> Result<Url, JiraError> {
         let bad = |e: url::ParseError| {
-            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
+            JiraError::new(ErrorKind::NotFound, format!("bad path {path}: {e}"))
         };
         match self.gateway_base() {
             Some(g) => {
@@ -304,9 +298,10 @@ impl JiraClient {
     /// The site's cloud id from `GET /_edge/tenant_info`, asked without credentials.
     async fn cloud_id(&self) -> Result<String, JiraError> {
         let path = "/_edge/tenant_info";
-        let url = self.base.join(path).map_err(|e| {
-            JiraError::new(JiraErrorKind::NotFound, format!("bad path {path}: {e}"))
-        })?;
+        let url = self
+            .base
+            .join(path)
+            .map_err(|e| JiraError::new(ErrorKind::NotFound, format!("bad path {path}: {e}")))?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let resp = self
             .http
@@ -318,7 +313,7 @@ impl JiraClient {
         let status = resp.status();
         let body = read_capped(resp, 64 * 1024).await.map_err(|e| match e {
             Sent::TooLarge => JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("{} answered {path} with more than 64 KiB", self.host),
             ),
             Sent::Transport(e) => self.transport_error(path, &e, 0),
@@ -334,7 +329,7 @@ impl JiraClient {
             });
         cloud.ok_or_else(|| {
             JiraError::new(
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!(
                     "{} did not tell its cloud id ({path} answered {status}); it may not be a Jira Cloud site, so a token with scopes cannot be tried through the gateway.",
                     self.host
@@ -415,7 +410,7 @@ impl JiraClient {
 
     fn anonymous(&self, path: &str) -> JiraError {
         JiraError::new(
-            JiraErrorKind::Auth,
+            ErrorKind::Auth,
             format!(
                 "Jira at {} answered {path} anonymously: the credentials of {} were not accepted. The API token is invalid, expired or revoked, or the email does not belong to it. Create a new token at {TOKEN_PAGE} and update the profile.",
                 self.host, self.email
@@ -436,15 +431,15 @@ impl JiraClient {
             .unwrap_or_default();
         let (kind, message) = match status.as_u16() {
             403 => (
-                JiraErrorKind::Forbidden,
+                ErrorKind::Forbidden,
                 format!("Jira at {host} refused {path} for {} (403 Forbidden).{said}", self.email),
             ),
             404 => (
-                JiraErrorKind::NotFound,
+                ErrorKind::NotFound,
                 format!("{host} answered 404 Not Found for {path}: check the Host URL; it should be your Jira Cloud site, e.g. https://your-sub-domain.atlassian.net."),
             ),
             _ => (
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("Jira at {host} answered {path} with {status}.{said}"),
             ),
         };
@@ -459,7 +454,7 @@ impl JiraClient {
             || answer.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<');
         if looks_html {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!(
                     "{} answered {path} with an HTML page instead of Jira's JSON: a proxy or sign-in portal is in the way, or the Host URL is not a Jira Cloud site.",
                     self.host
@@ -468,7 +463,7 @@ impl JiraClient {
         }
         if !ctype.contains("json") {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!(
                     "{} answered {path} with {} instead of JSON; check the Host URL.",
                     self.host,
@@ -486,7 +481,7 @@ impl JiraClient {
     fn parse<T: DeserializeOwned>(&self, path: &str, answer: &Answer) -> Result<T, JiraError> {
         serde_json::from_slice(&answer.body).map_err(|e| {
             JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("Jira at {} answered {path} with unexpected JSON ({e}); is the Host URL a Jira Cloud site?", self.host),
             )
         })
@@ -512,7 +507,7 @@ impl JiraClient {
                 },
                 Err(Sent::TooLarge) => {
                     return Err(JiraError::new(
-                        JiraErrorKind::InvalidResponse,
+                        ErrorKind::InvalidResponse,
                         format!(
                             "{} answered {path} with more than {} MiB; Jira's answers are far smaller. The Host URL may not be a Jira Cloud site, or something in between is misbehaving.",
                             self.host,
@@ -617,7 +612,7 @@ impl JiraClient {
             .saturating_add(answer.body.len());
         if total > self.cfg.max_received {
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!(
                     "{} sent more than {} MiB in all by {path}; an audit of the largest Jira sites reads far less, so ConnKeeper stops there.",
                     self.host,
@@ -661,7 +656,7 @@ impl JiraClient {
         let seraph = header_str(&answer.headers, "x-seraph-loginreason").unwrap_or("");
         if seraph.contains("AUTHENTICATION_DENIED") {
             return Err(JiraError::new(
-                JiraErrorKind::Auth,
+                ErrorKind::Auth,
                 format!(
                     "Jira at {host} is asking {} to solve a CAPTCHA after failed sign-ins, so the API token is refused. Sign in once in a browser at {host}, then run the audit again. ConnKeeper does not retry, to avoid locking the account.",
                     self.email
@@ -671,7 +666,7 @@ impl JiraClient {
         if matches!(answer.status.as_u16(), 401 | 403) {
             if let Some(said) = body_text(&answer.body).filter(|t| is_ip_not_allowed(t)) {
                 return Err(JiraError::new(
-                    JiraErrorKind::IpNotAllowed,
+                    ErrorKind::IpNotAllowed,
                     format!(
                         "Jira at {host} refused {path} because this computer's IP address is not on the organisation's IP allowlist (Jira said: {said}). An admin adds addresses in Atlassian Administration > Security > IP allowlists ({IP_ALLOWLIST_PAGE}). The backup service's outgoing IP addresses must be on the allowlist too: an audit from this computer proves nothing about the addresses the vendor's servers call from, so ask the vendor for them."
                     ),
@@ -683,7 +678,7 @@ impl JiraClient {
             if answer.status == StatusCode::UNAUTHORIZED {
                 if let Some(t) = said.as_deref().filter(|t| is_token_blocked(t)) {
                     return Err(JiraError::new(
-                        JiraErrorKind::TokenBlocked,
+                        ErrorKind::TokenBlocked,
                         format!(
                             "Jira at {host} refused the API token of {}: an admin blocked it (Jira said: {t}). A new token will not help; ask your organisation's admin why. For an external user they allow it again in Atlassian Administration > Security > User security > External users > API token access ({EXTERNAL_TOKENS_PAGE}); for a managed account, in the \"User API tokens\" setting of its authentication policy ({AUTH_POLICIES_PAGE}).",
                             self.email
@@ -704,7 +699,7 @@ impl JiraClient {
                 .map(|d| format!(" (Jira said: {d})"))
                 .unwrap_or_default();
             let mut e = JiraError::new(
-                JiraErrorKind::Auth,
+                ErrorKind::Auth,
                 format!(
                     "Jira at {host} rejected the credentials of {}{shown}. {}",
                     self.email,
@@ -721,7 +716,7 @@ impl JiraClient {
                 200,
             );
             return Err(JiraError::new(
-                JiraErrorKind::InvalidResponse,
+                ErrorKind::InvalidResponse,
                 format!("{host} redirected {path} to {to}; ConnKeeper does not send credentials to another site. Check the Host URL (use the site's own https://<name>.atlassian.net address)."),
             ));
         }
@@ -762,12 +757,12 @@ impl JiraClient {
                 .unwrap_or_default();
             return Err(if status == StatusCode::TOO_MANY_REQUESTS {
                 JiraError::new(
-                    JiraErrorKind::RateLimited,
+                    ErrorKind::RateLimited,
                     format!("Jira at {host} is rate-limiting requests (429 on {path} after {tries} tries{}{reason}). Wait a few minutes and try again.", retry_after.map(|d| format!(", asked to wait {} s", d.as_secs())).unwrap_or_default()),
                 )
             } else {
                 JiraError::new(
-                    JiraErrorKind::Server,
+                    ErrorKind::Server,
                     format!("Jira at {host} is unavailable ({status} on {path} after {tries} tries). Check https://status.atlassian.com and try again later."),
                 )
             });
@@ -799,7 +794,7 @@ impl JiraClient {
             None => format!("{path} needs a scope the token does not have."),
         };
         JiraError::new(
-            JiraErrorKind::MissingScope,
+            ErrorKind::MissingScope,
             format!(
                 "The API token of {} has scopes, but not the ones this audit needs: {needs} {}",
                 self.email,
@@ -824,7 +819,7 @@ impl JiraClient {
         if e.is_timeout() {
             let secs = self.cfg.request_timeout.as_secs_f64();
             return JiraError::new(
-                JiraErrorKind::Timeout,
+                ErrorKind::Timeout,
                 format!("{host} did not answer {path} within {secs:.0} s. Jira may be slow or a proxy may be holding the connection; try again later."),
             );
         }
@@ -835,7 +830,7 @@ impl JiraClient {
             || lower.contains("handshake")
         {
             return JiraError::new(
-                JiraErrorKind::Tls,
+                ErrorKind::Tls,
                 format!("the secure (TLS) connection to {host} failed: {detail}. A proxy that intercepts HTTPS needs its certificate installed in the system's trust store."),
             );
         }
@@ -845,7 +840,7 @@ impl JiraClient {
             String::new()
         };
         JiraError::new(
-            JiraErrorKind::Network,
+            ErrorKind::Network,
             format!("cannot reach {host}{retried}: {detail}. Check the Host URL, the network connection and any proxy settings."),
         )
     }

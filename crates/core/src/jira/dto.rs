@@ -8,6 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use super::bounded;
 
+/// `PermissionInfo.type` of a global permission.
+pub const PERMISSION_TYPE_GLOBAL: &str = "GLOBAL";
+/// `Myself.account_type` of a regular Atlassian account.
+pub const ACCOUNT_TYPE_ATLASSIAN: &str = "atlassian";
+/// `Myself.account_type` of a service account, a Rovo agent or another app user.
+pub const ACCOUNT_TYPE_APP: &str = "app";
+/// `Myself.app_type` of a service account.
+pub const APP_TYPE_SERVICE: &str = "service";
+/// `Myself.app_type` of a Rovo agent.
+pub const APP_TYPE_AGENT: &str = "agent";
+
 /// `GET /rest/api/3/myself` (schema `User`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::dto::{Myself, ProjectDto};
+use super::dto::{
+    Myself, ProjectDto, ACCOUNT_TYPE_APP, ACCOUNT_TYPE_ATLASSIAN, APP_TYPE_AGENT, APP_TYPE_SERVICE,
+    PERMISSION_TYPE_GLOBAL,
+};
 use super::report::{
     Account, ArchivedProject, AuditPurpose, AuditReport, Coverage, GlobalCheck, Missing,
     ProjectCheck, Warning, WarningCode,
@@ -59,7 +62,7 @@ pub fn resolve_keys(
         let alias = (r.key == "CREATE_PROJECT")
             .then(|| {
                 known.iter().find(|(_, (kind, name))| {
-                    kind == "GLOBAL"
+                    kind == PERMISSION_TYPE_GLOBAL
                         && name.as_deref().is_some_and(|n| {
                             let n = n.to_ascii_lowercase();
                             n.contains("team-managed") || n.contains("next-gen")
@@ -123,11 +126,11 @@ pub fn is_service_account(me: &Myself, profile_email: &str) -> bool {
         e.rsplit_once('@')
             .is_some_and(|(_, d)| d.eq_ignore_ascii_case(SERVICE_ACCOUNT_DOMAIN))
     };
-    if me.account_type.as_deref() != Some("app") {
+    if me.account_type.as_deref() != Some(ACCOUNT_TYPE_APP) {
         return false;
     }
     match me.app_type.as_deref() {
-        Some(t) => t == "service",
+        Some(t) => t == APP_TYPE_SERVICE,
         None => me.email_address.as_deref().is_some_and(domain) || domain(profile_email),
     }
 }
@@ -258,10 +261,10 @@ pub fn evaluate(
     if let Some(t) = me
         .account_type
         .as_deref()
-        .filter(|t| *t != "atlassian" && !service_account)
+        .filter(|t| *t != ACCOUNT_TYPE_ATLASSIAN && !service_account)
     {
-        let message = match me.app_type.as_deref().filter(|_| t == "app") {
-            Some("agent") => "The account is a Rovo agent (appType \"agent\"), not a service account; backup services need a regular Atlassian account or a service account.".to_owned(),
+        let message = match me.app_type.as_deref().filter(|_| t == ACCOUNT_TYPE_APP) {
+            Some(APP_TYPE_AGENT) => "The account is a Rovo agent (appType \"agent\"), not a service account; backup services need a regular Atlassian account or a service account.".to_owned(),
             Some(app) => format!("The account type is \"app\" with app type \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(app, 40)),
             None => format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)),
         };
@@ -475,14 +478,8 @@ mod tests {
         let mut codes = BTreeSet::new();
         for r in &reports {
             for w in &r.warnings {
-                codes.insert(w.code.as_str());
-                assert_eq!(
-                    old_jira_word(&w.message),
-                    None,
-                    "{}: {}",
-                    w.code.as_str(),
-                    w.message
-                );
+                codes.insert(w.code);
+                assert_eq!(old_jira_word(&w.message), None, "{}: {}", w.code, w.message);
             }
             let names = r.global.iter().map(|g| g.name.as_str()).chain(
                 r.projects
@@ -494,30 +491,32 @@ mod tests {
             }
         }
         for code in [
-            "no_product_access",
-            "inactive_account",
-            "email_mismatch",
-            "account_type",
-            "admin_settings_scope",
-            "partial_coverage",
-            "no_software_access",
-            "team_managed",
-            "no_service_desks",
-            "unknown_permission",
-            "issue_security",
-            "archived_projects",
+            WarningCode::NoProductAccess,
+            WarningCode::InactiveAccount,
+            WarningCode::EmailMismatch,
+            WarningCode::AccountType,
+            WarningCode::AdminSettingsScope,
+            WarningCode::PartialCoverage,
+            WarningCode::NoSoftwareAccess,
+            WarningCode::TeamManaged,
+            WarningCode::NoServiceDesks,
+            WarningCode::UnknownPermission,
+            WarningCode::IssueSecurity,
+            WarningCode::ArchivedProjects,
         ] {
-            assert!(codes.contains(code), "{code} was not exercised: {codes:?}");
+            assert!(codes.contains(&code), "{code} was not exercised: {codes:?}");
         }
-        let lacking = |r: &AuditReport, code: &str| {
+        let lacking = |r: &AuditReport, code: WarningCode| {
             r.warnings
                 .iter()
-                .find(|w| w.code.as_str() == code)
+                .find(|w| w.code == code)
                 .map(|w| w.message.clone())
                 .unwrap()
         };
-        assert!(lacking(&reports[1], "issue_security")
+        assert!(lacking(&reports[1], WarningCode::IssueSecurity)
             .starts_with("2 space(s) lack Set work item security (OPS, TEAM):"));
-        assert!(lacking(&reports[1], "archived_projects").starts_with("1 archived space(s)"));
+        assert!(
+            lacking(&reports[1], WarningCode::ArchivedProjects).starts_with("1 archived space(s)")
+        );
     }
 }

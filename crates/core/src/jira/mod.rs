@@ -12,4 +12,4 @@ mod jira_error;
 pub mod report;
 
 pub use audit::{AuditInput, AuditPurpose, AuditReport, Progress};
-pub use client::{ClientConfig, JiraClient, JiraError, JiraErrorKind};
+pub use client::{ClientConfig, ErrorKind, JiraClient, JiraError};

@@ -1,12 +1,13 @@
 //! The audit against the fake Jira (crates/fake-jira) on 127.0.0.1: every scenario of
 //! the spec, the retry policy, and the request budget.
 
+use connkeeper_core::jira::report::WarningCode;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
-use connkeeper_core::jira::{ClientConfig, JiraClient, JiraError, JiraErrorKind};
+use connkeeper_core::jira::{ClientConfig, ErrorKind, JiraClient, JiraError};
 use connkeeper_core::model::Application;
 use connkeeper_core::SecretString;
 use fake_jira::{start_recorder, Account, FakeJira, Fault, Project, Site};
@@ -214,7 +215,7 @@ async fn team_managed_projects_are_flagged() {
     assert!(r
         .warnings
         .iter()
-        .any(|w| w.code == "team_managed" && w.message.contains("Access")));
+        .any(|w| w.code == WarningCode::TeamManaged && w.message.contains("Access")));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -228,7 +229,10 @@ async fn without_administer_coverage_is_partial() {
     let r = r.unwrap();
     assert!(!r.coverage.complete);
     assert_eq!(r.projects.len(), 2, "only visible projects are listed");
-    assert!(r.warnings.iter().any(|w| w.code == "partial_coverage"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.code == WarningCode::PartialCoverage));
     assert!(!r.ok);
 }
 
@@ -245,7 +249,7 @@ async fn bad_token_is_an_auth_failure_never_retried() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Auth);
+    assert_eq!(e.kind, ErrorKind::Auth);
     assert!(
         e.message
             .contains("id.atlassian.com/manage-profile/security/api-tokens"),
@@ -283,7 +287,7 @@ async fn anonymous_downgrade_is_an_auth_failure_not_missing_permissions() {
         .get_json::<serde_json::Value>("/rest/api/3/project/search", &[])
         .await
         .unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Auth);
+    assert_eq!(e.kind, ErrorKind::Auth);
     let e = client
         .post_json::<_, serde_json::Value>(
             "/rest/api/3/permissions/check",
@@ -291,7 +295,7 @@ async fn anonymous_downgrade_is_an_auth_failure_not_missing_permissions() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Auth);
+    assert_eq!(e.kind, ErrorKind::Auth);
     // Even a good token's answer is refused when it lacks the account id pinned by /myself.
     let good = JiraClient::new(
         &fake.url(),
@@ -306,7 +310,7 @@ async fn anonymous_downgrade_is_an_auth_failure_not_missing_permissions() {
         .unwrap_err();
     assert_eq!(
         e.kind,
-        JiraErrorKind::Auth,
+        ErrorKind::Auth,
         "no /myself yet, so no account to match"
     );
     good.myself().await.unwrap();
@@ -321,7 +325,7 @@ async fn captcha_says_sign_in_in_a_browser() {
     account.captcha = true;
     let (fake, r) = audit_site(Site::new().account(account).projects(projects(1))).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Auth);
+    assert_eq!(e.kind, ErrorKind::Auth);
     assert!(
         e.message.contains("CAPTCHA") && e.message.contains("browser"),
         "{}",
@@ -381,7 +385,7 @@ async fn a_persistent_503_gives_up_after_four_retries_a_500_after_one() {
         });
     let (fake, r) = audit_site(site).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Server);
+    assert_eq!(e.kind, ErrorKind::Server);
     assert!(
         e.message.contains("unavailable") && e.message.contains("5 tries"),
         "{}",
@@ -398,7 +402,7 @@ async fn a_persistent_503_gives_up_after_four_retries_a_500_after_one() {
         });
     let (fake, r) = audit_site(site).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Server);
+    assert_eq!(e.kind, ErrorKind::Server);
     assert!(e.message.contains("2 tries"), "{}", e.message);
     assert_eq!(fake.requests_to("/rest/api/3/permissions").len(), 2);
 }
@@ -414,7 +418,7 @@ async fn persistent_rate_limit_is_reported_as_such() {
             retry_after_secs: None,
         });
     let (_f, r) = audit_site(site).await;
-    assert_eq!(r.unwrap_err().kind, JiraErrorKind::RateLimited);
+    assert_eq!(r.unwrap_err().kind, ErrorKind::RateLimited);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -429,7 +433,7 @@ async fn a_slow_answer_times_out() {
     };
     let (_f, r) = audit_with(site, TOKEN, Application::Jira, AuditPurpose::All, short).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Timeout, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::Timeout, "{}", e.message);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -441,12 +445,7 @@ async fn an_html_page_is_an_invalid_response() {
             .fault(Fault::HtmlPage { path: path.into() });
         let (_f, r) = audit_site(site).await;
         let e = r.unwrap_err();
-        assert_eq!(
-            e.kind,
-            JiraErrorKind::InvalidResponse,
-            "{path}: {}",
-            e.message
-        );
+        assert_eq!(e.kind, ErrorKind::InvalidResponse, "{path}: {}", e.message);
         assert!(e.message.contains("HTML"), "{}", e.message);
     }
 }
@@ -460,7 +459,7 @@ async fn a_redirect_to_another_origin_never_carries_credentials() {
     });
     let (_f, r) = audit_site(site).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse);
     assert!(e.message.contains("redirected"), "{}", e.message);
     assert!(
         other.requests().iter().all(|q| q.authorization.is_none()),
@@ -477,7 +476,7 @@ async fn wrong_host_is_not_found_and_closed_port_is_network() {
     let mut i = input(&fake, TOKEN, Application::Jira, AuditPurpose::All);
     i.host = recorder_host;
     let e = audit::run(i, cfg(), &clock(), &|_| {}).await.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Network, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::Network, "{}", e.message);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -489,10 +488,12 @@ async fn a_key_jira_no_longer_knows_is_a_warning() {
     let (_f, r) = audit_site(site).await;
     let r = r.unwrap();
     assert!(r.ok, "the verdict ignores an unknown key");
-    assert!(r
-        .warnings
-        .iter()
-        .any(|w| w.code == "unknown_permission" && w.message.contains("MANAGE_WATCHERS")));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.code == WarningCode::UnknownPermission
+                && w.message.contains("MANAGE_WATCHERS"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -510,7 +511,7 @@ async fn jsm_counts_service_desks_and_no_software_access_is_a_warning() {
     assert!(r
         .warnings
         .iter()
-        .any(|w| w.code == "no_software_access" && w.message.contains("sprints")));
+        .any(|w| w.code == WarningCode::NoSoftwareAccess && w.message.contains("sprints")));
 }
 
 #[tokio::test(flavor = "multi_thread")]

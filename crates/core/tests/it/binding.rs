@@ -3,6 +3,8 @@
 //! audit results recorded only for the target that was audited. The keyring here is the
 //! in-memory store (the real Secret Service is proven in keyring.rs).
 
+use connkeeper_core::validate::FieldCode;
+use connkeeper_core::ErrorKind;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -54,7 +56,7 @@ fn saved(p: &Profiles<Arc<MemoryStore>>, name: &str, host: &str) -> ProfileId {
 fn field_codes(e: &Error) -> Vec<(String, String)> {
     e.fields()
         .iter()
-        .map(|f| (f.field.code().to_owned(), f.code.as_str().to_owned()))
+        .map(|f| (f.field.code().to_owned(), f.code.code().to_owned()))
         .collect()
 }
 
@@ -147,7 +149,7 @@ fn a_new_host_or_email_needs_a_new_token_and_nothing_changes_without_one() {
         d.email = email.into();
         d.description = Some("moved".into());
         let e = p.update(id, &d).unwrap_err();
-        assert_eq!(e.kind(), "validation");
+        assert_eq!(e.kind(), ErrorKind::Validation);
         assert_eq!(
             field_codes(&e),
             [("token".into(), "required_for_new_target".into())]
@@ -227,14 +229,17 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     let saved = p
         .create(&draft("Custom", "jira.acme-corp.example", Some(TOKEN)))
         .unwrap();
-    assert!(saved.warnings.iter().any(|w| w.code == "custom_domain"));
+    assert!(saved
+        .warnings
+        .iter()
+        .any(|w| w.code == FieldCode::CustomDomain));
     let id = saved.profile.id;
     assert!(!saved.profile.host_confirmed);
     // Not confirmed: refused, nothing recorded; the link allow-list ignores the host.
     let e = p
         .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
         .unwrap_err();
-    assert_eq!(e.kind(), "confirmation_required");
+    assert_eq!(e.kind(), ErrorKind::ConfirmationRequired);
     assert!(e.to_string().contains("https://jira.acme-corp.example"));
     let admin = "https://jira.acme-corp.example/secure/admin/GlobalPermissions!default.jspa";
     assert!(!links::is_allowed(
@@ -247,7 +252,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
         p.test_input(&typed, None, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
-        "confirmation_required"
+        ErrorKind::ConfirmationRequired
     );
     assert!(p
         .test_input(&typed, None, AuditPurpose::All, &Consent::Beforehand)
@@ -286,7 +291,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
         p.audit_input(id, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
-        "confirmation_required"
+        ErrorKind::ConfirmationRequired
     );
 
     // Atlassian's own hosts never ask.
@@ -340,7 +345,7 @@ fn oversized_and_endless_import_files_are_refused() {
     f.set_len(connkeeper_core::import::MAX_IMPORT_BYTES + 1)
         .unwrap();
     let e = connkeeper_core::import::read_file(&big).unwrap_err();
-    assert_eq!(e.kind(), "bad_file");
+    assert_eq!(e.kind(), ErrorKind::BadFile);
     assert!(e.to_string().contains("larger than 64 MiB"), "{e}");
     #[cfg(unix)]
     {
@@ -407,11 +412,17 @@ fn a_failing_keyring_leaves_file_and_keyring_as_they_were() {
     let e = p
         .create(&draft("Second", "acme.atlassian.net", Some(TOKEN)))
         .unwrap_err();
-    assert_eq!(e.kind(), "keyring_unavailable");
+    assert_eq!(e.kind(), ErrorKind::KeyringUnavailable);
     let mut d = Draft::from_profile(&p.get(id).unwrap());
     d.token = Some(SecretString::from(OTHER_TOKEN.to_owned()));
-    assert_eq!(p.update(id, &d).unwrap_err().kind(), "keyring_unavailable");
-    assert_eq!(p.delete(id).unwrap_err().kind(), "keyring_unavailable");
+    assert_eq!(
+        p.update(id, &d).unwrap_err().kind(),
+        ErrorKind::KeyringUnavailable
+    );
+    assert_eq!(
+        p.delete(id).unwrap_err().kind(),
+        ErrorKind::KeyringUnavailable
+    );
     assert_eq!(std::fs::read(p.store().path()).unwrap(), before);
     p.secrets().set_failing(false);
     assert_eq!(p.token(id).unwrap().unwrap().expose_secret(), TOKEN);

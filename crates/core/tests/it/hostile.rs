@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, MAX_PAGES};
-use connkeeper_core::jira::{ClientConfig, JiraErrorKind};
+use connkeeper_core::jira::{ClientConfig, ErrorKind};
 use connkeeper_core::model::Application;
 use connkeeper_core::SecretString;
 use fake_jira::{Account, FakeJira, Fault, Project, Site};
@@ -70,7 +70,7 @@ async fn a_site_claiming_a_quadrillion_projects_is_refused_at_once() {
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(
         e.message.contains("1000000000000000 spaces"),
         "{}",
@@ -90,7 +90,7 @@ async fn a_site_repeating_the_same_page_is_caught_on_the_second_page() {
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(e.message.contains("startAt=100"), "{}", e.message);
     assert!(live_searches(&fake) <= 2, "{}", live_searches(&fake));
 }
@@ -105,7 +105,7 @@ async fn a_plausible_total_with_repeated_pages_is_refused_within_the_page_cap() 
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     let pages = live_searches(&fake);
     // The first repeated page stops it; at most the pages already in flight follow.
     assert!(pages <= 2 + cfg().max_in_flight, "{pages} pages");
@@ -123,7 +123,7 @@ async fn an_endless_body_is_cut_at_the_cap() {
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(e.message.contains("more than 8 MiB"), "{}", e.message);
     // The 8 MiB read, plus what the loopback sockets buffered (autotuned, up to a few
     // tens of MiB): far below the 300 MB offered.
@@ -149,7 +149,7 @@ async fn the_body_cap_is_configurable_and_applies_to_every_answer() {
         small,
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(e.message.contains("/rest/api/3/myself"), "{}", e.message);
     // 64 KiB read, plus what the loopback socket buffers held: far below the body.
     assert!(fake.bytes_streamed() < 40 * 1024 * 1024);
@@ -163,7 +163,7 @@ async fn endless_service_desk_pages_are_refused() {
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(e.message.contains("service desk"), "{}", e.message);
     assert_eq!(fake.requests_to("/rest/servicedeskapi").len(), 2);
 }
@@ -183,7 +183,7 @@ async fn the_whole_audit_has_a_deadline() {
         short,
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::Timeout, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::Timeout, "{}", e.message);
     assert!(e.message.contains("deadline"), "{}", e.message);
 }
 
@@ -201,7 +201,7 @@ async fn server_text_in_errors_is_escaped() {
         cfg(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(!e.message.contains('\u{1b}'), "{:?}", e.message);
     assert!(!e.message.contains('\u{202E}'), "{:?}", e.message);
     assert!(
@@ -226,7 +226,7 @@ async fn huge_names_are_refused_with_the_answer_and_long_ones_stop_at_the_audits
         small.clone(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(e.message.contains("more than 1 MiB"), "{}", e.message);
     assert!(live_searches(&fake) <= 1 + small.max_in_flight);
     // Names just under it, one new space a page: the budget of all answers stops it.
@@ -242,7 +242,7 @@ async fn huge_names_are_refused_with_the_answer_and_long_ones_stop_at_the_audits
         budget.clone(),
     )
     .await;
-    assert_eq!(e.kind, JiraErrorKind::InvalidResponse, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::InvalidResponse, "{}", e.message);
     assert!(
         e.message.contains("more than 8 MiB in all"),
         "{}",

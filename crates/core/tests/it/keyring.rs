@@ -1,6 +1,7 @@
 //! The real OS keyring: the Secret Service (gnome-keyring) in the private D-Bus session
 //! that `tests/with-session.sh` starts. Each test uses a unique service name.
 
+use connkeeper_core::ErrorKind;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -134,13 +135,16 @@ fn profiles_keep_the_token_in_the_keyring_only() {
     let err = profiles
         .create(&draft("ACME", "ATATT3xFfGF0-keyring-only-secret-3"))
         .unwrap_err();
-    assert_eq!(err.kind(), "validation");
+    assert_eq!(err.kind(), ErrorKind::Validation);
     assert_eq!(profiles.load().unwrap().len(), 1);
 
     // Delete removes both.
     profiles.delete(id).unwrap();
     assert!(profiles.secrets().get(id).unwrap().is_none());
-    assert_eq!(profiles.token(id).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        profiles.token(id).unwrap_err().kind(),
+        ErrorKind::ProfileNotFound
+    );
     assert!(profiles.load().unwrap().is_empty());
 }
 
@@ -167,7 +171,7 @@ fn a_failed_file_write_leaves_no_orphan_in_the_real_keyring() {
     let err = profiles
         .create(&draft("Beta", "ATATT3xFfGF0-rollback-real-0002"))
         .unwrap_err();
-    assert_eq!(err.kind(), "store", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
     assert_eq!(profiles.load().unwrap().len(), 1);
     // Only the first profile's entry is left: the second token was taken back.
     let seen = items_seen_by_secret_tool(&service);

@@ -14,8 +14,8 @@ use connkeeper_core::org::{OrgDraft, ORG_KEY_ID};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::ProfileStore;
-use connkeeper_core::validate::Draft;
-use connkeeper_core::SecretString;
+use connkeeper_core::validate::{Draft, Field};
+use connkeeper_core::{Error, ErrorKind, SecretString};
 use fake_jira::{Account, FakeJira, Org, Site};
 
 const KEY: &str = "ATCTT3xFfGN0-org-admin-key-000000000001";
@@ -152,10 +152,10 @@ async fn linking_checks_the_fields_and_keeps_the_key_in_the_keyring_only() {
     let dir = tempfile::tempdir().unwrap();
     let (p, secrets) = profiles(dir.path(), &fake);
     for (id, key, expires, what) in [
-        ("not an id!", KEY, "2027-06-30", "Organisation id"),
-        (ORG, "short", "2027-06-30", "Organisation API key"),
-        (ORG, KEY, "2026-11-01", "Key expiry"),
-        (ORG, KEY, "2028-01-01", "Key expiry"),
+        ("not an id!", KEY, "2027-06-30", Field::OrgId),
+        (ORG, "short", "2027-06-30", Field::OrgKey),
+        (ORG, KEY, "2026-11-01", Field::OrgKeyExpires),
+        (ORG, KEY, "2028-01-01", Field::OrgKeyExpires),
     ] {
         let e = p
             .set_org(&OrgDraft {
@@ -164,8 +164,11 @@ async fn linking_checks_the_fields_and_keeps_the_key_in_the_keyring_only() {
                 key_expires: expires.into(),
             })
             .unwrap_err();
-        assert_eq!(e.kind().as_str(), "validation");
-        assert!(e.to_string().contains(what), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert!(matches!(e, Error::OrgValidation(_)), "{e}");
+        assert_eq!(e.fields().len(), 1, "{e}");
+        assert_eq!(e.fields()[0].field, what, "{e}");
+        assert!(e.to_string().contains(what.label()), "{e}");
         assert!(!e.to_string().contains(KEY));
         assert!(secrets.get(ORG_KEY_ID).unwrap().is_none());
         assert!(p.org().unwrap().is_none());
@@ -230,7 +233,7 @@ async fn a_sync_tells_each_profile_what_atlassian_knows_and_writes_nothing_there
     let stale = p
         .accept_atlassian_expiry(f, NaiveDate::from_ymd_opt(2027, 1, 5).unwrap())
         .unwrap_err();
-    assert_eq!(stale.kind().as_str(), "cancelled");
+    assert_eq!(stale.kind(), ErrorKind::Conflict);
     let taken = p
         .accept_atlassian_expiry(f, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
         .unwrap();
@@ -252,7 +255,7 @@ async fn a_wrong_key_is_an_auth_error_naming_the_key() {
     })
     .unwrap();
     let e = p.org_sync(7).await.unwrap_err();
-    assert_eq!(e.kind().as_str(), "auth");
+    assert_eq!(e.kind().code(), "auth");
     assert!(e.to_string().contains("organisation API key"), "{e}");
     assert_eq!(fake.request_count(), 1, "no retry of a refused key");
 }
@@ -267,20 +270,16 @@ async fn revoking_the_old_token_is_explicit_and_the_site_then_refuses_it() {
     p.org_sync(7).await.unwrap();
     // The profile's own token is not revoked.
     let e = p.org_revoke(f, "t-f".into()).await.unwrap_err();
-    assert_eq!(e.kind().as_str(), "cancelled", "{e}");
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     // E has two active tokens and no way to tell which one it uses: nothing is revoked.
     let e = create(&p, &fake, "E", "e@acme.com", &tok(5), "2027-03-01");
     let unclear = p.org_revoke(e, "t-e2".into()).await.unwrap_err();
-    assert_eq!(unclear.kind().as_str(), "cancelled", "{unclear}");
+    assert_eq!(unclear.kind(), ErrorKind::Conflict, "{unclear}");
     assert!(unclear.to_string().contains("cannot tell"), "{unclear}");
     // A token of another account is not this profile's to revoke.
     assert_eq!(
-        p.org_revoke(f, "t-a".into())
-            .await
-            .unwrap_err()
-            .kind()
-            .as_str(),
-        "not_found"
+        p.org_revoke(f, "t-a".into()).await.unwrap_err().kind(),
+        ErrorKind::OrgTokenNotFound
     );
     let site_ok = |token: String| {
         let url = format!("{}/rest/api/3/myself", fake.url());
@@ -397,7 +396,7 @@ async fn the_organisation_key_goes_only_with_the_organisation_it_was_stored_for(
     .unwrap();
     let before = fake.requests().len();
     let e = p.org_sync(7).await.unwrap_err();
-    assert_eq!(e.kind().as_str(), "token_binding_mismatch", "{e}");
+    assert_eq!(e.kind().code(), "token_binding_mismatch", "{e}");
     assert_eq!(fake.requests().len(), before, "nothing was sent");
     connkeeper_core::store::atomic_write(&path, text.as_bytes()).unwrap();
     // A key stored by an older version (the bare key) is bound by its next sync.

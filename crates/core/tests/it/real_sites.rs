@@ -3,12 +3,13 @@
 //! access, archived projects, product APIs without the account header, restore advice,
 //! and the rate-limit and timeout rules.
 
+use connkeeper_core::jira::report::WarningCode;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
-use connkeeper_core::jira::{ClientConfig, JiraError, JiraErrorKind};
+use connkeeper_core::jira::{ClientConfig, ErrorKind, JiraError};
 use connkeeper_core::model::{Application, TokenKind};
 use connkeeper_core::SecretString;
 use fake_jira::{start_recorder, Account, FakeJira, Fault, Project, RecordedRequest, Site};
@@ -83,7 +84,7 @@ fn is_site_auth(r: &RecordedRequest) -> bool {
 }
 
 fn codes(r: &AuditReport) -> Vec<&str> {
-    r.warnings.iter().map(|w| w.code.as_str()).collect()
+    r.warnings.iter().map(|w| w.code.code()).collect()
 }
 
 fn project<'a>(r: &'a AuditReport, key: &str) -> &'a audit::ProjectCheck {
@@ -194,7 +195,7 @@ async fn a_bad_token_is_rejected_on_both_bases_and_said_so() {
     )
     .await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::Auth);
+    assert_eq!(e.kind, ErrorKind::Auth);
     assert!(e.message.contains("both on the site"), "{}", e.message);
     assert!(e.message.contains("id.atlassian.com"), "{}", e.message);
     assert_eq!(
@@ -215,7 +216,7 @@ async fn a_scoped_token_without_a_needed_scope_names_the_scopes() {
     )
     .await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::MissingScope, "{}", e.message);
+    assert_eq!(e.kind, ErrorKind::MissingScope, "{}", e.message);
     assert_eq!(e.kind.code(), "missing_scope");
     assert!(
         e.message.contains("GET /rest/api/3/permissions"),
@@ -393,7 +394,7 @@ async fn archived_projects_are_reported_apart() {
     let w = r
         .warnings
         .iter()
-        .find(|w| w.code == "archived_projects")
+        .find(|w| w.code == WarningCode::ArchivedProjects)
         .unwrap();
     assert!(w.message.contains("2 archived") && w.message.contains("read-only"));
     let json = serde_json::to_value(&r).unwrap();
@@ -422,7 +423,7 @@ async fn set_issue_security_is_restore_advice_never_a_verdict() {
     let w = r
         .warnings
         .iter()
-        .find(|w| w.code == "issue_security")
+        .find(|w| w.code == WarningCode::IssueSecurity)
         .unwrap();
     assert!(
         w.message.contains("BIZ") && w.message.contains("security level"),
@@ -467,7 +468,7 @@ async fn rate_limits_use_the_reset_time_and_name_the_reason() {
     });
     let (_f, r) = run_with(site, EMAIL, Application::Jira, AuditPurpose::All, None).await;
     let e = r.unwrap_err();
-    assert_eq!(e.kind, JiraErrorKind::RateLimited);
+    assert_eq!(e.kind, ErrorKind::RateLimited);
     assert!(
         e.message.contains("RateLimit-Reason: jira-burst-based"),
         "{}",
@@ -540,7 +541,7 @@ async fn a_token_without_the_agile_scopes_still_gets_a_verdict() {
     let w = r
         .warnings
         .iter()
-        .find(|w| w.code == "software_check_failed")
+        .find(|w| w.code == WarningCode::SoftwareCheckFailed)
         .unwrap();
     assert!(
         w.message.contains("read:board-scope:jira-software"),

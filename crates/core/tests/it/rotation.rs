@@ -227,7 +227,7 @@ async fn a_token_jira_rejects_never_goes_in_even_when_insisting() {
         };
         assert_eq!(refusals[0].code, RefusalCode::Rejected);
         assert!(!can_insist);
-        assert_eq!(error.unwrap().kind.as_str(), "auth");
+        assert_eq!(error.unwrap().kind.code(), "auth");
         assert_eq!(stored(&secrets, id), OLD);
         assert_eq!(
             std::fs::read(p.store().path()).unwrap(),
@@ -337,11 +337,7 @@ async fn bad_input_names_the_field_and_sends_nothing() {
         let e = rotate(&p, id, token, expires, true).await.unwrap_err();
         let f = e.fields();
         assert_eq!(f.len(), 1, "{e}");
-        assert_eq!(
-            (f[0].field.code(), f[0].code.as_str()),
-            (field, code),
-            "{e}"
-        );
+        assert_eq!((f[0].field.code(), f[0].code.code()), (field, code), "{e}");
         assert!(!e.to_string().contains(NEW));
     }
     assert_eq!(fake.request_count(), 0, "nothing was sent");
@@ -361,7 +357,7 @@ async fn a_failed_save_puts_the_old_token_back() {
     std::fs::create_dir_all(report.join("blocker")).unwrap();
     let before = std::fs::read(p.store().path()).unwrap();
     let e = rotate(&p, id, NEW, "2027-06-01", false).await.unwrap_err();
-    assert_eq!(e.kind().as_str(), "store", "{e}");
+    assert_eq!(e.kind().code(), "store", "{e}");
     assert_eq!(stored(&secrets, id), OLD, "the old token is back");
     assert_eq!(std::fs::read(p.store().path()).unwrap(), before);
 }

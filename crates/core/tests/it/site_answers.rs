@@ -69,7 +69,7 @@ fn many(account: Account, n: u64) -> Site {
 fn warning<'a>(r: &'a AuditReport, code: &str) -> Option<&'a str> {
     r.warnings
         .iter()
-        .find(|w| w.code == code)
+        .find(|w| w.code.code() == code)
         .map(|w| w.message.as_str())
 }
 

@@ -4,6 +4,7 @@
 //! exactly the host that was shown. The keyring here is the in-memory store (the real
 //! Secret Service is proven in keyring.rs and by the CLI's tests).
 
+use connkeeper_core::ErrorKind;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -101,7 +102,7 @@ fn a_profile_with_a_reserved_id_is_refused_on_load() {
             )
             .unwrap_err(),
         ] {
-            assert_eq!(e.kind(), "store", "{e}");
+            assert_eq!(e.kind(), ErrorKind::Store, "{e}");
             let text = e.to_string();
             assert!(
                 text.contains(&reserved) && text.contains("reserved"),
@@ -110,7 +111,7 @@ fn a_profile_with_a_reserved_id_is_refused_on_load() {
         }
         // Refused, never rewritten.
         let err = p.update(id, &draft("Acme", "acme.atlassian.net", None));
-        assert_eq!(err.unwrap_err().kind(), "store");
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::Store);
         assert_eq!(std::fs::read(p.store().path()).unwrap(), before);
         tamper(&p, |j| j["profiles"][0]["id"] = id.to_string().into());
     }
@@ -137,9 +138,12 @@ fn the_organisation_key_is_never_released_as_a_profile_token() {
     let e = p
         .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
         .unwrap_err();
-    assert_eq!(e.kind(), "token_binding_mismatch");
+    assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch);
     assert!(!e.to_string().contains(ORG_KEY));
-    assert_eq!(p.token(id).unwrap_err().kind(), "token_binding_mismatch");
+    assert_eq!(
+        p.token(id).unwrap_err().kind(),
+        ErrorKind::TokenBindingMismatch
+    );
     // And the organisation key's own item is refused for a profile by its id too.
     assert!(!ORG_KEY_ID.is_profile_id());
 }
@@ -172,7 +176,7 @@ fn a_rewritten_host_or_email_does_not_take_the_token_along() {
         let e = p
             .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
             .unwrap_err();
-        assert_eq!(e.kind(), "token_binding_mismatch", "{field}: {e}");
+        assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch, "{field}: {e}");
         assert!(e.to_string().contains("Victim"), "{e}");
         // The unsaved test of the same values with the stored token: refused the same.
         let now = p.get(id).unwrap();
@@ -181,7 +185,7 @@ fn a_rewritten_host_or_email_does_not_take_the_token_along() {
         let e = p
             .test_input(&d, Some(id), AuditPurpose::All, &Consent::Beforehand)
             .unwrap_err();
-        assert_eq!(e.kind(), "token_binding_mismatch", "{field}: {e}");
+        assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch, "{field}: {e}");
         // Put back as it was: the token works again.
         tamper(&p, |j| {
             j["profiles"][0]["host"] = "https://acme.atlassian.net".into();
@@ -239,7 +243,7 @@ fn items_of_an_older_version_are_bound_only_with_consent() {
     let e = p
         .audit_input(custom, AuditPurpose::All, &Consent::NotAsked)
         .unwrap_err();
-    assert_eq!(e.kind(), "confirmation_required");
+    assert_eq!(e.kind(), ErrorKind::ConfirmationRequired);
     let host = "https://jira.acme-corp.example".to_owned();
     let (profile, _) = p
         .audit_input(custom, AuditPurpose::All, &Consent::For(host.clone()))
@@ -300,7 +304,7 @@ async fn a_confirmation_approves_only_the_host_that_was_shown() {
         )
         .await;
     let e = result.unwrap_err();
-    assert_eq!(e.kind(), "cancelled", "{e}");
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     assert!(e.to_string().contains("https://jira.h2.example"), "{e}");
     assert_eq!(*asked.lock().unwrap(), ["https://jira.h1.example"]);
     assert_eq!(
@@ -329,7 +333,7 @@ async fn a_confirmation_approves_only_the_host_that_was_shown() {
         )
         .await;
     let e = result.map(|_| ()).unwrap_err();
-    assert_eq!(e.kind(), "cancelled", "{e}");
+    assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     assert_eq!(p.get(id).unwrap().confirmed_host, None);
 
     // Without a race, the answer confirms the host shown, and it is remembered.

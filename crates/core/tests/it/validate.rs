@@ -1,6 +1,7 @@
 //! Table tests for every validation rule.
 
 use chrono::NaiveDate;
+use connkeeper_core::validate::FieldCode;
 use connkeeper_core::validate::*;
 use connkeeper_core::SecretString;
 
@@ -11,7 +12,7 @@ fn today() -> NaiveDate {
 fn host(raw: &str) -> Result<String, String> {
     validate_host(raw, false)
         .map(|(h, _)| h)
-        .map_err(|e| e.code.as_str().to_owned())
+        .map_err(|e| e.code.code().to_owned())
 }
 
 #[test]
@@ -86,18 +87,18 @@ fn loopback_http_only_with_the_flag() {
         validate_host("http://example.com:9", true)
             .unwrap_err()
             .code,
-        "insecure_scheme"
+        FieldCode::InsecureScheme
     );
     assert_eq!(
         validate_host("http://10.1.2.3:9", true).unwrap_err().code,
-        "insecure_scheme"
+        FieldCode::InsecureScheme
     );
 }
 
 #[test]
 fn custom_domains_warn() {
     let (_, w) = validate_host("jira.example.com", false).unwrap();
-    assert_eq!(w.unwrap().code, "custom_domain");
+    assert_eq!(w.unwrap().code, FieldCode::CustomDomain);
     let (_, w) = validate_host("acme.atlassian.net", false).unwrap();
     assert!(w.is_none());
 }
@@ -105,10 +106,13 @@ fn custom_domains_warn() {
 #[test]
 fn huge_inputs_are_refused_not_panicking() {
     let big = "a".repeat(10 * 1024);
-    assert_eq!(validate_name(&big, &[]).unwrap_err().code, "too_long");
+    assert_eq!(
+        validate_name(&big, &[]).unwrap_err().code,
+        FieldCode::TooLong
+    );
     assert_eq!(
         validate_description(Some(&big)).unwrap_err().code,
-        "too_long"
+        FieldCode::TooLong
     );
     assert!(validate_host(&format!("https://{big}.atlassian.net"), false).is_err());
     assert!(validate_email(&format!("{big}@example.com")).is_err());
@@ -116,7 +120,7 @@ fn huge_inputs_are_refused_not_panicking() {
     let token = SecretString::from(big);
     assert_eq!(
         validate_token(Some(&token), Mode::Create).unwrap_err().code,
-        "too_long"
+        FieldCode::TooLong
     );
 }
 
@@ -129,30 +133,36 @@ fn names() {
     );
     assert_eq!(
         validate_name(&"n".repeat(65), &[]).unwrap_err().code,
-        "too_long"
+        FieldCode::TooLong
     );
     assert_eq!(
         validate_name(&"é".repeat(64), &[]).unwrap().chars().count(),
         64
     );
     assert_eq!(validate_name("🔑 Keys", &[]).unwrap(), "🔑 Keys");
-    assert_eq!(validate_name("", &[]).unwrap_err().code, "required");
-    assert_eq!(validate_name(" \t ", &[]).unwrap_err().code, "required");
+    assert_eq!(
+        validate_name("", &[]).unwrap_err().code,
+        FieldCode::Required
+    );
+    assert_eq!(
+        validate_name(" \t ", &[]).unwrap_err().code,
+        FieldCode::Required
+    );
     assert_eq!(
         validate_name("a\nb", &[]).unwrap_err().code,
-        "control_character"
+        FieldCode::ControlCharacter
     );
     assert_eq!(
         validate_name("a\u{7}b", &[]).unwrap_err().code,
-        "control_character"
+        FieldCode::ControlCharacter
     );
     assert_eq!(
         validate_name("ACME", &["acme"]).unwrap_err().code,
-        "duplicate"
+        FieldCode::Duplicate
     );
     assert_eq!(
         validate_name(" Ärger ", &["ärger"]).unwrap_err().code,
-        "duplicate"
+        FieldCode::Duplicate
     );
     assert!(validate_name("Acme 2", &["Acme"]).is_ok());
 }
@@ -172,11 +182,11 @@ fn descriptions() {
         validate_description(Some(&"d".repeat(501)))
             .unwrap_err()
             .code,
-        "too_long"
+        FieldCode::TooLong
     );
     assert_eq!(
         validate_description(Some("a\u{0}b")).unwrap_err().code,
-        "control_character"
+        FieldCode::ControlCharacter
     );
 }
 
@@ -185,10 +195,13 @@ fn applications() {
     assert!(validate_application("jira").is_ok());
     assert!(validate_application("JSM").is_ok());
     assert!(validate_application("Jira Admin Settings").is_ok());
-    assert_eq!(validate_application("").unwrap_err().code, "required");
+    assert_eq!(
+        validate_application("").unwrap_err().code,
+        FieldCode::Required
+    );
     assert_eq!(
         validate_application("confluence").unwrap_err().code,
-        "invalid"
+        FieldCode::Invalid
     );
 }
 
@@ -220,12 +233,18 @@ fn emails() {
             assert!(got.is_ok());
             continue;
         }
-        assert_eq!(got.unwrap_err().code, code, "{e:?}");
+        assert_eq!(got.unwrap_err().code.code(), code, "{e:?}");
     }
     let long_local = format!("{}@example.com", "l".repeat(65));
-    assert_eq!(validate_email(&long_local).unwrap_err().code, "invalid");
+    assert_eq!(
+        validate_email(&long_local).unwrap_err().code,
+        FieldCode::Invalid
+    );
     let long_total = format!("a@{}.com", "d".repeat(260));
-    assert_eq!(validate_email(&long_total).unwrap_err().code, "too_long");
+    assert_eq!(
+        validate_email(&long_total).unwrap_err().code,
+        FieldCode::TooLong
+    );
 }
 
 #[test]
@@ -238,25 +257,25 @@ fn tokens() {
     assert_eq!(ok.expose_secret(), "ATATT3xFfGF0abcdefgh");
     assert_eq!(
         validate_token(None, Mode::Create).unwrap_err().code,
-        "required"
+        FieldCode::Required
     );
     assert_eq!(
         validate_token(Some(&s("   ")), Mode::Create)
             .unwrap_err()
             .code,
-        "required"
+        FieldCode::Required
     );
     assert_eq!(
         validate_token(Some(&s("short")), Mode::Create)
             .unwrap_err()
             .code,
-        "too_short"
+        FieldCode::TooShort
     );
     assert_eq!(
         validate_token(Some(&s("ATATT3xFfGF0 abcdefgh")), Mode::Create)
             .unwrap_err()
             .code,
-        "whitespace"
+        FieldCode::Whitespace
     );
     let edit = Mode::Edit {
         stored_expires: today(),
@@ -265,7 +284,7 @@ fn tokens() {
     assert!(validate_token(Some(&s("")), edit).unwrap().is_none());
     assert_eq!(
         validate_token(Some(&s("short")), edit).unwrap_err().code,
-        "too_short"
+        FieldCode::TooShort
     );
     assert!(validate_token(None, Mode::Import).unwrap().is_none());
 }
@@ -286,8 +305,7 @@ fn token_errors_never_echo_the_token() {
 fn expiry_dates() {
     let t = today();
     let create = |s: &str| {
-        validate_expires(s, t, Mode::Create)
-            .map(|(d, w)| (d.to_string(), w.map(|w| w.code.as_str())))
+        validate_expires(s, t, Mode::Create).map(|(d, w)| (d.to_string(), w.map(|w| w.code.code())))
     };
     assert_eq!(
         create("2026-11-28").unwrap(),
@@ -295,10 +313,10 @@ fn expiry_dates() {
     );
     assert_eq!(create(" 2026-12-01 ").unwrap(), ("2026-12-01".into(), None));
     assert_eq!(create("2027-11-28").unwrap().0, "2027-11-28"); // exactly 365 days
-    assert_eq!(create("2027-11-29").unwrap_err().code, "too_far");
+    assert_eq!(create("2027-11-29").unwrap_err().code, FieldCode::TooFar);
     assert!(create("2027-11-29").unwrap_err().message.contains("365"));
-    assert_eq!(create("2026-11-27").unwrap_err().code, "in_past");
-    assert_eq!(create("").unwrap_err().code, "required");
+    assert_eq!(create("2026-11-27").unwrap_err().code, FieldCode::InPast);
+    assert_eq!(create("").unwrap_err().code, FieldCode::Required);
     for bad in [
         "2026-2-01",
         "28.11.2026",
@@ -308,7 +326,7 @@ fn expiry_dates() {
         "tomorrow",
         "2026-12-01T00:00",
     ] {
-        assert_eq!(create(bad).unwrap_err().code, "invalid", "{bad:?}");
+        assert_eq!(create(bad).unwrap_err().code, FieldCode::Invalid, "{bad:?}");
     }
     assert!(create("2028-02-29").is_err()); // a real leap day, but too far
     let leap_today = NaiveDate::from_ymd_opt(2028, 2, 1).unwrap();
@@ -322,7 +340,7 @@ fn expiry_dates() {
     assert!(validate_expires("2026-10-01", t, edit).is_ok());
     assert_eq!(
         validate_expires("2026-10-02", t, edit).unwrap_err().code,
-        "in_past"
+        FieldCode::InPast
     );
     // Imports allow past dates.
     assert!(validate_expires("2020-01-01", t, Mode::Import).is_ok());
@@ -385,5 +403,5 @@ fn validate_normalises_a_good_draft() {
     assert_eq!(v.host, "https://acme.atlassian.net");
     assert_eq!(v.application, connkeeper_core::model::Application::Jsm);
     assert_eq!(v.warnings.len(), 1);
-    assert_eq!(v.warnings[0].code, "expires_today");
+    assert_eq!(v.warnings[0].code, FieldCode::ExpiresToday);
 }
