@@ -27,9 +27,12 @@ pub fn block_on_cancellable<F: Future>(
         match interrupt {
             Interrupt::Never => Some(fut.await),
             Interrupt::Immediately => None,
+            // Biased: the handler is installed before `fut` sends anything, so a Ctrl-C
+            // from then on cancels instead of killing the process.
             Interrupt::CtrlC => tokio::select! {
-                r = fut => Some(r),
+                biased;
                 _ = tokio::signal::ctrl_c() => None,
+                r = fut => Some(r),
             },
         }
     });

@@ -421,3 +421,41 @@ fn an_interruption_cancels_the_audit_and_records_nothing() {
     );
     assert!(case.run(&["profile", "show", "Slow", "--json"]).json()["last_audit"].is_null());
 }
+
+#[test]
+fn an_id_is_looked_up_before_a_name_so_a_crafted_name_cannot_borrow_a_token() {
+    let case = case(jira_site(admin()));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let elsewhere = rt.block_on(fake_jira::start_recorder()).unwrap();
+    add_loopback(&case, "Real", JIRA_TOKEN);
+    let real_id = case.run(&["profile", "show", "Real", "--json"]).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A crafted profile whose name is the real profile's id, pointing elsewhere.
+    let path = case.data().join("profiles.json");
+    let mut file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut crafted = file["profiles"][0].clone();
+    crafted["id"] = "00000000-0000-4000-8000-000000000001".into();
+    crafted["name"] = real_id.clone().into();
+    crafted["host"] = elsewhere.url().into();
+    file["profiles"].as_array_mut().unwrap().insert(0, crafted);
+    std::fs::write(&path, file.to_string()).unwrap();
+    snap!(
+        "audit_by_id_not_by_a_crafted_name",
+        case.run(&["--allow-loopback-http", "audit", &real_id])
+    );
+    assert_eq!(elsewhere.request_count(), 0, "the token went elsewhere");
+    snap!(
+        "audit_rename_to_an_id_refused",
+        case.run(&[
+            "--allow-loopback-http",
+            "profile",
+            "edit",
+            "Real",
+            "--name",
+            &real_id.to_uppercase()
+        ])
+    );
+}

@@ -391,3 +391,78 @@ fn keyring_and_store_failures_are_exit_3_and_change_nothing() {
         b"{ not json"
     );
 }
+
+#[test]
+fn moving_a_profile_needs_the_new_token_in_the_same_edit() {
+    let case = Case::new();
+    add(&case, &[], "Acme", HOST, T1);
+    let before = std::fs::read(case.data().join("profiles.json")).unwrap();
+    snap!(
+        "profile_edit_email_without_token",
+        case.run(&[
+            "profile",
+            "edit",
+            "Acme",
+            "--email",
+            "other@acme.com",
+            "--expires",
+            &in_days(10)
+        ])
+    );
+    assert_eq!(
+        std::fs::read(case.data().join("profiles.json")).unwrap(),
+        before
+    );
+    snap!(
+        "profile_edit_host_with_token",
+        case.run_stdin(
+            &[
+                "profile",
+                "edit",
+                "Acme",
+                "--host",
+                "other.atlassian.net",
+                "--token-stdin"
+            ],
+            T2,
+        )
+    );
+    snap!(
+        "profile_edit_host_with_token_shown",
+        case.run(&["profile", "show", "Acme"])
+    );
+}
+
+#[test]
+fn free_text_and_names_may_start_with_a_hyphen() {
+    let case = Case::new();
+    let r = case.run_stdin(
+        &[
+            "profile",
+            "add",
+            "--name",
+            "-nightly",
+            "--application",
+            "jira",
+            "--host",
+            "acme.atlassian.net",
+            "--email",
+            "a@acme.com",
+            "--expires",
+            "2027-01-31",
+            "--description",
+            "- runs at 02:00",
+            "--token-stdin",
+        ],
+        T1,
+    );
+    assert_eq!(r.code, 0, "{r}");
+    snap!(
+        "profile_edit_hyphen_description",
+        case.run(&["profile", "edit", "--description", "-x", "--", "-nightly"])
+    );
+    snap!(
+        "profile_show_hyphen_name",
+        case.run(&["profile", "show", "--", "-nightly"])
+    );
+}

@@ -211,12 +211,34 @@ impl Case {
         }
     }
 
+    /// Runs `args` with stdout going to `out`; returns the exit status and stderr.
+    pub fn run_to(&self, args: &[&str], out: &mut (dyn std::io::Write + Send)) -> (u8, String) {
+        let data = self.data();
+        let argv = ["connkeeper", "--data-dir", data.to_str().unwrap()]
+            .into_iter()
+            .chain(args.iter().copied());
+        let cli = Cli::try_parse_from(argv).unwrap();
+        let mut err = Vec::new();
+        let mut io = connkeeper_cli::Io::buffers(out, &mut err, Arc::new(Scripted::piped("")));
+        let code = self.call_io(cli, &mut io);
+        (code, String::from_utf8(err).unwrap())
+    }
+
     fn call(&self, cli: Cli, input: Scripted, interrupt: Interrupt) -> (u8, String, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let mut io = connkeeper_cli::Io::buffers(&mut out, &mut err, Arc::new(input));
         io.interrupt = interrupt;
+        let code = self.call_io(cli, &mut io);
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    fn call_io(&self, cli: Cli, io: &mut connkeeper_cli::Io) -> u8 {
         let exit = match connkeeper_cli::profiles_from_env(&cli) {
-            Err(failure) => failure.report(&mut io),
+            Err(failure) => failure.report(io),
             Ok(real) => {
                 // The environment's configuration, over this case's keyring and clock.
                 let client = ClientConfig {
@@ -230,14 +252,10 @@ impl Case {
                 )
                 .allow_loopback_http(real.loopback_allowed())
                 .with_client(client);
-                connkeeper_cli::run(cli, profiles, &mut io)
+                connkeeper_cli::run(cli, profiles, io)
             }
         };
-        (
-            exit.code(),
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
+        exit.code()
     }
 
     fn check_no_token(&self, text: &str) {

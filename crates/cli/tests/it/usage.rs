@@ -74,3 +74,61 @@ fn a_gateway_that_is_not_an_address_is_a_usage_error() {
         case.run(&["--gateway", "not a url", "audit", "X"])
     );
 }
+
+/// A stdout whose reader went away after `room` bytes (`connkeeper ... | head -c N`).
+struct ClosedPipe {
+    room: usize,
+}
+
+impl std::io::Write for ClosedPipe {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_141() {
+    let case = Case::new();
+    add(&case, &[], "One", "acme.atlassian.net", T1);
+    for args in [
+        &["profile", "list"][..],
+        &["profile", "list", "--json"],
+        &["export", "--format", "csv"],
+    ] {
+        let (code, err) = case.run_to(args, &mut ClosedPipe { room: 1 });
+        assert_eq!((code, err.as_str()), (141, ""), "{args:?}");
+    }
+}
+
+/// A stdout that fails for another reason than a closed pipe.
+struct FullDisk;
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("no space left on device"))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_unwritable_stdout_is_exit_3() {
+    let case = Case::new();
+    add(&case, &[], "One", "acme.atlassian.net", T1);
+    let (code, err) = case.run_to(&["profile", "list"], &mut FullDisk);
+    snap!(
+        "usage_unwritable_stdout",
+        format!("exit: {code}\n----- stderr -----\n{err}")
+    );
+}
