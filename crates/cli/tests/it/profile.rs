@@ -466,3 +466,95 @@ fn free_text_and_names_may_start_with_a_hyphen() {
         case.run(&["profile", "show", "--", "-nightly"])
     );
 }
+
+/// `profile add` with the given name, host, email, expiry and description (if any),
+/// the token on stdin, and `global` flags first.
+fn add_with(
+    case: &Case,
+    global: &[&str],
+    fields: [&str; 4],
+    description: Option<&str>,
+    stdin: &str,
+) -> Outcome {
+    let [name, host, email, expires] = fields;
+    let mut args = global.to_vec();
+    args.extend([
+        "profile",
+        "add",
+        "--name",
+        name,
+        "--application",
+        "jira",
+        "--host",
+        host,
+        "--email",
+        email,
+        "--expires",
+        expires,
+        "--token-stdin",
+    ]);
+    if let Some(d) = description {
+        args.extend(["--description", d]);
+    }
+    case.run_stdin(&args, stdin)
+}
+
+#[test]
+fn every_other_rule_of_a_new_profile() {
+    let case = Case::new();
+    let long = "d".repeat(501);
+    snap!(
+        "profile_add_other_fields_invalid",
+        add_with(
+            &case,
+            &[],
+            [
+                " ",
+                "http://u:p@acme.atlassian.net:8080",
+                "not an email",
+                "2020-01-01"
+            ],
+            Some(&long),
+            T1,
+        )
+    );
+    // A token that is too short is reported after the other fields pass.
+    snap!(
+        "profile_add_short_token",
+        add_with(
+            &case,
+            &[],
+            ["Short", "acme.atlassian.net", "a@b.co", &in_days(10)],
+            None,
+            "short\n"
+        )
+    );
+    let loopback = ["local", "http://127.0.0.1:8080", "a@b.co", &in_days(10)];
+    snap!(
+        "profile_add_loopback_without_flag",
+        add_with(&case, &[], loopback, None, T1)
+    );
+    assert!(
+        !case.data().join("profiles.json").exists(),
+        "nothing written"
+    );
+    snap!(
+        "profile_add_loopback_with_flag",
+        add_with(&case, &["--allow-loopback-http"], loopback, None, T1)
+    );
+    // Warnings go to stderr and do not fail.
+    snap!(
+        "profile_add_warnings",
+        add_with(
+            &case,
+            &[],
+            ["custom", "jira.example.com", "a@b.co", &in_days(0)],
+            None,
+            T1
+        )
+    );
+    snap!(
+        "profile_list_after_warnings",
+        case.run(&["--allow-loopback-http", "profile", "list"])
+    );
+}
