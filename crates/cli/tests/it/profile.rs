@@ -205,9 +205,11 @@ fn the_token_comes_from_a_hidden_prompt_on_a_terminal_only() {
         "2027-01-31",
     ];
     snap!("profile_add_no_token_on_a_pipe", case.run(&args));
-    let input = Scripted::terminal(&[], &[T1]);
-    let r = case.run_input(&args, input);
+    let input = std::sync::Arc::new(Scripted::terminal(&[], &[T1]));
+    let r = case.run_shared(&args, input.clone());
     snap!("profile_add_hidden_prompt", r);
+    // The prompt goes to the terminal itself, not to stderr.
+    assert_eq!(input.hidden_prompts(), ["API token (input hidden): "]);
     assert_eq!(case.secrets.len(), 1);
 }
 

@@ -169,20 +169,29 @@ impl Case {
     /// clap prints them, the setup of `connkeeper_core::setup` (flags and environment),
     /// then the command over this case's keyring and clock.
     pub fn run_input(&self, args: &[&str], input: Scripted) -> Outcome {
+        self.run_full(args, Arc::new(input), Interrupt::Never)
+    }
+
+    /// [`Case::run_input`] with input the test inspects afterwards.
+    pub fn run_shared(&self, args: &[&str], input: Arc<Scripted>) -> Outcome {
         self.run_full(args, input, Interrupt::Never)
     }
 
     /// Runs as if Ctrl-C came before any network work finished.
     pub fn run_interrupted(&self, args: &[&str]) -> Outcome {
-        self.run_full(args, Scripted::piped(""), Interrupt::Immediately)
+        self.run_full(args, Arc::new(Scripted::piped("")), Interrupt::Immediately)
     }
 
     /// [`Case::run_interrupted`] with `stdin` piped in.
     pub fn run_full_interrupted(&self, args: &[&str], stdin: &str) -> Outcome {
-        self.run_full(args, Scripted::piped(stdin), Interrupt::Immediately)
+        self.run_full(
+            args,
+            Arc::new(Scripted::piped(stdin)),
+            Interrupt::Immediately,
+        )
     }
 
-    fn run_full(&self, args: &[&str], input: Scripted, interrupt: Interrupt) -> Outcome {
+    fn run_full(&self, args: &[&str], input: Arc<Scripted>, interrupt: Interrupt) -> Outcome {
         let data = self.data();
         let argv = ["connkeeper", "--data-dir", data.to_str().unwrap()]
             .into_iter()
@@ -224,9 +233,9 @@ impl Case {
         (code, String::from_utf8(err).unwrap())
     }
 
-    fn call(&self, cli: Cli, input: Scripted, interrupt: Interrupt) -> (u8, String, String) {
+    fn call(&self, cli: Cli, input: Arc<Scripted>, interrupt: Interrupt) -> (u8, String, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut io = connkeeper_cli::Io::buffers(&mut out, &mut err, Arc::new(input));
+        let mut io = connkeeper_cli::Io::buffers(&mut out, &mut err, input);
         io.interrupt = interrupt;
         let code = self.call_io(cli, &mut io);
         (

@@ -181,6 +181,21 @@ fn exports_import_back_and_a_second_import_skips_all() {
         other.run(&["import", json.to_str().unwrap(), "--json"])
     );
     snap!("import_json_export_listed", other.run(&["profile", "list"]));
+    // Fresh ids: an id from a file never names a keyring entry of this machine.
+    let ids = |case: &Case| -> Vec<String> {
+        let list = case.run(&["profile", "list", "--json"]).json();
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (before, after) = (ids(&case), ids(&other));
+    assert_eq!(after.len(), 3);
+    assert!(
+        after.iter().all(|id| !before.contains(id)),
+        "{before:?} {after:?}"
+    );
     let third = Case::new();
     snap!(
         "import_csv_export",
