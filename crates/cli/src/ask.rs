@@ -1,30 +1,25 @@
-//! Questions on the terminal (stderr, one line of stdin) and the async runtime a command
-//! runs its network work on.
-
-use std::io::Write;
+//! Questions on the terminal: the question on stderr, one line of input as the answer.
 
 use crate::exit::Failure;
+use crate::io::Io;
+
+/// Whether `answer` is an explicit yes (anything else is no).
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer, "y" | "Y" | "yes" | "YES" | "Yes")
+}
 
 /// Asks a yes/no question; only an explicit yes is yes (an unreadable answer is no).
-pub fn yes(question: &str) -> bool {
-    line(question).is_ok_and(|a| matches!(a.as_str(), "y" | "Y" | "yes" | "YES" | "Yes"))
+pub fn yes(io: &mut Io, question: &str) -> bool {
+    line(io, question).is_ok_and(|a| is_yes(&a))
 }
 
 /// Asks for one line; the answer is trimmed.
-pub fn line(question: &str) -> Result<String, Failure> {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
+pub fn line(io: &mut Io, question: &str) -> Result<String, Failure> {
+    let _ = write!(io.err, "{question}");
+    let _ = io.err.flush();
+    let answer = io
+        .input
+        .read_line()
         .map_err(|e| Failure::usage(format!("cannot read the answer: {e}")))?;
     Ok(answer.trim().to_owned())
-}
-
-/// The single-threaded runtime of one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::env(format!("cannot start the async runtime: {e}")))
 }

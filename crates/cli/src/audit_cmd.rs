@@ -1,7 +1,7 @@
 //! `connkeeper audit`
 
-use std::io::IsTerminal;
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use connkeeper_core::audits::{AuditRequest, Recorded};
@@ -10,16 +10,25 @@ use connkeeper_core::jira::report::WarningCode;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::setup::Secrets;
+use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::validate::{self, Draft};
 use connkeeper_core::Error;
 
 use crate::args::AuditArgs;
 use crate::exit::{Exit, Failure};
-use crate::output::{esc, outln};
+use crate::io::{Input, Io};
+use crate::output::{errln, esc, outln};
+use crate::runtime::block_on_cancellable;
 use crate::{ask, output, token};
 
-pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> {
+/// stderr shared by the progress line and a question while network work runs.
+pub(crate) type SharedErr<'a> = Mutex<&'a mut (dyn Write + Send)>;
+
+pub fn run<S: SecretStore + 'static>(
+    profiles: Profiles<S>,
+    a: &AuditArgs,
+    io: &mut Io,
+) -> Result<Exit, Failure> {
     let cfg = ClientConfig {
         max_in_flight: usize::from(a.max_in_flight),
         request_timeout: Duration::from_secs(a.timeout),
@@ -34,81 +43,104 @@ pub fn run(profiles: Profiles<Secrets>, a: &AuditArgs) -> Result<Exit, Failure> 
         Some(name) => (AuditRequest::Saved(profiles.find(name)?.id), true),
         None => (
             AuditRequest::Draft {
-                draft: adhoc_draft(&profiles, a)?,
+                draft: adhoc_draft(&profiles, a, io)?,
                 id: None,
             },
             false,
         ),
     };
-    let show_progress = std::io::stderr().is_terminal();
-    let rt = ask::runtime()?;
-    let outcome = rt.block_on(async {
-        let progress = |p| {
-            if show_progress {
-                progress_line(p);
-            }
-        };
-        let confirm = |host: String| async move {
-            if !may_ask || !std::io::stdin().is_terminal() {
-                return None;
-            }
-            // Off the runtime's thread, so Ctrl-C still ends a waiting prompt.
-            tokio::task::spawn_blocking(move || ask_host(&host))
+    let show_progress = io.err_is_terminal;
+    let input = io.input.clone();
+    let interrupt = io.interrupt;
+    let err: SharedErr = Mutex::new(&mut *io.err);
+    let outcome = block_on_cancellable(
+        interrupt,
+        async {
+            let progress = |p| {
+                if show_progress {
+                    progress_line(&err, p);
+                }
+            };
+            let confirm = |host: String| confirm_host(may_ask, input, &err, host);
+            profiles
+                .audit(request, a.purpose, a.yes, confirm, &progress)
                 .await
-                .ok()
-        };
-        let audit = profiles.audit(request, a.purpose, a.yes, confirm, &progress);
-        tokio::select! {
-            r = audit => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
+        },
+        "the audit was cancelled (Ctrl-C); nothing was recorded",
+    );
     if show_progress {
-        eprint!("\r\x1b[2K");
+        clear_progress(&err);
     }
-    // A prompt left waiting after Ctrl-C must not keep the process alive.
-    rt.shutdown_background();
-    let audited = match outcome {
-        Some(Ok(audited)) => audited,
-        Some(Err(Error::Jira(e))) => return Err(audit_failure(&e, a.json)),
-        Some(Err(e)) => return Err(e.into()),
-        None => {
-            return Err(Failure {
-                exit: Exit::Interrupted,
-                message: "the audit was cancelled (Ctrl-C); nothing was recorded".into(),
-            })
-        }
+    let audited = match outcome? {
+        Ok(audited) => audited,
+        Err(Error::Jira(e)) => return Err(audit_failure(io, &e, a.json)),
+        Err(e) => return Err(e.into()),
     };
     match &audited.recorded {
         Recorded::NotSaved | Recorded::Saved => {}
-        Recorded::ProfileChanged => eprintln!(
+        Recorded::ProfileChanged => errln!(
+            io,
             "warning: the profile was changed or deleted while the audit ran; its result was not saved on it"
         ),
-        Recorded::Failed(e) => eprintln!(
+        Recorded::Failed(e) => errln!(
+            io,
             "warning: the audit ran but its summary could not be saved on the profile: {}",
             esc(&e.to_string())
         ),
     }
     let report = &audited.report;
     if a.json {
-        output::json(report);
+        output::json(io, report)?;
     } else {
-        print_report(report, audited.profile.as_ref().map(|p| p.name.as_str()));
+        print_report(
+            io,
+            report,
+            audited.profile.as_ref().map(|p| p.name.as_str()),
+        )?;
     }
     Ok(if report.ok { Exit::Ok } else { Exit::Problems })
 }
 
-/// Asks on the terminal whether the token may go to `host`.
-pub(crate) fn ask_host(host: &str) -> bool {
-    ask::yes(&format!(
-        "{} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ",
-        esc(host)
-    ))
+fn lock_err<'m, 'a>(
+    err: &'m SharedErr<'a>,
+) -> std::sync::MutexGuard<'m, &'a mut (dyn Write + Send)> {
+    err.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Asks on the terminal whether the token may go to `host` (when `may_ask` and stdin
+/// is a terminal; else `None`, the face cannot ask). The answer is read off the
+/// runtime's thread, so an interruption still ends a waiting question.
+pub(crate) async fn confirm_host(
+    may_ask: bool,
+    input: Arc<dyn Input>,
+    err: &SharedErr<'_>,
+    host: String,
+) -> Option<bool> {
+    if !may_ask || !input.is_terminal() {
+        return None;
+    }
+    {
+        let mut err = lock_err(err);
+        let _ = write!(
+            err,
+            "{} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ",
+            esc(&host)
+        );
+        let _ = err.flush();
+    }
+    let answer = tokio::task::spawn_blocking(move || input.read_line())
+        .await
+        .ok()?;
+    Some(answer.is_ok_and(|a| ask::is_yes(a.trim())))
 }
 
 /// The unsaved credentials of `--host`: the fields are checked before the token is
 /// read, so a typo costs no paste.
-fn adhoc_draft(profiles: &Profiles<Secrets>, a: &AuditArgs) -> Result<Draft, Failure> {
+fn adhoc_draft<S: SecretStore>(
+    profiles: &Profiles<S>,
+    a: &AuditArgs,
+    io: &Io,
+) -> Result<Draft, Failure> {
     let mut draft = Draft {
         host: a.host.clone().unwrap_or_default(),
         email: a.email.clone().unwrap_or_default(),
@@ -122,13 +154,16 @@ fn adhoc_draft(profiles: &Profiles<Secrets>, a: &AuditArgs) -> Result<Draft, Fai
         profiles.loopback_allowed(),
     )
     .map_err(Error::Validation)?;
-    draft.token = Some(token::for_create(a.token_stdin)?);
+    draft.token = Some(token::for_create(io, a.token_stdin)?);
     Ok(draft)
 }
 
-fn audit_failure(e: &connkeeper_core::jira::JiraError, json: bool) -> Failure {
+fn audit_failure(io: &mut Io, e: &connkeeper_core::jira::JiraError, json: bool) -> Failure {
     if json {
-        output::json(&serde_json::json!({"error": {"kind": e.kind.code(), "message": e.message}}));
+        let body = serde_json::json!({"error": {"kind": e.kind.code(), "message": e.message}});
+        if let Err(f) = output::json(io, &body) {
+            return f;
+        }
         return Failure {
             exit: Exit::Env,
             message: String::new(),
@@ -141,7 +176,8 @@ fn audit_failure(e: &connkeeper_core::jira::JiraError, json: bool) -> Failure {
     ))
 }
 
-pub(crate) fn progress_line(p: Progress) {
+/// Draws the progress line on stderr (a terminal).
+pub(crate) fn progress_line(err: &SharedErr<'_>, p: Progress) {
     let text = match p {
         Progress::Credentials => "Checking credentials…".to_owned(),
         Progress::Projects {
@@ -166,7 +202,12 @@ pub(crate) fn progress_line(p: Progress) {
         }
         Progress::Done => String::new(),
     };
-    eprint!("\r\x1b[2K{text}");
+    let _ = write!(lock_err(err), "\r\x1b[2K{text}");
+}
+
+/// Clears the progress line.
+pub(crate) fn clear_progress(err: &SharedErr<'_>) {
+    let _ = write!(lock_err(err), "\r\x1b[2K");
 }
 
 fn list_keys(keys: &[&str], max: usize) -> String {
@@ -182,7 +223,39 @@ fn list_keys(keys: &[&str], max: usize) -> String {
     out
 }
 
-fn print_report(r: &AuditReport, profile: Option<&str>) {
+/// The human report: who was audited, the verdicts, what is missing and how to fix it.
+fn print_report(io: &mut Io, r: &AuditReport, profile: Option<&str>) -> Result<(), Failure> {
+    print_header(io, r, profile)?;
+    // A root cause first: without product access, per-space gaps are noise.
+    let root = r.warnings.iter().find(|w| w.code == WarningCode::NoProductAccess);
+    if let Some(w) = root {
+        outln!(io, "\n  ROOT CAUSE: {}", esc(&w.message));
+    }
+    print_verdicts(io, r)?;
+    print_missing_global(io, r)?;
+    if root.is_some() {
+        let with_gaps = r.projects.iter().filter(|p| !p.missing.is_empty()).count();
+        outln!(io, "\n{with_gaps} space(s) lack permissions because of the root cause above; fix it first and audit again.");
+    } else {
+        print_space_gaps(io, r)?;
+    }
+    print_archived(io, r)?;
+    let others: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.code != WarningCode::NoProductAccess)
+        .collect();
+    if !others.is_empty() {
+        outln!(io, "\nWarnings:");
+        for w in others {
+            outln!(io, "  ! {}", esc(&w.message));
+        }
+    }
+    print_footer(io, r)
+}
+
+/// "Audit PROFILE of HOST (APPLICATION) as WHO" and the kind of token.
+fn print_header(io: &mut Io, r: &AuditReport, profile: Option<&str>) -> Result<(), Failure> {
     let who = match (&r.account.display_name, &r.account.email) {
         (Some(n), Some(e)) => format!("{n} <{e}>"),
         (Some(n), None) => n.clone(),
@@ -198,26 +271,25 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         .map(|p| format!("\"{}\" ", esc(p)))
         .unwrap_or_default();
     outln!(
+        io,
         "Audit {title}of {} ({}) as {}",
         esc(&r.host),
         r.application.display_name(),
         esc(&who)
     );
     outln!(
+        io,
         "  Token:   {}",
         match r.token_kind {
             TokenKind::Classic => "classic API token (on the site)",
             TokenKind::Scoped => "API token with scopes (through api.atlassian.com)",
         }
     );
-    // A root cause first: without product access, per-space gaps are noise.
-    let root = r
-        .warnings
-        .iter()
-        .find(|w| w.code == WarningCode::NoProductAccess);
-    if let Some(w) = root {
-        outln!("\n  ROOT CAUSE: {}", esc(&w.message));
-    }
+    Ok(())
+}
+
+/// The backup and restore verdicts the purpose asks for.
+fn print_verdicts(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
     let verdict = |ok: bool| {
         if ok {
             "OK, everything required is granted"
@@ -226,99 +298,111 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
     };
     if r.purpose != AuditPurpose::Restore {
-        outln!("  Backup:  {}", verdict(r.backup_ok));
+        outln!(io, "  Backup:  {}", verdict(r.backup_ok));
     }
     if r.purpose != AuditPurpose::Backup {
-        outln!("  Restore: {}", verdict(r.restore_ok));
+        outln!(io, "  Restore: {}", verdict(r.restore_ok));
     }
+    Ok(())
+}
+
+/// The missing global permissions, with why each is needed and where to grant them.
+fn print_missing_global(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
     let missing: Vec<_> = r.global.iter().filter(|g| !g.granted).collect();
-    if !missing.is_empty() {
-        outln!("\nMissing global permissions (grant them to a group the account is in):");
-        for g in &missing {
-            let purposes: Vec<&str> = g.required_for.iter().map(|p| p.code()).collect();
-            outln!(
-                "  - {} [{}] ({}): {}",
-                g.name,
-                g.key,
-                purposes.join(", "),
-                g.why
-            );
-        }
-        outln!("  Fix: {}", esc(&missing[0].fix_url));
-    }
-    let gaps = if root.is_some() {
-        Vec::new()
-    } else {
-        r.gaps_by_permission()
+    let Some(first) = missing.first() else {
+        return Ok(());
     };
+    outln!(
+        io,
+        "\nMissing global permissions (grant them to a group the account is in):"
+    );
+    for g in &missing {
+        let purposes: Vec<&str> = g.required_for.iter().map(|p| p.code()).collect();
+        outln!(
+            io,
+            "  - {} [{}] ({}): {}",
+            g.name,
+            g.key,
+            purposes.join(", "),
+            g.why
+        );
+    }
+    outln!(io, "  Fix: {}", esc(&first.fix_url));
+    Ok(())
+}
+
+/// The spaces with gaps, grouped by missing permission, and the first fix links.
+fn print_space_gaps(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
+    let gaps = r.gaps_by_permission();
+    if gaps.is_empty() {
+        return Ok(());
+    }
     let with_gaps: Vec<_> = r
         .projects
         .iter()
         .filter(|p| !p.missing.is_empty())
         .collect();
-    if !gaps.is_empty() {
+    outln!(
+        io,
+        "\nSpaces with gaps ({} of {}):",
+        with_gaps.len(),
+        r.projects.len()
+    );
+    for (req, projects) in &gaps {
+        let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
+        let noun = if keys.len() == 1 {
+            "space lacks"
+        } else {
+            "spaces lack"
+        };
         outln!(
-            "\nSpaces with gaps ({} of {}):",
-            with_gaps.len(),
-            r.projects.len()
+            io,
+            "  {} {noun} {}: {}",
+            keys.len(),
+            req.name,
+            esc(&list_keys(&keys, 5))
         );
-        for (req, projects) in &gaps {
-            let keys: Vec<&str> = projects.iter().map(|p| p.key.as_str()).collect();
-            let noun = if keys.len() == 1 {
-                "space lacks"
-            } else {
-                "spaces lack"
-            };
-            outln!(
-                "  {} {noun} {}: {}",
-                keys.len(),
-                req.name,
-                esc(&list_keys(&keys, 5))
-            );
-        }
-        outln!("\nFix links:");
-        for p in with_gaps.iter().take(10) {
-            let note = if p.team_managed {
-                " (team-managed: Space settings > Access)"
-            } else {
-                ""
-            };
-            outln!("  {:<10} {}{note}", esc(&p.key), esc(&p.fix_url));
-        }
-        if with_gaps.len() > 10 {
-            outln!(
-                "  ... and {} more (--json lists every space)",
-                with_gaps.len() - 10
-            );
-        }
     }
-    if root.is_some() {
-        let with_gaps = r.projects.iter().filter(|p| !p.missing.is_empty()).count();
-        outln!("\n{with_gaps} space(s) lack permissions because of the root cause above; fix it first and audit again.");
+    outln!(io, "\nFix links:");
+    for p in with_gaps.iter().take(10) {
+        let note = if p.team_managed {
+            " (team-managed: Space settings > Access)"
+        } else {
+            ""
+        };
+        outln!(io, "  {:<10} {}{note}", esc(&p.key), esc(&p.fix_url));
     }
+    if with_gaps.len() > 10 {
+        outln!(
+            io,
+            "  ... and {} more (--json lists every space)",
+            with_gaps.len() - 10
+        );
+    }
+    Ok(())
+}
+
+/// The archived spaces, which are not audited.
+fn print_archived(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
     if !r.archived_projects.is_empty() {
         let keys: Vec<&str> = r.archived_projects.iter().map(|p| p.key.as_str()).collect();
         outln!(
+            io,
             "\nArchived spaces ({}, read-only, not audited): {}",
             keys.len(),
             esc(&list_keys(&keys, 10))
         );
     }
-    let others: Vec<_> = r
-        .warnings
-        .iter()
-        .filter(|w| w.code != WarningCode::NoProductAccess)
-        .collect();
-    if !others.is_empty() {
-        outln!("\nWarnings:");
-        for w in others {
-            outln!("  ! {}", esc(&w.message));
-        }
-    }
+    Ok(())
+}
+
+/// Service desks, coverage, requests and duration.
+fn print_footer(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
     if let Some(n) = r.service_desks {
-        outln!("\nService desks reached: {n}");
+        outln!(io, "\nService desks reached: {n}");
     }
     outln!(
+        io,
         "\nChecked {} space(s) ({}) with {} requests in {:.1} s.",
         r.projects.len(),
         if r.coverage.complete {
@@ -329,4 +413,5 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         r.requests,
         r.duration_ms as f64 / 1000.0
     );
+    Ok(())
 }

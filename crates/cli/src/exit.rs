@@ -59,16 +59,17 @@ impl Failure {
         }
     }
 
-    /// Prints the message and returns the exit code.
-    pub fn report(self) -> ExitCode {
+    /// Prints the message on stderr and returns the exit status.
+    pub fn report(self, io: &mut crate::io::Io) -> Exit {
         if !self.message.is_empty() {
             // Messages quote input and Jira's answers: escape all but our own line breaks.
-            eprintln!(
+            let _ = writeln!(
+                io.err,
                 "error: {}",
                 connkeeper_core::text::escape_terminal_lines(&self.message)
             );
         }
-        self.exit.into()
+        self.exit
     }
 }
 

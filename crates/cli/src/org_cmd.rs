@@ -1,20 +1,25 @@
 //! `connkeeper org`: the optional link to Atlassian Administration.
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 
 use connkeeper_core::model::OrgTokenState;
 use connkeeper_core::org::{OrgDraft, OrgSync};
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::setup::Secrets;
+use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::SecretString;
 
 use crate::args::OrgCmd;
 use crate::exit::{Exit, Failure};
-use crate::output::{esc, outln};
+use crate::io::Io;
+use crate::output::{errln, esc, outln};
+use crate::runtime::block_on_cancellable;
 use crate::{ask, output, token};
 
-pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
+pub fn run<S: SecretStore + 'static>(
+    profiles: Profiles<S>,
+    cmd: OrgCmd,
+    io: &mut Io,
+) -> Result<Exit, Failure> {
     match cmd {
         OrgCmd::Add {
             org_id,
@@ -22,16 +27,17 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
             key_stdin,
             json,
         } => {
-            let key = read_key(key_stdin)?;
+            let key = read_key(io, key_stdin)?;
             let view = profiles.set_org(&OrgDraft {
                 org_id,
                 key,
                 key_expires,
             })?;
             if json {
-                output::json(&view);
+                output::json(io, &view)?;
             } else {
                 outln!(
+                io,
                     "Linked organisation {}; its API key is in the keyring and expires in {} days. `connkeeper org sync` reads the tokens.",
                     esc(&view.config.org_id),
                     view.key_days_left
@@ -42,14 +48,18 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
         OrgCmd::Show { json } => {
             let view = profiles.org()?;
             if json {
-                output::json(&view);
+                output::json(io, &view)?;
                 return Ok(Exit::Ok);
             }
             match view {
-                None => outln!("No organisation is linked (`connkeeper org add` links one)."),
+                None => outln!(
+                    io,
+                    "No organisation is linked (`connkeeper org add` links one)."
+                ),
                 Some(v) => {
-                    outln!("Organisation  {}", esc(&v.config.org_id));
+                    outln!(io, "Organisation  {}", esc(&v.config.org_id));
                     outln!(
+                        io,
                         "API key       {} (expires {}, {} days left)",
                         if v.key_stored {
                             "in the keyring"
@@ -60,6 +70,7 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
                         v.key_days_left
                     );
                     outln!(
+                        io,
                         "Last sync     {}",
                         v.config.last_sync.map_or_else(
                             || "never".to_owned(),
@@ -73,6 +84,7 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
         OrgCmd::Remove => {
             let existed = profiles.remove_org()?;
             outln!(
+                io,
                 "{}",
                 if existed {
                     "Unlinked: the key is gone from the keyring."
@@ -85,7 +97,7 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
         OrgCmd::Sync {
             json,
             accept_expiry,
-        } => sync(profiles, json, accept_expiry),
+        } => sync(profiles, json, accept_expiry, io),
         OrgCmd::Revoke {
             profile,
             token_id,
@@ -93,25 +105,31 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
         } => {
             let p = profiles.find(&profile)?;
             if !yes {
-                if !std::io::stdin().is_terminal() {
+                if !io.input.is_terminal() {
                     return Err(Failure::usage(
                         "revoking a token at Atlassian needs --yes (or a terminal to confirm on)",
                     ));
                 }
-                if !ask::yes(&format!(
+                let question = format!(
                     "Revoke API token {} of {} at Atlassian? Whatever still uses it stops working. [y/N] ",
                     esc(&token_id),
                     esc(&p.email)
-                )) {
+                );
+                if !ask::yes(io, &question) {
                     return Err(Failure::usage("nothing was revoked"));
                 }
             }
             let profiles = Arc::new(profiles);
-            block_on(profiles.org_revoke(p.id, token_id.clone()))??;
-            outln!("Revoked {} at Atlassian.", esc(&token_id));
+            block_on_cancellable(
+                io.interrupt,
+                profiles.org_revoke(p.id, token_id.clone()),
+                CANCELLED,
+            )??;
+            outln!(io, "Revoked {} at Atlassian.", esc(&token_id));
             if p.life.old_token_revoked == Some(false) {
                 profiles.mark_old_token_revoked(p.id, true)?;
                 outln!(
+                    io,
                     "Recorded on \"{}\": the old token is revoked.",
                     esc(&p.name)
                 );
@@ -121,37 +139,32 @@ pub fn run(profiles: Profiles<Secrets>, cmd: OrgCmd) -> Result<Exit, Failure> {
     }
 }
 
-fn read_key(stdin: bool) -> Result<SecretString, Failure> {
-    token::secret(stdin, "--key-stdin", "API key", "Organisation API key")
+/// The message of an interrupted request to the organisation's admin API.
+const CANCELLED: &str = "cancelled (Ctrl-C)";
+
+fn read_key(io: &Io, stdin: bool) -> Result<SecretString, Failure> {
+    token::secret(io, stdin, "--key-stdin", "API key", "Organisation API key")
 }
 
-fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Failure> {
-    let rt = ask::runtime()?;
-    let out = rt.block_on(async {
-        tokio::select! {
-            r = f => Some(r),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
-    rt.shutdown_background();
-    out.ok_or(Failure {
-        exit: Exit::Interrupted,
-        message: "cancelled (Ctrl-C)".into(),
-    })
-}
-
-fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<Exit, Failure> {
+fn sync<S: SecretStore + 'static>(
+    profiles: Profiles<S>,
+    json: bool,
+    accept_expiry: bool,
+    io: &mut Io,
+) -> Result<Exit, Failure> {
     let days = profiles
         .settings()
         .load()
         .unwrap_or_default()
         .unused_warning_days;
     let profiles = Arc::new(profiles);
-    let mut result: OrgSync = block_on(profiles.org_sync(days))??;
-    let interactive = !json && std::io::stdin().is_terminal();
+    let mut result: OrgSync =
+        block_on_cancellable(io.interrupt, profiles.org_sync(days), CANCELLED)??;
+    let interactive = !json && io.input.is_terminal();
     let mut problems = false;
     if !json {
         outln!(
+            io,
             "Organisation {}: {} API tokens listed ({} requests).",
             esc(&result.org_id),
             result.tokens_listed,
@@ -165,6 +178,7 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         ) || f.unused;
         if !json {
             outln!(
+                io,
                 "  {:<10} {}: {}",
                 f.state.code(),
                 esc(&f.name),
@@ -175,11 +189,14 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
         if let (true, Some(date)) = (f.expiry_differs, f.atlassian_expires) {
             let take = accept_expiry
                 || (interactive
-                    && ask::yes(&format!(
-                        "Take Atlassian's expiry {date} for \"{}\" (the profile says {})? [y/N] ",
-                        esc(&f.name),
-                        f.expires
-                    )));
+                    && ask::yes(
+                        io,
+                        &format!(
+                            "Take Atlassian's expiry {date} for \"{}\" (the profile says {})? [y/N] ",
+                            esc(&f.name),
+                            f.expires
+                        ),
+                    ));
             if take {
                 profiles.accept_atlassian_expiry(f.id, date)?;
                 pending_expiry = false;
@@ -187,6 +204,7 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
                 f.expiry_differs = false;
                 if !json {
                     outln!(
+                        io,
                         "             expiry of \"{}\" set to {date} (from Atlassian)",
                         esc(&f.name)
                     );
@@ -198,6 +216,7 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
     if !json {
         for d in &result.skipped_domains {
             outln!(
+                io,
                 "  domain {} skipped: its claim is {}, so its accounts are not managed and their tokens are not listed.",
                 esc(&d.name),
                 esc(&d.status)
@@ -206,10 +225,10 @@ fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<
     }
     if json {
         // After any expiry taken, so the output says what the profiles hold now.
-        output::json(&result);
+        output::json(io, &result)?;
     }
     if result.key_days_left <= 30 {
-        eprintln!("warning: the organisation API key expires in {} days; create a new one and run `connkeeper org add`.", result.key_days_left);
+        errln!(io, "warning: the organisation API key expires in {} days; create a new one and run `connkeeper org add`.", result.key_days_left);
         problems = true;
     }
     Ok(if problems { Exit::Problems } else { Exit::Ok })

@@ -1,42 +1,61 @@
-//! Human and JSON output. Everything goes through [`write_out`]: a closed pipe
-//! (`connkeeper profile list | head -1`) ends the process quietly with status 141, as a
-//! Unix tool killed by SIGPIPE would, instead of a panic; values that came from input or
-//! from Jira are escaped ([`esc`]) so they cannot drive the terminal.
+//! Human and JSON output. Everything goes through [`write_out`] to the command's
+//! stdout ([`Io::out`]): a closed pipe (`connkeeper profile list | head -1`) ends the
+//! command quietly with status 141, as a Unix tool killed by SIGPIPE would, instead of a
+//! panic; values that came from input or from Jira are escaped ([`esc`]) so they cannot
+//! drive the terminal.
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use connkeeper_core::text::escape_terminal;
 
-/// Prints a formatted line on stdout (a `println!` that survives a closed pipe).
+use crate::exit::{Exit, Failure};
+use crate::io::Io;
+
+/// Writes a formatted line on the command's stdout; a failed write returns from the
+/// calling function with the [`Failure`] of [`write_out`].
 macro_rules! outln {
-    () => { $crate::output::write_out(format_args!("\n")) };
-    ($($arg:tt)*) => { $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+    ($io:expr) => { $crate::output::write_out(&mut *$io.out, format_args!("\n"))? };
+    ($io:expr, $($arg:tt)*) => {
+        $crate::output::write_out(&mut *$io.out, format_args!("{}\n", format_args!($($arg)*)))?
+    };
 }
 pub(crate) use outln;
 
-/// Writes to stdout; a closed pipe exits quietly, any other failure exits 3.
-pub fn write_out(args: std::fmt::Arguments<'_>) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args) {
-        stdout_failed(&e);
-    }
+/// Writes a formatted line on the command's stderr (a failure there cannot be reported).
+macro_rules! errln {
+    ($io:expr, $($arg:tt)*) => {{
+        let _ = ::std::io::Write::write_fmt(
+            &mut *$io.err,
+            format_args!("{}\n", format_args!($($arg)*)),
+        );
+    }};
+}
+pub(crate) use errln;
+
+/// Writes to stdout; a closed pipe ends the command quietly (141), any other failure
+/// with exit 3.
+pub fn write_out(out: &mut dyn Write, args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    out.write_fmt(args).map_err(|e| stdout_failed(&e))
 }
 
 /// Writes raw bytes to stdout (exports), with the same closed-pipe handling.
-pub fn write_bytes(bytes: &[u8]) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
-        stdout_failed(&e);
-    }
+pub fn write_bytes(io: &mut Io, bytes: &[u8]) -> Result<(), Failure> {
+    io.out
+        .write_all(bytes)
+        .and_then(|()| io.out.flush())
+        .map_err(|e| stdout_failed(&e))
 }
 
-fn stdout_failed(e: &std::io::Error) -> ! {
+/// How a command ends when its stdout cannot be written.
+pub fn stdout_failed(e: &std::io::Error) -> Failure {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(i32::from(crate::exit::Exit::ClosedPipe.code()));
+        return Failure {
+            exit: Exit::ClosedPipe,
+            message: String::new(),
+        };
     }
-    eprintln!("error: cannot write to stdout: {e}");
-    std::process::exit(i32::from(crate::exit::Exit::Env.code()));
+    Failure::env(format!("cannot write to stdout: {e}"))
 }
 
 /// A name as one shell word in a hint (quoted and escaped when it needs it).
@@ -63,14 +82,13 @@ use serde::Serialize;
 /// Prints `value` as pretty JSON on stdout. JSON escapes C0 controls itself; on a
 /// terminal the C1 controls, bidi controls and line separators are escaped as `\uXXXX`
 /// too (the JSON means the same, and the terminal cannot be driven by it).
-pub fn json<T: Serialize + ?Sized>(value: &T) {
-    use std::io::IsTerminal;
+pub fn json<T: Serialize + ?Sized>(io: &mut Io, value: &T) -> Result<(), Failure> {
     let mut text = serde_json::to_string_pretty(value).expect("our types always serialise");
-    if std::io::stdout().is_terminal() {
+    if io.out_is_terminal {
         text = json_for_terminal(&text);
     }
     text.push('\n');
-    write_bytes(text.as_bytes());
+    write_bytes(io, text.as_bytes())
 }
 
 /// JSON text with every character a terminal acts on written as a `\uXXXX` escape. Such
@@ -92,9 +110,9 @@ pub fn json_for_terminal(json: &str) -> String {
 }
 
 /// Prints cautions on stderr.
-pub fn warnings(ws: &[FieldError]) {
+pub fn warnings(io: &mut Io, ws: &[FieldError]) {
     for w in ws {
-        eprintln!("warning: {}", esc(&w.to_string()));
+        errln!(io, "warning: {}", esc(&w.to_string()));
     }
 }
 
@@ -133,22 +151,22 @@ fn audit_text(v: &ProfileView) -> String {
 }
 
 /// An aligned table of profiles.
-pub fn profile_table(views: &[ProfileView]) {
+pub fn profile_table(io: &mut Io, views: &[ProfileView]) -> Result<(), Failure> {
     if views.is_empty() {
-        outln!("No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
-        return;
+        outln!(io, "No profiles yet. Create one with:\n  connkeeper profile add --name NAME --application jira --host https://your-sub-domain.atlassian.net --email EMAIL --expires YYYY-MM-DD --token-stdin");
+        return Ok(());
     }
-    print_table(&full_table(views));
+    print_table(io, &full_table(views))
 }
 
 /// The table of `connkeeper expiring` (the status is the expiry status only).
-pub fn expiring_table(views: &[Dated]) {
+pub fn expiring_table(io: &mut Io, views: &[Dated]) -> Result<(), Failure> {
     let rows = views.iter().map(|v| {
         let mut row = dated_cells(v);
         row.push(Cell::new(v.status.code()));
         row
     });
-    print_table(&table(&[], rows));
+    print_table(io, &table(&[], rows))
 }
 
 /// Profiles as an aligned table, with the token state in the status and the last audit.
@@ -196,14 +214,15 @@ fn table(extra: &[&str], rows: impl Iterator<Item = Vec<Cell>>) -> Table {
     t
 }
 
-fn print_table(t: &Table) {
+fn print_table(io: &mut Io, t: &Table) -> Result<(), Failure> {
     for line in t.lines() {
-        outln!("{}", line.strip_prefix(' ').unwrap_or(&line).trim_end());
+        outln!(io, "{}", line.strip_prefix(' ').unwrap_or(&line).trim_end());
     }
+    Ok(())
 }
 
 /// A readable block for one profile.
-pub fn profile_block(v: &ProfileView, store_name: &str) {
+pub fn profile_block(io: &mut Io, v: &ProfileView, store_name: &str) -> Result<(), Failure> {
     let rows: [(&str, String); 13] = [
         ("Name", esc(&v.name).into_owned()),
         (
@@ -260,12 +279,13 @@ pub fn profile_block(v: &ProfileView, store_name: &str) {
     ];
     for (k, val) in rows {
         let mut lines = val.lines();
-        outln!("{:<12} {}", format!("{k}:"), lines.next().unwrap_or(""));
+        outln!(io, "{:<12} {}", format!("{k}:"), lines.next().unwrap_or(""));
         for more in lines {
-            outln!("{:<12} {more}", "");
+            outln!(io, "{:<12} {more}", "");
         }
     }
-    outln!("{:<12} {}", "Id:", v.id);
+    outln!(io, "{:<12} {}", "Id:", v.id);
+    Ok(())
 }
 
 #[cfg(test)]

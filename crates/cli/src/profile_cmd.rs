@@ -1,25 +1,28 @@
 //! `connkeeper profile ...`
 
-use std::io::IsTerminal;
-
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::validate::Draft;
 
 use crate::args::{AddArgs, EditArgs, ProfileCmd};
 use crate::exit::{Exit, Failure};
-use crate::output::{esc, outln};
+use crate::io::Io;
+use crate::output::{errln, esc, outln};
 use crate::{ask, output, token};
 
-pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Exit, Failure> {
+pub fn run<S: SecretStore>(
+    profiles: &Profiles<S>,
+    cmd: ProfileCmd,
+    io: &mut Io,
+) -> Result<Exit, Failure> {
     match cmd {
-        ProfileCmd::Add(a) => add(profiles, a),
+        ProfileCmd::Add(a) => add(profiles, a, io),
         ProfileCmd::List(f) => {
             let views = profiles.list()?;
             if f.json {
-                output::json(&views);
+                output::json(io, &views)?;
             } else {
-                output::profile_table(&views);
+                output::profile_table(io, &views)?;
             }
             Ok(Exit::Ok)
         }
@@ -27,18 +30,18 @@ pub fn run<S: SecretStore>(profiles: &Profiles<S>, cmd: ProfileCmd) -> Result<Ex
             let p = profiles.find(&name)?;
             let v = profiles.view(&p)?;
             if json.json {
-                output::json(&v);
+                output::json(io, &v)?;
             } else {
-                output::profile_block(&v, profiles.secrets().store_name());
+                output::profile_block(io, &v, profiles.secrets().store_name())?;
             }
             Ok(Exit::Ok)
         }
-        ProfileCmd::Edit(e) => edit(profiles, e),
-        ProfileCmd::Delete { name, yes } => delete(profiles, &name, yes),
+        ProfileCmd::Edit(e) => edit(profiles, e, io),
+        ProfileCmd::Delete { name, yes } => delete(profiles, &name, yes, io),
     }
 }
 
-fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<Exit, Failure> {
+fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs, io: &mut Io) -> Result<Exit, Failure> {
     let mut draft = Draft {
         name: a.name,
         description: a.description,
@@ -58,13 +61,14 @@ fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<Exit, Failu
     if !draft_errors.is_empty() {
         return Err(connkeeper_core::Error::Validation(draft_errors).into());
     }
-    draft.token = Some(token::for_create(a.token_stdin)?);
+    draft.token = Some(token::for_create(io, a.token_stdin)?);
     let saved = profiles.create(&draft)?;
-    output::warnings(&saved.warnings);
+    output::warnings(io, &saved.warnings);
     if a.json {
-        output::json(&saved.profile);
+        output::json(io, &saved.profile)?;
     } else {
         outln!(
+            io,
             "Created profile \"{}\" ({}); token stored in {}.",
             esc(&saved.profile.name),
             esc(&saved.profile.host),
@@ -74,7 +78,7 @@ fn add<S: SecretStore>(profiles: &Profiles<S>, a: AddArgs) -> Result<Exit, Failu
     Ok(Exit::Ok)
 }
 
-fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<Exit, Failure> {
+fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs, io: &mut Io) -> Result<Exit, Failure> {
     let current = profiles.find(&e.profile)?;
     let mut draft = Draft::from_profile(&current);
     let mut changed = false;
@@ -97,7 +101,7 @@ fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<Exit, Fai
         changed = true;
     }
     if e.token_stdin {
-        draft.token = Some(token::from_stdin()?);
+        draft.token = Some(token::from_stdin(io)?);
         changed = true;
     }
     if !changed {
@@ -106,35 +110,41 @@ fn edit<S: SecretStore>(profiles: &Profiles<S>, e: EditArgs) -> Result<Exit, Fai
         ));
     }
     let saved = profiles.update(current.id, &draft)?;
-    output::warnings(&saved.warnings);
+    output::warnings(io, &saved.warnings);
     if e.json {
-        output::json(&saved.profile);
+        output::json(io, &saved.profile)?;
     } else {
-        outln!("Updated profile \"{}\".", esc(&saved.profile.name));
+        outln!(io, "Updated profile \"{}\".", esc(&saved.profile.name));
     }
     Ok(Exit::Ok)
 }
 
-fn delete<S: SecretStore>(profiles: &Profiles<S>, name: &str, yes: bool) -> Result<Exit, Failure> {
+fn delete<S: SecretStore>(
+    profiles: &Profiles<S>,
+    name: &str,
+    yes: bool,
+    io: &mut Io,
+) -> Result<Exit, Failure> {
     let p = profiles.find(name)?;
     if !yes {
-        if !std::io::stdin().is_terminal() {
+        if !io.input.is_terminal() {
             return Err(Failure::usage(
                 "refusing to delete without confirmation: add --yes",
             ));
         }
-        let answer = ask::line(&format!(
+        let question = format!(
             "Delete profile \"{}\" ({}) and its API token? [y/N] ",
             esc(&p.name),
             esc(&p.host)
-        ))?;
-        if !matches!(answer.as_str(), "y" | "Y" | "yes" | "YES" | "Yes") {
-            eprintln!("Nothing deleted.");
+        );
+        if !ask::yes(io, &question) {
+            errln!(io, "Nothing deleted.");
             return Ok(Exit::Usage);
         }
     }
     let removed = profiles.delete(p.id)?;
     outln!(
+        io,
         "Deleted profile \"{}\" and its API token.",
         esc(&removed.name)
     );

@@ -1,21 +1,19 @@
 //! Reading the API token: from stdin with --token-stdin, or a no-echo prompt on a
 //! terminal. Never from an argument (process lists and shell history would show it).
 
-use std::io::{IsTerminal, Read};
-
 use connkeeper_core::SecretString;
 
 use crate::exit::Failure;
+use crate::io::Io;
 
 /// The most bytes read from stdin for a token (a token has at most 2,048 characters).
 const MAX_STDIN: u64 = 64 * 1024;
 
 /// Reads all of stdin as the token, stripping one trailing newline.
-pub fn from_stdin() -> Result<SecretString, Failure> {
-    let mut buf = String::new();
-    std::io::stdin()
-        .take(MAX_STDIN + 1)
-        .read_to_string(&mut buf)
+pub fn from_stdin(io: &Io) -> Result<SecretString, Failure> {
+    let mut buf = io
+        .input
+        .read_to_end(MAX_STDIN + 1)
         .map_err(|e| Failure::usage(format!("cannot read the API token from stdin: {e}")))?;
     if buf.len() as u64 > MAX_STDIN {
         return Err(Failure::usage(format!(
@@ -33,27 +31,29 @@ pub fn from_stdin() -> Result<SecretString, Failure> {
 }
 
 /// The token for a new profile: stdin when asked, else a hidden prompt on a terminal.
-pub fn for_create(token_stdin: bool) -> Result<SecretString, Failure> {
-    secret(token_stdin, "--token-stdin", "API token", "API token")
+pub fn for_create(io: &Io, token_stdin: bool) -> Result<SecretString, Failure> {
+    secret(io, token_stdin, "--token-stdin", "API token", "API token")
 }
 
 /// A secret (`what`, asked for as `prompt`): from stdin with `flag`, else from a hidden
 /// prompt on a terminal; never from an argument.
 pub fn secret(
+    io: &Io,
     from_stdin: bool,
     flag: &str,
     what: &str,
     prompt: &str,
 ) -> Result<SecretString, Failure> {
     if from_stdin {
-        return self::from_stdin();
+        return self::from_stdin(io);
     }
-    if !std::io::stdin().is_terminal() {
+    if !io.input.is_terminal() {
         return Err(Failure::usage(format!(
             "no {what}: pipe it in with {flag} (it is never accepted as an argument)"
         )));
     }
-    rpassword::prompt_password(format!("{prompt} (input hidden): "))
+    io.input
+        .read_hidden(&format!("{prompt} (input hidden): "))
         .map(SecretString::from)
         .map_err(|e| Failure::usage(format!("cannot read the {what}: {e}")))
 }

@@ -8,24 +8,27 @@ use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 
 use crate::exit::{Exit, Failure};
+use crate::io::Io;
 use crate::output;
-use crate::output::{esc, outln};
+use crate::output::{errln, esc, outln};
 
 pub fn export<S: SecretStore>(
     profiles: &Profiles<S>,
     format: Format,
     output: Option<&Path>,
     with_audit: bool,
+    io: &mut Io,
 ) -> Result<Exit, Failure> {
     match output {
         Some(path) => {
             let count = profiles.export_file(format, with_audit, path)?;
-            eprintln!(
+            errln!(
+                io,
                 "Exported {count} profile(s) to {}.",
                 esc(&path.display().to_string())
             );
         }
-        None => output::write_bytes(&profiles.export(format, with_audit)?.0),
+        None => output::write_bytes(io, &profiles.export(format, with_audit)?.0)?,
     }
     Ok(Exit::Ok)
 }
@@ -35,10 +38,11 @@ pub fn import<S: SecretStore>(
     file: &Path,
     dry_run: bool,
     json: bool,
+    io: &mut Io,
 ) -> Result<Exit, Failure> {
     let report = profiles.import_file(file, dry_run)?;
     if json {
-        output::json(&report);
+        output::json(io, &report)?;
     } else {
         for r in &report.rows {
             let (word, why) = match r.outcome {
@@ -54,6 +58,7 @@ pub fn import<S: SecretStore>(
                 ),
             };
             outln!(
+                io,
                 "row {:>4}  {:<13} {}{}",
                 r.row,
                 word,
@@ -67,18 +72,19 @@ pub fn import<S: SecretStore>(
             "Would import"
         };
         outln!(
+            io,
             "{verb} {} profile(s); {} skipped; {} invalid.",
             report.created,
             report.skipped,
             report.invalid
         );
         if report.applied && report.created > 0 {
-            outln!("Imported profiles have no API token yet: add each with `connkeeper profile edit NAME --token-stdin`.");
+            outln!(io, "Imported profiles have no API token yet: add each with `connkeeper profile edit NAME --token-stdin`.");
         }
     }
     if report.invalid > 0 {
         if !dry_run {
-            eprintln!("error: nothing was imported because {} row(s) are invalid; fix them and run again.", report.invalid);
+            errln!(io, "error: nothing was imported because {} row(s) are invalid; fix them and run again.", report.invalid);
         }
         return Ok(Exit::Usage);
     }

@@ -177,7 +177,6 @@ pub fn in_days(n: i64) -> String {
 
 pub const T1: &str = "ATATT3xFfGF0-cli-secret-token-0001";
 pub const T2: &str = "ATATT3xFfGF0-cli-secret-token-0002";
-pub const T3: &str = "ATATT3xFfGF0-cli-secret-token-0003";
 
 /// A fake Jira served on its own runtime for the duration of a test.
 pub struct Jira {
@@ -209,48 +208,13 @@ pub fn add_loopback(env: &Env, name: &str, host: &str, token: &str) {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-pub fn python() -> String {
-    std::env::var("CONNKEEPER_PYTHON").expect(
-        "CONNKEEPER_PYTHON names a Python with the `icalendar` package; `make test` sets it up",
-    )
-}
-
-pub fn add_named(env: &Env, name: &str, description: &str, days: i64, token: &str) {
-    let r = env.run_stdin(
-        &[
-            "profile",
-            "add",
-            "--name",
-            name,
-            "--application",
-            "jsm",
-            "--host",
-            "acme.atlassian.net",
-            "--email",
-            "ops@acme.com",
-            "--expires",
-            &in_days(days),
-            "--description",
-            description,
-            "--token-stdin",
-        ],
-        token,
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-}
-
 pub fn connkeeper_core_write(path: &Path, body: &[u8]) {
     let mut f = std::fs::File::create(path).unwrap();
     f.write_all(body).unwrap();
 }
 
-/// `profile add NAME` for `host` with the token on stdin; `extra` adds or overrides flags
-/// (a later `--application` wins).
-pub fn add_profile(env: &Env, name: &str, host: &str, extra: &[&str], stdin: &str) -> Run {
-    add_profile_with(env, &[], name, host, extra, stdin)
-}
-
-/// [`add_profile`] with global flags before the command.
+/// `profile add NAME` for `host` with the token on stdin, `global` flags before the
+/// command and `extra` flags after it.
 pub fn add_profile_with(
     env: &Env,
     global: &[&str],
