@@ -17,9 +17,7 @@ use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
 use connkeeper_core::profiles::{Profiles, Saved};
-use connkeeper_core::rotation::{
-    RotateInput, RotateRequest, RotationOutcome, RotationPlan, Verification,
-};
+use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan, Verification};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::ui::{
@@ -369,9 +367,9 @@ pub async fn rotate_token<R: Runtime>(
     app: &AppHandle<R>,
     id: String,
     run_id: String,
-    input: RotateInput,
+    input: RotateRequest,
 ) -> Result<RotationOutcome> {
-    let request = RotateRequest::new(parse_id(&id)?, input);
+    let request = input.for_profile(parse_id(&id)?);
     // Verifying can be cancelled; the swap that follows cannot (and is reported as done).
     let verified = cancellable(app, run_id, move |profiles, app, progress| async move {
         let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };

@@ -95,7 +95,7 @@ export const importApply = (handle) => call('import_apply', { handle });
 export const rotationPlan = (id) => call('rotation_plan', { id });
 /** Verifies and audits the new token, then swaps it in or answers why not (progress
  *  events carry `runId`; cancelAudit(runId) cancels). @param {string} id @param {string} runId
- *  @param {import('./gen/RotateInput').RotateInput} input */
+ *  @param {import('./gen/RotateRequest').RotateRequest} input */
 export const rotateToken = (id, runId, input) => call('rotate_token', { id, runId, input });
 /** @param {string} id @param {boolean} revoked */
 export const markOldTokenRevoked = (id, revoked) => call('mark_old_token_revoked', { id, revoked });
