@@ -210,7 +210,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
         }
     );
     // A root cause first: without product access, per-space gaps are noise.
-    let root = r.warnings.iter().find(|w| w.code == "no_product_access");
+    let root = r.root_cause_warning();
     if let Some(w) = root {
         outln!("\n  ROOT CAUSE: {}", esc(&w.message));
     }
@@ -303,7 +303,7 @@ fn print_report(r: &AuditReport, profile: Option<&str>) {
     let others: Vec<_> = r
         .warnings
         .iter()
-        .filter(|w| w.code != "no_product_access")
+        .filter(|w| Some(w.code) != r.root_cause)
         .collect();
     if !others.is_empty() {
         outln!("\nWarnings:");
