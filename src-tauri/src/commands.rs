@@ -409,18 +409,10 @@ pub async fn org_unlink<R: Runtime>(app: &AppHandle<R>) -> Result<bool> {
 }
 
 pub async fn org_sync<R: Runtime>(app: &AppHandle<R>, run_id: String) -> Result<OrgSync> {
-    let days = blocking(app, |s| {
-        Ok(s.profiles
-            .settings()
-            .load()
-            .unwrap_or_default()
-            .unused_warning_days)
-    })
-    .await?;
     // Read-only at Atlassian, so cancelling (dropping the task) leaves nothing half-done:
     // the findings are recorded in one store change after the lists were read.
     cancellable(app, run_id, move |profiles, _, _| async move {
-        profiles.org_sync(days).await
+        profiles.org_sync_with_settings().await
     })
     .await
 }
@@ -435,9 +427,10 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
     expires: String,
 ) -> Result<ProfileView> {
     let id = parse_id(&id)?;
-    let date = chrono::NaiveDate::parse_from_str(expires.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::NotFound(format!("an expiry date \"{expires}\"")))?;
-    let view = blocking(app, move |s| s.profiles.accept_atlassian_expiry(id, date)).await?;
+    let view = blocking(app, move |s| {
+        s.profiles.accept_atlassian_expiry_as_typed(id, &expires)
+    })
+    .await?;
     state(app).wake.notify_one();
     Ok(view)
 }

@@ -141,13 +141,8 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, Failure> {
 }
 
 fn sync(profiles: Profiles<Secrets>, json: bool, accept_expiry: bool) -> Result<Exit, Failure> {
-    let days = profiles
-        .settings()
-        .load()
-        .unwrap_or_default()
-        .unused_warning_days;
     let profiles = Arc::new(profiles);
-    let mut result: OrgSync = block_on(profiles.org_sync(days))??;
+    let mut result: OrgSync = block_on(profiles.org_sync_with_settings())??;
     let interactive = !json && std::io::stdin().is_terminal();
     let mut problems = false;
     if !json {

@@ -247,8 +247,18 @@ impl<S: SecretStore + 'static> Profiles<S> {
         Ok(())
     }
 
+    /// [`Profiles::org_sync`] with the user's setting of when a token counts as unused
+    /// (`unused_warning_days`; its default when the settings cannot be read): the sync
+    /// every face runs.
+    pub async fn org_sync_with_settings(self: &Arc<Self>) -> Result<OrgSync, Error> {
+        let days = self
+            .blocking(|p| p.settings().load().unwrap_or_default().unused_warning_days)
+            .await?;
+        self.org_sync(days).await
+    }
+
     /// Reads the organisation's domains and tokens and records, on each profile, what
-    /// they say of its token. Expiry differences are findings for the user to confirm
+    /// they say of its token; a token unused for `unused_days` is flagged. Expiry differences are findings for the user to confirm
     /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
     pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
         let (config, client, bound) = self.blocking(|p| p.admin_client()).await??;
@@ -345,6 +355,16 @@ impl<S: SecretStore + 'static> Profiles<S> {
         Ok((findings, tokens.len()))
     }
 
+    /// [`Profiles::accept_atlassian_expiry`] with the date as a face received it
+    /// (`YYYY-MM-DD`).
+    pub fn accept_atlassian_expiry_as_typed(
+        &self,
+        id: ProfileId,
+        expected: &str,
+    ) -> Result<ProfileView, Error> {
+        self.accept_atlassian_expiry(id, parse_expiry(expected)?)
+    }
+
     /// Takes Atlassian's expiry for profile `id`, which the user confirmed: only the date
     /// the last sync reported (`expected`), so a stale confirmation changes nothing.
     pub fn accept_atlassian_expiry(
@@ -421,6 +441,12 @@ impl<S: SecretStore + 'static> Profiles<S> {
 }
 
 /// The day of an instant on this machine's calendar, as profile expiry dates are kept.
+/// An expiry date as the faces send it: `YYYY-MM-DD`, surrounding spaces ignored.
+pub fn parse_expiry(raw: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::NotFound(format!("an expiry date \"{raw}\"")))
+}
+
 fn local_date(at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
     at.map(|d| d.with_timezone(&chrono::Local).date_naive())
 }
