@@ -51,7 +51,7 @@ commands! {
     rotation_plan(id: String) -> RotationPlan;
     /// Verifies and audits the new token (a task cancellable by `run_id`, with progress
     /// events), then swaps it in, or answers why not; the old token stays until then.
-    rotate_token(id: String, run_id: String, input: RotateInput) -> RotationOutcome;
+    rotate_token(id: String, run_id: String, input: RotateRequest) -> RotationOutcome;
     /// Records whether the old token of the last rotation was revoked.
     mark_old_token_revoked(id: String, revoked: bool) -> ProfileView;
     /// The linked Atlassian organisation, if any.

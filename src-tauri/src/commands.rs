@@ -18,15 +18,13 @@ use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
 use connkeeper_core::profiles::{Profiles, Saved};
-use connkeeper_core::rotation::{
-    RotateInput, RotateRequest, RotationOutcome, RotationPlan, Verification,
-};
+use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan, Verification};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::ui::{
     Exported, ImportPreview, ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT,
 };
-use connkeeper_core::validate::{Draft, Field, FieldCode, FieldError};
+use connkeeper_core::validate::{Draft, FieldError};
 use connkeeper_core::Error;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_dialog::{Dialog, DialogExt, MessageDialogButtons, MessageDialogKind};
@@ -370,9 +368,9 @@ pub async fn rotate_token<R: Runtime>(
     app: &AppHandle<R>,
     id: String,
     run_id: String,
-    input: RotateInput,
+    input: RotateRequest,
 ) -> Result<RotationOutcome> {
-    let request = RotateRequest::new(parse_id(&id)?, input);
+    let request = input.for_profile(parse_id(&id)?);
     // Verifying can be cancelled; the swap that follows cannot (and is reported as done).
     let verified = cancellable(app, run_id, move |profiles, app, progress| async move {
         let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
@@ -412,18 +410,10 @@ pub async fn org_unlink<R: Runtime>(app: &AppHandle<R>) -> Result<bool> {
 }
 
 pub async fn org_sync<R: Runtime>(app: &AppHandle<R>, run_id: String) -> Result<OrgSync> {
-    let days = blocking(app, |s| {
-        Ok(s.profiles
-            .settings()
-            .load()
-            .unwrap_or_default()
-            .unused_warning_days)
-    })
-    .await?;
     // Read-only at Atlassian, so cancelling (dropping the task) leaves nothing half-done:
     // the findings are recorded in one store change after the lists were read.
     cancellable(app, run_id, move |profiles, _, _| async move {
-        profiles.org_sync(days).await
+        profiles.org_sync_with_settings().await
     })
     .await
 }
@@ -438,14 +428,10 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
     expires: String,
 ) -> Result<ProfileView> {
     let id = parse_id(&id)?;
-    let date = chrono::NaiveDate::parse_from_str(expires.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::Validation(vec![FieldError::new(
-            Field::Expires,
-            FieldCode::Invalid,
-            format!("\"{expires}\" is not a date (YYYY-MM-DD)."),
-        )])
-    })?;
-    let view = blocking(app, move |s| s.profiles.accept_atlassian_expiry(id, date)).await?;
+    let view = blocking(app, move |s| {
+        s.profiles.accept_atlassian_expiry_as_typed(id, &expires)
+    })
+    .await?;
     state(app).wake.notify_one();
     Ok(view)
 }

@@ -47,7 +47,7 @@ pub(crate) mod types {
     pub use connkeeper_core::model::ProfileView;
     pub use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
     pub use connkeeper_core::profiles::Saved;
-    pub use connkeeper_core::rotation::{RotateInput, RotationOutcome, RotationPlan};
+    pub use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan};
     pub use connkeeper_core::settings::Settings;
     pub use connkeeper_core::ui::{Exported, ImportPreview, RequirementsView};
     pub use connkeeper_core::validate::{Draft, FieldError};

@@ -389,6 +389,11 @@
       warnings.push({ code: 'no_software_access', message: `The account has no Jira Software access${answered}: boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.` });
     }
     const ok = purpose === 'backup' ? backup_ok : purpose === 'restore' ? restore_ok : backup_ok && restore_ok;
+    // Like evaluate.rs: the spaces lacking each space permission, in requirement order.
+    const gaps = table.filter((r) => r.scope === 'project')
+      .map((r) => ({ key: r.key, name: r.name, projects: projects.filter((p) => p.missing.some((m) => m.key === r.key)).map((p) => p.key) }))
+      .filter((g) => g.projects.length > 0);
+    const root_cause = warnings.some((w) => w.code === 'no_product_access') ? 'no_product_access' : null;
     return {
       host, application, purpose, token_kind: cfg.tokenKind || 'classic',
       account: { account_id: '5b10ac8d82e05b22cc7d4ef5', display_name: 'Backup Robot', email, account_type: cfg.serviceAccount ? 'app' : 'atlassian', active: true, service_account: !!cfg.serviceAccount, products: ['jira-software'] },
@@ -399,8 +404,10 @@
         projects_ok_restore: projects.filter((p) => !p.missing.some((m) => m.required_for.includes('restore'))).length,
         complete: !missingGlobal.has('ADMINISTER'),
       },
+      gaps,
       service_desks: application === 'jsm' ? 2 : null,
       software_access: cfg.softwareAccess !== false,
+      root_cause,
       warnings,
       requests: 4 + Math.ceil(n / 50) * 2,
       duration_ms: 2345,

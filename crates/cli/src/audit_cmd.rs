@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use connkeeper_core::audits::{AuditRequest, Recorded};
 use connkeeper_core::jira::audit::{AuditPurpose, AuditReport, Progress};
-use connkeeper_core::jira::report::WarningCode;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
@@ -227,7 +226,7 @@ fn list_keys(keys: &[&str], max: usize) -> String {
 fn print_report(io: &mut Io, r: &AuditReport, profile: Option<&str>) -> Result<(), Failure> {
     print_header(io, r, profile)?;
     // A root cause first: without product access, per-space gaps are noise.
-    let root = r.warnings.iter().find(|w| w.code == WarningCode::NoProductAccess);
+    let root = r.root_cause_warning();
     if let Some(w) = root {
         outln!(io, "\n  ROOT CAUSE: {}", esc(&w.message));
     }
@@ -243,7 +242,7 @@ fn print_report(io: &mut Io, r: &AuditReport, profile: Option<&str>) -> Result<(
     let others: Vec<_> = r
         .warnings
         .iter()
-        .filter(|w| w.code != WarningCode::NoProductAccess)
+        .filter(|w| Some(w.code) != r.root_cause)
         .collect();
     if !others.is_empty() {
         outln!(io, "\nWarnings:");

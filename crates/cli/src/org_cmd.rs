@@ -152,14 +152,9 @@ fn sync<S: SecretStore + 'static>(
     accept_expiry: bool,
     io: &mut Io,
 ) -> Result<Exit, Failure> {
-    let days = profiles
-        .settings()
-        .load()
-        .unwrap_or_default()
-        .unused_warning_days;
     let profiles = Arc::new(profiles);
     let mut result: OrgSync =
-        block_on_cancellable(io.interrupt, profiles.org_sync(days), CANCELLED)??;
+        block_on_cancellable(io.interrupt, profiles.org_sync_with_settings(), CANCELLED)??;
     let interactive = !json && io.input.is_terminal();
     let mut problems = false;
     if !json {

@@ -3,10 +3,26 @@
 //! domain the user confirmed). Anything else is refused, so a compromised page or a
 //! crafted Jira answer cannot send the browser elsewhere.
 
-use url::Url;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use url::{Host, Url};
 
 use crate::model::Profile;
 use crate::requirements::TOKEN_PAGE;
+
+/// Whether `url` names a loopback host on which `http://` may be allowed for local test
+/// servers (`allow_loopback_http`): exactly `localhost`, `127.0.0.1` and `[::1]`. Other
+/// `127.x.y.z` addresses are not loopback here, so a site address is refused by
+/// validation as it would be by the client. The one definition used by site validation,
+/// the Jira client, the gateway and the admin client.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip == Ipv4Addr::LOCALHOST,
+        Some(Host::Ipv6(ip)) => ip == Ipv6Addr::LOCALHOST,
+        None => false,
+    }
+}
 
 /// The origins whose admin pages may be opened: the profiles' hosts that are Atlassian
 /// sites or confirmed custom domains (an unconfirmed host of an imported profile is not).
@@ -72,6 +88,28 @@ pub fn checked(url: &str, profile_hosts: &[&str]) -> Option<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_is_three_hosts() {
+        let is = |u: &str| is_loopback(&Url::parse(u).unwrap());
+        for u in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://LOCALHOST",
+            "http://[::1]:9",
+        ] {
+            assert!(is(u), "{u}");
+        }
+        for u in [
+            "http://127.0.0.2",
+            "http://127.1.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+            "http://acme.atlassian.net",
+        ] {
+            assert!(!is(u), "{u}");
+        }
+    }
 
     #[test]
     fn the_url_opened_is_the_url_checked() {

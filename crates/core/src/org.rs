@@ -273,8 +273,18 @@ impl<S: SecretStore + 'static> Profiles<S> {
         Ok(())
     }
 
+    /// [`Profiles::org_sync`] with the user's setting of when a token counts as unused
+    /// (`unused_warning_days`; its default when the settings cannot be read): the sync
+    /// every face runs.
+    pub async fn org_sync_with_settings(self: &Arc<Self>) -> Result<OrgSync, Error> {
+        let days = self
+            .blocking(|p| p.settings().load().unwrap_or_default().unused_warning_days)
+            .await?;
+        self.org_sync(days).await
+    }
+
     /// Reads the organisation's domains and tokens and records, on each profile, what
-    /// they say of its token. Expiry differences are findings for the user to confirm
+    /// they say of its token; a token unused for `unused_days` is flagged. Expiry differences are findings for the user to confirm
     /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
     pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
         let (config, client, bound) = self.blocking(|p| p.admin_client()).await??;
@@ -371,6 +381,16 @@ impl<S: SecretStore + 'static> Profiles<S> {
         Ok((findings, tokens.len()))
     }
 
+    /// [`Profiles::accept_atlassian_expiry`] with the date as a face received it
+    /// (`YYYY-MM-DD`).
+    pub fn accept_atlassian_expiry_as_typed(
+        &self,
+        id: ProfileId,
+        expected: &str,
+    ) -> Result<ProfileView, Error> {
+        self.accept_atlassian_expiry(id, parse_expiry(expected)?)
+    }
+
     /// Takes Atlassian's expiry for profile `id`, which the user confirmed: only the date
     /// the last sync reported (`expected`), so a stale confirmation changes nothing.
     pub fn accept_atlassian_expiry(
@@ -449,6 +469,20 @@ impl<S: SecretStore + 'static> Profiles<S> {
     }
 }
 
+/// An expiry date as the faces send it: `YYYY-MM-DD`, surrounding spaces ignored.
+pub fn parse_expiry(raw: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Validation(vec![FieldError::new(
+            Field::Expires,
+            FieldCode::Invalid,
+            format!(
+                "\"{}\" is not a date (YYYY-MM-DD).",
+                crate::text::from_server(raw, 40)
+            ),
+        )])
+    })
+}
+
 /// The day of an instant on this machine's calendar, as profile expiry dates are kept.
 fn local_date(at: Option<DateTime<Utc>>) -> Option<NaiveDate> {
     at.map(|d| d.with_timezone(&chrono::Local).date_naive())
@@ -479,6 +513,58 @@ fn find(
         .filter(|t| t.email.as_deref() == Some(email.as_str()))
         .collect();
     let active: Vec<&OrgApiToken> = mine.iter().copied().filter(|t| t.active()).collect();
+    let chosen = choose_token(p, &mine, &active);
+    let mut f = OrgFinding {
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        state: OrgTokenState::Missing,
+        label: None,
+        token_id: None,
+        expires: p.expires,
+        atlassian_expires: None,
+        expiry_differs: false,
+        last_active: None,
+        unused: false,
+        other_active: 0,
+        old_token_revoked_now: false,
+        message: String::new(),
+    };
+    let Some(t) = chosen else {
+        (f.state, f.message) = without_token(p, domains, &mine, &active);
+        return f;
+    };
+    f.label = Some(t.label.clone());
+    f.token_id = Some(t.id.clone());
+    f.atlassian_expires = local_date(t.expires_at);
+    f.expiry_differs = f.atlassian_expires.is_some_and(|e| e != p.expires);
+    f.last_active = t.last_active_at;
+    f.other_active = active.iter().filter(|o| o.id != t.id).count();
+    let since = t
+        .last_active_at
+        .or(t.created_at)
+        .map(|d| (today - d.date_naive()).num_days());
+    f.unused = since.is_some_and(|d| d > i64::from(unused_days));
+    f.state = if t.active() {
+        OrgTokenState::Active
+    } else {
+        OrgTokenState::Revoked
+    };
+    f.old_token_revoked_now = f.state == OrgTokenState::Active
+        && f.other_active == 0
+        && p.life.old_token_revoked == Some(false);
+    f.message = notes(p, &f, t);
+    f
+}
+
+/// The profile's token among its account's (`mine`, `active` the active ones): the one
+/// known from the last sync, a rotation's label, the same expiry date, or the only
+/// active one, in that order.
+fn choose_token<'a>(
+    p: &Profile,
+    mine: &[&'a OrgApiToken],
+    active: &[&'a OrgApiToken],
+) -> Option<&'a OrgApiToken> {
     let known = p
         .life
         .atlassian
@@ -489,7 +575,7 @@ fn find(
         p.name.trim().chars().take(60).collect::<String>()
     )
     .to_lowercase();
-    let chosen = known
+    known
         .and_then(|k| mine.iter().copied().find(|t| t.id == k))
         .or_else(|| {
             let mut by_label: Vec<&OrgApiToken> = active
@@ -515,59 +601,41 @@ fn find(
                 .collect();
             only(&same_date)
         })
-        .or_else(|| only(&active));
+        .or_else(|| only(active))
+}
+
+/// The state and message of a profile none of whose account's tokens is clearly its own.
+fn without_token(
+    p: &Profile,
+    domains: &Domains,
+    mine: &[&OrgApiToken],
+    active: &[&OrgApiToken],
+) -> (OrgTokenState, String) {
+    let email = p.email.to_lowercase();
     let domain = email.rsplit('@').next().unwrap_or_default();
     let managed = domains.verified.iter().any(|d| d == domain);
     let skipped = domains.skipped.iter().find(|d| d.name == domain);
-    let mut f = OrgFinding {
-        id: p.id,
-        name: p.name.clone(),
-        email: p.email.clone(),
-        state: OrgTokenState::Missing,
-        label: None,
-        token_id: None,
-        expires: p.expires,
-        atlassian_expires: None,
-        expiry_differs: false,
-        last_active: None,
-        unused: false,
-        other_active: 0,
-        old_token_revoked_now: false,
-        message: String::new(),
-    };
-    let Some(t) = chosen else {
-        (f.state, f.message) = if !active.is_empty() {
-            (OrgTokenState::Ambiguous, format!("{} active tokens of {}; none is clearly this profile's. Label the token `connkeeper {} …` or match its expiry.", active.len(), p.email, p.name))
-        } else if !mine.is_empty() {
-            (OrgTokenState::Revoked, format!("Every token of {} is revoked: backups with this profile fail. Rotate the token.", p.email))
-        } else if managed {
-            (OrgTokenState::Missing, format!("{} is a managed account without any API token: the profile's token was revoked or deleted. Rotate the token.", p.email))
-        } else if let Some(d) = skipped {
-            (OrgTokenState::Unmanaged, format!("{} is on {}, a domain of the organisation that is not verified (its claim is {}), so the account is not managed and Atlassian Administration does not list its tokens. Verify the domain in admin.atlassian.com > Settings > Domains to see them.", p.email, d.name, d.status))
-        } else {
-            (OrgTokenState::Unmanaged, format!("{} is not in the organisation's verified domains; Atlassian Administration does not list its tokens.", p.email))
-        };
-        return f;
-    };
-    f.label = Some(t.label.clone());
-    f.token_id = Some(t.id.clone());
-    f.atlassian_expires = local_date(t.expires_at);
-    f.expiry_differs = f.atlassian_expires.is_some_and(|e| e != p.expires);
-    f.last_active = t.last_active_at;
-    f.other_active = active.iter().filter(|o| o.id != t.id).count();
-    let since = t
-        .last_active_at
-        .or(t.created_at)
-        .map(|d| (today - d.date_naive()).num_days());
-    f.unused = since.is_some_and(|d| d > i64::from(unused_days));
-    f.state = if t.active() {
-        OrgTokenState::Active
+    if !active.is_empty() {
+        (OrgTokenState::Ambiguous, format!("{} active tokens of {}; none is clearly this profile's. Label the token `connkeeper {} …` or match its expiry.", active.len(), p.email, p.name))
+    } else if !mine.is_empty() {
+        (
+            OrgTokenState::Revoked,
+            format!(
+                "Every token of {} is revoked: backups with this profile fail. Rotate the token.",
+                p.email
+            ),
+        )
+    } else if managed {
+        (OrgTokenState::Missing, format!("{} is a managed account without any API token: the profile's token was revoked or deleted. Rotate the token.", p.email))
+    } else if let Some(d) = skipped {
+        (OrgTokenState::Unmanaged, format!("{} is on {}, a domain of the organisation that is not verified (its claim is {}), so the account is not managed and Atlassian Administration does not list its tokens. Verify the domain in admin.atlassian.com > Settings > Domains to see them.", p.email, d.name, d.status))
     } else {
-        OrgTokenState::Revoked
-    };
-    f.old_token_revoked_now = f.state == OrgTokenState::Active
-        && f.other_active == 0
-        && p.life.old_token_revoked == Some(false);
+        (OrgTokenState::Unmanaged, format!("{} is not in the organisation's verified domains; Atlassian Administration does not list its tokens.", p.email))
+    }
+}
+
+/// The message of a finding `f` whose token is `t`: what needs doing, or "In order.".
+fn notes(p: &Profile, f: &OrgFinding, t: &OrgApiToken) -> String {
     let mut notes = Vec::new();
     if f.state == OrgTokenState::Revoked {
         notes.push(
@@ -594,10 +662,9 @@ fn find(
     if p.life.old_token_revoked == Some(false) && f.other_active > 0 {
         notes.push(format!("{} other active token(s) of the account: revoke the old one once the backup service uses the new one.", f.other_active));
     }
-    f.message = if notes.is_empty() {
+    if notes.is_empty() {
         "In order.".to_owned()
     } else {
         notes.join(" ")
-    };
-    f
+    }
 }

@@ -141,38 +141,27 @@ struct Prepared {
     same_token: bool,
 }
 
-/// What the user typed in the desktop's rotation form.
+/// A rotation request: the profile, the new token and its expiry as typed. The desktop's
+/// rotation form deserialises into it without the profile, which the command names apart
+/// ([`RotateRequest::for_profile`]); until then `id` is a fresh id that names no profile.
 #[derive(Debug, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct RotateInput {
+pub struct RotateRequest {
+    #[serde(skip, default = "ProfileId::new")]
+    pub id: ProfileId,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub token: SecretString,
     /// `YYYY-MM-DD`.
     pub expires: String,
-    /// Put the token in place although it audits worse or could not be verified.
+    /// Put the new token in place although it audits worse or could not be verified.
     #[serde(default)]
     pub force: bool,
 }
 
-/// A rotation request: the new token and its expiry as typed.
-#[derive(Debug)]
-pub struct RotateRequest {
-    pub id: ProfileId,
-    pub token: SecretString,
-    pub expires: String,
-    /// Put the new token in place although it audits worse or could not be verified.
-    pub force: bool,
-}
-
 impl RotateRequest {
-    /// The request for profile `id` from the desktop's form.
-    pub fn new(id: ProfileId, input: RotateInput) -> Self {
-        Self {
-            id,
-            token: input.token,
-            expires: input.expires,
-            force: input.force,
-        }
+    /// This request for profile `id` (the form names the profile apart).
+    pub fn for_profile(self, id: ProfileId) -> Self {
+        Self { id, ..self }
     }
 }
 

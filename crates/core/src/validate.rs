@@ -180,7 +180,8 @@ pub enum Mode {
 pub struct Rules<'a> {
     pub today: NaiveDate,
     pub mode: Mode,
-    /// Accept `http://127.0.0.1:PORT` and `http://localhost:PORT` (local test servers).
+    /// Accept `http://` on the loopback hosts of [`crate::links::is_loopback`]
+    /// (`127.0.0.1`, `localhost`, `[::1]`, for local test servers).
     pub allow_loopback_http: bool,
     /// Names of the *other* profiles (uniqueness ignores case).
     pub other_names: &'a [&'a str],
@@ -450,9 +451,7 @@ pub fn validate_host(
     match url.scheme() {
         "https" => {}
         "http" => {
-            let loopback = matches!(url.host(), Some(Host::Domain("localhost")))
-                || matches!(url.host(), Some(Host::Ipv4(ip)) if ip.is_loopback());
-            if loopback && allow_loopback_http {
+            if crate::links::is_loopback(&url) && allow_loopback_http {
                 let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
                 let host = url.host_str().unwrap_or_default();
                 return Ok((format!("http://{host}{port}"), None));

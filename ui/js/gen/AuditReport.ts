@@ -5,9 +5,11 @@ import type { ArchivedProject } from "./ArchivedProject";
 import type { AuditPurpose } from "./AuditPurpose";
 import type { Coverage } from "./Coverage";
 import type { GlobalCheck } from "./GlobalCheck";
+import type { PermissionGap } from "./PermissionGap";
 import type { ProjectCheck } from "./ProjectCheck";
 import type { TokenKind } from "./TokenKind";
 import type { Warning } from "./Warning";
+import type { WarningCode } from "./WarningCode";
 
 /**
  * The full audit report (the stable `--json` shape).
@@ -20,4 +22,15 @@ token_kind: TokenKind, account: Account, ok: boolean, backup_ok: boolean, restor
 /**
  * Archived projects: not in `projects`, not counted in `coverage`.
  */
-archived_projects: Array<ArchivedProject>, coverage: Coverage, service_desks: number | null, software_access: boolean, warnings: Array<Warning>, requests: number, duration_ms: number, finished_at: string, };
+archived_projects: Array<ArchivedProject>, coverage: Coverage, 
+/**
+ * The spaces with gaps grouped by missing permission, in requirement order; empty
+ * in reports recorded before it was added.
+ */
+gaps: Array<PermissionGap>, service_desks: number | null, software_access: boolean, 
+/**
+ * The warning that explains the other gaps (`no_product_access`), when there is
+ * one: faces show it first and the per-space gaps as its consequence. Its message
+ * is in `warnings`.
+ */
+root_cause: WarningCode | null, warnings: Array<Warning>, requests: number, duration_ms: number, finished_at: string, };

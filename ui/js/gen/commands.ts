@@ -12,7 +12,7 @@ import type { OrgSync } from "./OrgSync";
 import type { OrgView } from "./OrgView";
 import type { ProfileView } from "./ProfileView";
 import type { RequirementsView } from "./RequirementsView";
-import type { RotateInput } from "./RotateInput";
+import type { RotateRequest } from "./RotateRequest";
 import type { RotationOutcome } from "./RotationOutcome";
 import type { RotationPlan } from "./RotationPlan";
 import type { Saved } from "./Saved";
@@ -95,7 +95,7 @@ rotation_plan: { args: { id: string, }, ok: RotationPlan, },
  * Verifies and audits the new token (a task cancellable by `run_id`, with progress
  * events), then swaps it in, or answers why not; the old token stays until then.
  */
-rotate_token: { args: { id: string, runId: string, input: RotateInput, }, ok: RotationOutcome, }, 
+rotate_token: { args: { id: string, runId: string, input: RotateRequest, }, ok: RotationOutcome, }, 
 /**
  * Records whether the old token of the last rotation was revoked.
  */

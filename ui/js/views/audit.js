@@ -60,18 +60,11 @@ export function createAuditPanel(ctx, o) {
   /** @type {HTMLElement|null} */ let listHost = null;
   const live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
 
-  function computeGaps() {
+  /** The spaces with gaps, and the report's grouping of them by missing permission. */
+  function readGaps() {
     if (!report) { gaps = []; groups = []; return; }
     gaps = report.projects.filter((p) => p.missing.length > 0);
-    /** @type {Map<string, {key: string, name: string, count: number}>} */
-    const m = new Map();
-    for (const p of gaps) {
-      for (const x of p.missing) {
-        const g = m.get(x.key);
-        if (g) g.count += 1; else m.set(x.key, { key: x.key, name: x.name, count: 1 });
-      }
-    }
-    groups = [...m.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+    groups = report.gaps.map((g) => ({ key: g.key, name: g.name, count: g.projects.length }));
   }
 
   function filtered() {
@@ -105,7 +98,7 @@ export function createAuditPanel(ctx, o) {
         : await api.call('test_connection', { draft: o.source.draft, runId: myRun, purpose, id: o.source.id ?? null });
       if (runId !== myRun || destroyed) return;
       report = r;
-      computeGaps();
+      readGaps();
     } catch (e) {
       if (runId !== myRun || destroyed) return;
       const ce = asCommandError(e);
@@ -266,8 +259,8 @@ export function createAuditPanel(ctx, o) {
         h('span', { dataset: { fk: 'token-kind' }, text: ` · ${t(`audit.tokenKind.${r.token_kind}`)}` })),
       h('span', { class: 'muted small', text: `${r.host} · ${appName(r.application)}` }));
 
-    // A root cause (no product access) comes first: per-project gaps follow from it.
-    const root = r.warnings.find((w) => w.code === 'no_product_access');
+    // The report's root cause (no product access) comes first: per-space gaps follow from it.
+    const root = r.root_cause ? r.warnings.find((w) => w.code === r.root_cause) : undefined;
     /** @type {HTMLElement[]} */
     const out = [
       h('h3', { id: 'audit-result-title', class: 'result-title', tabindex: '-1', text: t('audit.resultsTitle') }),

@@ -158,8 +158,9 @@ impl AdminClient {
     /// `https://api.atlassian.com` unless tests point it at a fake).
     pub fn new(org_id: &str, key: SecretString, cfg: &ClientConfig) -> Result<Self, JiraError> {
         let base = cfg.gateway.clone();
-        let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-        if base.scheme() != "https" && !(cfg.allow_loopback_http && loopback) {
+        if base.scheme() != "https"
+            && !(cfg.allow_loopback_http && crate::links::is_loopback(&base))
+        {
             return Err(JiraError::new(
                 ErrorKind::NotFound,
                 format!("the admin API base {base} is not an https:// address"),

@@ -94,18 +94,14 @@ impl JiraClient {
                 format!("\"{host}\" is not a valid site address: {e}"),
             )
         })?;
-        let loopback = matches!(base.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-        let https_only = !(cfg.allow_loopback_http && loopback);
+        let https_only = !(cfg.allow_loopback_http && crate::links::is_loopback(&base));
         if https_only && base.scheme() != "https" {
             return Err(JiraError::new(
                 ErrorKind::NotFound,
                 format!("{host} is not an https:// address; Jira Cloud is only reached over HTTPS"),
             ));
         }
-        let gateway_loopback = matches!(
-            cfg.gateway.host_str(),
-            Some("127.0.0.1" | "localhost" | "[::1]")
-        );
+        let gateway_loopback = crate::links::is_loopback(&cfg.gateway);
         if cfg.gateway.scheme() != "https" && !(cfg.allow_loopback_http && gateway_loopback) {
             return Err(JiraError::new(
                 ErrorKind::NotFound,

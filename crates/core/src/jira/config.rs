@@ -47,7 +47,7 @@ pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String
             crate::text::from_server(raw, 80)
         )
     })?;
-    let loopback = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let loopback = crate::links::is_loopback(&url);
     let scheme_ok =
         url.scheme() == "https" || (url.scheme() == "http" && loopback && allow_loopback_http);
     if !scheme_ok {

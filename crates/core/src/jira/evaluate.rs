@@ -12,7 +12,7 @@ use super::dto::{
 };
 use super::report::{
     Account, ArchivedProject, AuditPurpose, AuditReport, Coverage, GlobalCheck, Missing,
-    ProjectCheck, Warning, WarningCode,
+    PermissionGap, ProjectCheck, Warning, WarningCode,
 };
 use crate::model::{Application, TokenKind};
 use crate::requirements::{self, Purpose, Requirement, Scope, ADVICE, REQUIREMENTS};
@@ -135,79 +135,170 @@ pub fn is_service_account(me: &Myself, profile_email: &str) -> bool {
     }
 }
 
-/// Computes the verdicts from what Jira said. Pure.
+/// Computes the verdicts from what Jira said. Pure: the global checks, the space checks,
+/// the verdicts, then one rule per warning ([`warnings`]), sorted root causes first.
 pub fn evaluate(
-    o: Observed,
+    mut o: Observed,
     requests: usize,
     duration_ms: u64,
     finished_at: DateTime<Utc>,
 ) -> AuditReport {
+    let extra_warnings = std::mem::take(&mut o.extra_warnings);
     let (resolved, mut warnings) = resolve_keys(&o.known, o.application);
-    let relevant: Vec<&Requirement> = REQUIREMENTS
+    let relevant = relevant_requirements(&o);
+    let global = global_checks(&o, &relevant, &resolved);
+    let projects = project_checks(&o, &relevant, &resolved);
+    let verdicts = verdicts(&o, &resolved, &projects);
+    let archived = archived_projects(&o);
+    let facts = Facts {
+        o: &o,
+        projects: &projects,
+        archived: &archived,
+        administer: holds_administer(&o, &resolved),
+        service_account: is_service_account(&o.myself, &o.profile_email),
+    };
+    warnings.extend(self::warnings(&facts));
+    warnings.extend(extra_warnings);
+    warnings.sort_by_key(|w| priority(w.code));
+    let root_cause = root_cause(&warnings);
+    let (administer, service_account) = (facts.administer, facts.service_account);
+    let me = &o.myself;
+
+    AuditReport {
+        host: o.host.clone(),
+        application: o.application,
+        purpose: o.purpose,
+        token_kind: o.token_kind,
+        account: Account {
+            account_id: me.account_id.clone(),
+            display_name: me.display_name.clone(),
+            email: me.email_address.clone(),
+            account_type: me.account_type.clone(),
+            active: me.active,
+            service_account,
+            products: me.products(),
+        },
+        ok: verdicts.ok,
+        backup_ok: verdicts.backup_ok,
+        restore_ok: verdicts.restore_ok,
+        global,
+        coverage: Coverage {
+            projects_total: projects.len(),
+            projects_ok_backup: verdicts.projects_ok_backup,
+            projects_ok_restore: verdicts.projects_ok_restore,
+            complete: administer,
+        },
+        gaps: gaps_by_permission(&projects),
+        projects,
+        archived_projects: archived,
+        service_desks: o.service_desks,
+        software_access: o.software_access,
+        root_cause,
+        warnings,
+        requests,
+        duration_ms,
+        finished_at,
+    }
+}
+
+/// The site's key of each resolved requirement (see [`resolve_keys`]).
+type Resolved = BTreeMap<&'static str, String>;
+
+/// The requirements of the audit's purpose and application.
+fn relevant_requirements(o: &Observed) -> Vec<&'static Requirement> {
+    REQUIREMENTS
         .iter()
         .filter(|r| o.purpose.covers(r) && r.applies_to(o.application))
-        .collect();
-    let checked = |r: &Requirement| resolved.get(r.key).cloned();
+        .collect()
+}
 
-    let global: Vec<GlobalCheck> = relevant
+/// One check per relevant global permission the site knows.
+fn global_checks(o: &Observed, relevant: &[&Requirement], resolved: &Resolved) -> Vec<GlobalCheck> {
+    relevant
         .iter()
         .filter(|r| r.scope == Scope::Global)
         .filter_map(|r| {
-            let key = checked(r)?;
+            let key = resolved.get(r.key)?;
             Some(GlobalCheck {
                 key: r.key.to_owned(),
                 name: r.name.to_owned(),
                 required_for: r.required_for.to_vec(),
-                granted: o.global_granted.contains(&key),
+                granted: o.global_granted.contains(key),
                 why: r.why.to_owned(),
                 fix_url: requirements::global_fix_url(&o.host),
             })
         })
-        .collect();
+        .collect()
+}
 
-    let project_reqs: Vec<(&Requirement, String)> = relevant
+/// One check per space (by key), with the relevant space permissions it lacks.
+fn project_checks(
+    o: &Observed,
+    relevant: &[&Requirement],
+    resolved: &Resolved,
+) -> Vec<ProjectCheck> {
+    let project_reqs: Vec<(&Requirement, &String)> = relevant
         .iter()
         .filter(|r| r.scope == Scope::Project)
-        .filter_map(|r| checked(r).map(|k| (*r, k)))
+        .filter_map(|r| resolved.get(r.key).map(|k| (*r, k)))
         .collect();
-    let empty = BTreeSet::new();
     let mut projects: Vec<ProjectCheck> = o
         .projects
         .iter()
-        .filter_map(|p| {
-            let id = p.id.parse::<u64>().ok()?;
-            let project_type = p.project_type().to_owned();
-            let granted = o.project_granted.get(&id).unwrap_or(&empty);
-            let missing = project_reqs
-                .iter()
-                .filter(|(r, k)| {
-                    r.required_in(o.application, &project_type) && !granted.contains(k)
-                })
-                .map(|(r, _)| Missing {
-                    key: r.key.to_owned(),
-                    name: r.name.to_owned(),
-                    required_for: r.required_for.to_vec(),
-                })
-                .collect();
-            let team_managed = p.team_managed();
-            let fix_url = if team_managed {
-                requirements::team_managed_fix_url(&o.host, &p.key, &project_type)
-            } else {
-                requirements::project_fix_url(&o.host, &p.key)
-            };
-            Some(ProjectCheck {
-                id,
-                key: p.key.clone(),
-                name: p.name.clone(),
-                project_type,
-                team_managed,
-                missing,
-                fix_url,
-            })
-        })
+        .filter_map(|p| project_check(o, p, &project_reqs))
         .collect();
     projects.sort_by(|a, b| a.key.cmp(&b.key));
+    projects
+}
 
+/// The check of space `p`; `None` for a space whose id is not a number.
+fn project_check(
+    o: &Observed,
+    p: &ProjectDto,
+    project_reqs: &[(&Requirement, &String)],
+) -> Option<ProjectCheck> {
+    let id = p.id.parse::<u64>().ok()?;
+    let project_type = p.project_type().to_owned();
+    let granted = o.project_granted.get(&id);
+    let missing = project_reqs
+        .iter()
+        .filter(|(r, k)| {
+            r.required_in(o.application, &project_type) && !granted.is_some_and(|g| g.contains(*k))
+        })
+        .map(|(r, _)| Missing {
+            key: r.key.to_owned(),
+            name: r.name.to_owned(),
+            required_for: r.required_for.to_vec(),
+        })
+        .collect();
+    let team_managed = p.team_managed();
+    let fix_url = if team_managed {
+        requirements::team_managed_fix_url(&o.host, &p.key, &project_type)
+    } else {
+        requirements::project_fix_url(&o.host, &p.key)
+    };
+    Some(ProjectCheck {
+        id,
+        key: p.key.clone(),
+        name: p.name.clone(),
+        project_type,
+        team_managed,
+        missing,
+        fix_url,
+    })
+}
+
+/// The verdicts and the spaces counted in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Verdicts {
+    ok: bool,
+    backup_ok: bool,
+    restore_ok: bool,
+    projects_ok_backup: usize,
+    projects_ok_restore: usize,
+}
+
+fn verdicts(o: &Observed, resolved: &Resolved, projects: &[ProjectCheck]) -> Verdicts {
     let project_ok = |p: &ProjectCheck, purpose: Purpose| {
         !p.missing.iter().any(|m| m.required_for.contains(&purpose))
     };
@@ -215,8 +306,8 @@ pub fn evaluate(
         REQUIREMENTS
             .iter()
             .filter(|r| r.scope == Scope::Global && r.needed_for(purpose))
-            .all(|r| match checked(r) {
-                Some(k) => o.global_granted.contains(&k),
+            .all(|r| match resolved.get(r.key) {
+                Some(k) => o.global_granted.contains(k),
                 None => true, // unknown to Jira: a warning, not a verdict
             })
     };
@@ -242,115 +333,25 @@ pub fn evaluate(
         AuditPurpose::Restore => restore_ok,
         AuditPurpose::All => backup_ok && restore_ok,
     };
+    Verdicts {
+        ok,
+        backup_ok,
+        restore_ok,
+        projects_ok_backup,
+        projects_ok_restore,
+    }
+}
 
-    let administer = resolved
+/// Whether the account holds Administer Jira (and so sees every space).
+fn holds_administer(o: &Observed, resolved: &Resolved) -> bool {
+    resolved
         .get("ADMINISTER")
-        .is_some_and(|k| o.global_granted.contains(k));
-    let me = &o.myself;
-    let products = me.products();
-    let service_account = is_service_account(me, &o.profile_email);
-    if let Some(message) = product_access_problem(o.application, products.as_deref()) {
-        warnings.push(Warning {
-            code: WarningCode::NoProductAccess,
-            message,
-        });
-    }
-    if !me.active {
-        warnings.push(Warning { code: WarningCode::InactiveAccount, message: "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account.".into() });
-    }
-    if let Some(t) = me
-        .account_type
-        .as_deref()
-        .filter(|t| *t != ACCOUNT_TYPE_ATLASSIAN && !service_account)
-    {
-        let message = match me.app_type.as_deref().filter(|_| t == ACCOUNT_TYPE_APP) {
-            Some(APP_TYPE_AGENT) => "The account is a Rovo agent (appType \"agent\"), not a service account; backup services need a regular Atlassian account or a service account.".to_owned(),
-            Some(app) => format!("The account type is \"app\" with app type \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(app, 40)),
-            None => format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)),
-        };
-        warnings.push(Warning {
-            code: WarningCode::AccountType,
-            message,
-        });
-    }
-    if let Some(e) = me
-        .email_address
-        .as_deref()
-        .filter(|e| !e.eq_ignore_ascii_case(&o.profile_email))
-    {
-        warnings.push(Warning {
-            code: WarningCode::EmailMismatch,
-            message: format!(
-                "The token belongs to {}, but the profile says {}; update the profile's email.",
-                crate::text::from_server(e, 254),
-                o.profile_email
-            ),
-        });
-    }
-    if o.application == Application::JiraAdmin {
-        warnings.push(Warning { code: WarningCode::AdminSettingsScope, message: "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; space gaps are listed for information.".into() });
-    }
-    if !administer {
-        warnings.push(Warning { code: WarningCode::PartialCoverage, message: format!("Without Administer Jira the account sees only the spaces it can browse ({} here); spaces it cannot see were not audited and will not be backed up.", projects.len()) });
-    }
-    if !o.software_access {
-        let answered = match o.software_denied {
-            Some(s) => format!(" (the boards API answered {s})"),
-            None => String::new(),
-        };
-        warnings.push(Warning { code: WarningCode::NoSoftwareAccess, message: format!("The account has no Jira Software access{answered}: boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.") });
-    }
-    let team_managed_gaps = projects
-        .iter()
-        .filter(|p| p.team_managed && !p.missing.is_empty())
-        .count();
-    if team_managed_gaps > 0 {
-        warnings.push(Warning {
-            code: WarningCode::TeamManaged,
-            message: format!(
-                "{team_managed_gaps} team-managed space(s) have gaps: {}",
-                requirements::TEAM_MANAGED_HINT
-            ),
-        });
-    }
-    if o.application == Application::Jsm && o.service_desks == Some(0) {
-        warnings.push(Warning { code: WarningCode::NoServiceDesks, message: "The account reaches no Jira Service Management service desks; give it agent access to the service spaces to back them up.".into() });
-    }
-    // Advice beyond the vendor's list: a warning, never a verdict.
-    for advice in ADVICE
-        .iter()
-        .filter(|a| o.purpose.covers_purpose(a.purpose))
-    {
-        if !o.known.contains_key(advice.key) {
-            continue;
-        }
-        let lacking: Vec<&str> = projects
-            .iter()
-            .filter(|p| {
-                !o.project_granted
-                    .get(&p.id)
-                    .is_some_and(|g| g.contains(advice.key))
-            })
-            .map(|p| p.key.as_str())
-            .collect();
-        if !lacking.is_empty() {
-            let shown: Vec<&str> = lacking.iter().take(5).copied().collect();
-            let more = lacking.len().saturating_sub(shown.len());
-            warnings.push(Warning {
-                code: advice.code,
-                message: format!(
-                    "{} space(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
-                    lacking.len(),
-                    advice.name,
-                    shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() },
-                    advice.why
-                ),
-            });
-        }
-    }
-    let archived: Vec<ArchivedProject> = o
-        .archived
+        .is_some_and(|k| o.global_granted.contains(k))
+}
+
+/// The archived spaces with a numeric id.
+fn archived_projects(o: &Observed) -> Vec<ArchivedProject> {
+    o.archived
         .iter()
         .filter_map(|p| {
             Some(ArchivedProject {
@@ -359,52 +360,209 @@ pub fn evaluate(
                 name: p.name.clone(),
             })
         })
-        .collect();
-    if !archived.is_empty() {
-        warnings.push(Warning {
-            code: WarningCode::ArchivedProjects,
-            message: format!(
-                "{} archived space(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
-                archived.len()
-            ),
-        });
-    }
-    warnings.extend(o.extra_warnings);
-    warnings.sort_by_key(|w| priority(w.code));
+        .collect()
+}
 
-    AuditReport {
-        host: o.host.clone(),
-        application: o.application,
-        purpose: o.purpose,
-        token_kind: o.token_kind,
-        account: Account {
-            account_id: me.account_id.clone(),
-            display_name: me.display_name.clone(),
-            email: me.email_address.clone(),
-            account_type: me.account_type.clone(),
-            active: me.active,
-            service_account,
-            products,
-        },
-        ok,
-        backup_ok,
-        restore_ok,
-        global,
-        coverage: Coverage {
-            projects_total: projects.len(),
-            projects_ok_backup,
-            projects_ok_restore,
-            complete: administer,
-        },
-        projects,
-        archived_projects: archived,
-        service_desks: o.service_desks,
-        software_access: o.software_access,
-        warnings,
-        requests,
-        duration_ms,
-        finished_at,
+/// The spaces lacking each required space permission, in requirement order: the one
+/// grouping every face shows.
+pub fn gaps_by_permission(projects: &[ProjectCheck]) -> Vec<PermissionGap> {
+    REQUIREMENTS
+        .iter()
+        .filter(|r| r.scope == Scope::Project)
+        .filter_map(|r| {
+            let keys: Vec<String> = projects
+                .iter()
+                .filter(|p| p.missing.iter().any(|m| m.key == r.key))
+                .map(|p| p.key.clone())
+                .collect();
+            (!keys.is_empty()).then(|| PermissionGap {
+                key: r.key.to_owned(),
+                name: r.name.to_owned(),
+                projects: keys,
+            })
+        })
+        .collect()
+}
+
+/// The warnings that explain every other gap, when present: the account cannot reach
+/// the application at all, so per-space gaps follow from it.
+const ROOT_CAUSES: [WarningCode; 1] = [WarningCode::NoProductAccess];
+
+/// The root cause among `warnings`, if any (the first, in their order).
+fn root_cause(warnings: &[Warning]) -> Option<WarningCode> {
+    warnings
+        .iter()
+        .map(|w| w.code)
+        .find(|c| ROOT_CAUSES.contains(c))
+}
+
+/// What the warning rules look at: the observations and what the audit made of them.
+struct Facts<'a> {
+    o: &'a Observed,
+    projects: &'a [ProjectCheck],
+    archived: &'a [ArchivedProject],
+    administer: bool,
+    service_account: bool,
+}
+
+/// A warning rule: at most one warning from the facts.
+type Rule = fn(&Facts) -> Option<Warning>;
+
+/// The rules about the account and the site, in the order their warnings are given.
+const ACCOUNT_AND_SITE_RULES: [Rule; 9] = [
+    no_product_access,
+    inactive_account,
+    account_type,
+    email_mismatch,
+    admin_settings_scope,
+    partial_coverage,
+    no_software_access,
+    team_managed,
+    no_service_desks,
+];
+
+/// Every rule's warning, unsorted: the account and site rules, the advice beyond the
+/// vendor's list (one per advised permission), the archived spaces.
+fn warnings(f: &Facts) -> Vec<Warning> {
+    let mut out: Vec<Warning> = ACCOUNT_AND_SITE_RULES
+        .iter()
+        .filter_map(|rule| rule(f))
+        .collect();
+    out.extend(ADVICE.iter().filter_map(|a| advice(a, f)));
+    out.extend(archived_spaces(f));
+    out
+}
+
+fn warning(code: WarningCode, message: impl Into<String>) -> Warning {
+    Warning {
+        code,
+        message: message.into(),
     }
+}
+
+fn no_product_access(f: &Facts) -> Option<Warning> {
+    let products = f.o.myself.products();
+    product_access_problem(f.o.application, products.as_deref())
+        .map(|m| warning(WarningCode::NoProductAccess, m))
+}
+
+fn inactive_account(f: &Facts) -> Option<Warning> {
+    (!f.o.myself.active).then(|| warning(WarningCode::InactiveAccount, "The account is deactivated: its API token cannot be used. Reactivate it in Atlassian Administration or use another account."))
+}
+
+fn account_type(f: &Facts) -> Option<Warning> {
+    let me = &f.o.myself;
+    let t = me
+        .account_type
+        .as_deref()
+        .filter(|t| *t != ACCOUNT_TYPE_ATLASSIAN && !f.service_account)?;
+    let message = match me.app_type.as_deref().filter(|_| t == ACCOUNT_TYPE_APP) {
+        Some(APP_TYPE_AGENT) => "The account is a Rovo agent (appType \"agent\"), not a service account; backup services need a regular Atlassian account or a service account.".to_owned(),
+        Some(app) => format!("The account type is \"app\" with app type \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(app, 40)),
+        None => format!("The account type is \"{}\", neither a regular Atlassian account nor a service account; backup services need one of those.", crate::text::from_server(t, 40)),
+    };
+    Some(warning(WarningCode::AccountType, message))
+}
+
+fn email_mismatch(f: &Facts) -> Option<Warning> {
+    let e =
+        f.o.myself
+            .email_address
+            .as_deref()
+            .filter(|e| !e.eq_ignore_ascii_case(&f.o.profile_email))?;
+    Some(warning(
+        WarningCode::EmailMismatch,
+        format!(
+            "The token belongs to {}, but the profile says {}; update the profile's email.",
+            crate::text::from_server(e, 254),
+            f.o.profile_email
+        ),
+    ))
+}
+
+fn admin_settings_scope(f: &Facts) -> Option<Warning> {
+    (f.o.application == Application::JiraAdmin).then(|| warning(WarningCode::AdminSettingsScope, "Jira Admin Settings backs up site configuration: the verdicts rest on the global permissions; space gaps are listed for information."))
+}
+
+fn partial_coverage(f: &Facts) -> Option<Warning> {
+    (!f.administer).then(|| warning(WarningCode::PartialCoverage, format!("Without Administer Jira the account sees only the spaces it can browse ({} here); spaces it cannot see were not audited and will not be backed up.", f.projects.len())))
+}
+
+fn no_software_access(f: &Facts) -> Option<Warning> {
+    if f.o.software_access {
+        return None;
+    }
+    let answered = match f.o.software_denied {
+        Some(s) => format!(" (the boards API answered {s})"),
+        None => String::new(),
+    };
+    Some(warning(WarningCode::NoSoftwareAccess, format!("The account has no Jira Software access{answered}: boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.")))
+}
+
+fn team_managed(f: &Facts) -> Option<Warning> {
+    let gaps = f
+        .projects
+        .iter()
+        .filter(|p| p.team_managed && !p.missing.is_empty())
+        .count();
+    (gaps > 0).then(|| {
+        warning(
+            WarningCode::TeamManaged,
+            format!(
+                "{gaps} team-managed space(s) have gaps: {}",
+                requirements::TEAM_MANAGED_HINT
+            ),
+        )
+    })
+}
+
+fn no_service_desks(f: &Facts) -> Option<Warning> {
+    (f.o.application == Application::Jsm && f.o.service_desks == Some(0)).then(|| warning(WarningCode::NoServiceDesks, "The account reaches no Jira Service Management service desks; give it agent access to the service spaces to back them up."))
+}
+
+/// Advice beyond the vendor's list: the spaces lacking an advised permission the site
+/// knows. A warning, never a verdict.
+fn advice(a: &requirements::Advice, f: &Facts) -> Option<Warning> {
+    if !f.o.purpose.covers_purpose(a.purpose) || !f.o.known.contains_key(a.key) {
+        return None;
+    }
+    let lacking: Vec<&str> = f
+        .projects
+        .iter()
+        .filter(|p| {
+            !f.o.project_granted
+                .get(&p.id)
+                .is_some_and(|g| g.contains(a.key))
+        })
+        .map(|p| p.key.as_str())
+        .collect();
+    if lacking.is_empty() {
+        return None;
+    }
+    let shown: Vec<&str> = lacking.iter().take(5).copied().collect();
+    let more = lacking.len().saturating_sub(shown.len());
+    Some(warning(
+        a.code,
+        format!(
+            "{} space(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
+            lacking.len(),
+            a.name,
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            a.why
+        ),
+    ))
+}
+
+fn archived_spaces(f: &Facts) -> Option<Warning> {
+    (!f.archived.is_empty()).then(|| warning(WarningCode::ArchivedProjects, format!(
+        "{} archived space(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
+        f.archived.len()
+    )))
 }
 
 #[cfg(test)]
@@ -520,3 +678,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod cases;

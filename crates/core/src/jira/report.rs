@@ -1,10 +1,12 @@
 //! The audit report: the stable `--json` shape, and the summary kept on a profile.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Application, AuditSummary, TokenKind};
-use crate::requirements::{Purpose, Requirement, Scope, REQUIREMENTS};
+use crate::requirements::{Purpose, Requirement, REQUIREMENTS};
 
 fn classic() -> TokenKind {
     TokenKind::Classic
@@ -132,6 +134,18 @@ pub struct ArchivedProject {
     pub name: String,
 }
 
+/// The spaces lacking one required space permission (see
+/// [`AuditReport::gaps`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PermissionGap {
+    /// The permission's key, as in [`Missing::key`].
+    pub key: String,
+    pub name: String,
+    /// The keys of the spaces lacking it, in the order of [`AuditReport::projects`].
+    pub projects: Vec<String>,
+}
+
 pub use crate::codes::WarningCode;
 
 /// A caution that does not change the verdicts.
@@ -162,8 +176,17 @@ pub struct AuditReport {
     #[serde(default)]
     pub archived_projects: Vec<ArchivedProject>,
     pub coverage: Coverage,
+    /// The spaces with gaps grouped by missing permission, in requirement order; empty
+    /// in reports recorded before it was added.
+    #[serde(default)]
+    pub gaps: Vec<PermissionGap>,
     pub service_desks: Option<usize>,
     pub software_access: bool,
+    /// The warning that explains the other gaps (`no_product_access`), when there is
+    /// one: faces show it first and the per-space gaps as its consequence. Its message
+    /// is in `warnings`.
+    #[serde(default)]
+    pub root_cause: Option<WarningCode>,
     pub warnings: Vec<Warning>,
     pub requests: usize,
     pub duration_ms: u64,
@@ -196,19 +219,26 @@ impl AuditReport {
         }
     }
 
-    /// Projects grouped by missing permission key, in requirement order.
+    /// [`Self::gaps`] with each permission's requirement and its spaces' checks.
     pub fn gaps_by_permission(&self) -> Vec<(&'static Requirement, Vec<&ProjectCheck>)> {
-        REQUIREMENTS
+        self.gaps
             .iter()
-            .filter(|r| r.scope == Scope::Project)
-            .filter_map(|r| {
-                let projects: Vec<&ProjectCheck> = self
+            .filter_map(|g| {
+                let r = REQUIREMENTS.iter().find(|r| r.key == g.key)?;
+                let keys: BTreeSet<&str> = g.projects.iter().map(String::as_str).collect();
+                let projects = self
                     .projects
                     .iter()
-                    .filter(|p| p.missing.iter().any(|m| m.key == r.key))
+                    .filter(|p| keys.contains(p.key.as_str()))
                     .collect();
-                (!projects.is_empty()).then_some((r, projects))
+                Some((r, projects))
             })
             .collect()
+    }
+
+    /// The warning named by [`Self::root_cause`].
+    pub fn root_cause_warning(&self) -> Option<&Warning> {
+        let code = self.root_cause?;
+        self.warnings.iter().find(|w| w.code == code)
     }
 }

@@ -413,3 +413,34 @@ async fn the_organisation_key_goes_only_with_the_organisation_it_was_stored_for(
         )
     ));
 }
+
+/// The sync every face runs reads when a token counts as unused from the settings: F's
+/// token was last used 58 days ago.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sync_takes_the_unused_days_from_the_settings() {
+    let fake = FakeJira::start(org_site()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = profiles(dir.path(), &fake);
+    let f = create(&p, &fake, "F", "f@acme.com", &tok(6), "2027-02-01");
+    link(&p);
+    for (days, unused) in [(90, false), (30, true)] {
+        p.settings()
+            .update(|s| s.unused_warning_days = days)
+            .unwrap();
+        let sync = p.org_sync_with_settings().await.unwrap();
+        let ff = sync.profiles.iter().find(|x| x.id == f).unwrap();
+        assert_eq!(ff.unused, unused, "{days} days: {}", ff.message);
+    }
+}
+
+#[test]
+fn expiry_dates_as_the_faces_send_them() {
+    use connkeeper_core::org::parse_expiry;
+    assert_eq!(
+        parse_expiry(" 2027-01-04 ").unwrap(),
+        NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()
+    );
+    for bad in ["2027-13-01", "04.01.2027", "", "2027-01-04T00:00"] {
+        assert!(parse_expiry(bad).is_err(), "{bad:?}");
+    }
+}

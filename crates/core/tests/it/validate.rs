@@ -405,3 +405,37 @@ fn validate_normalises_a_good_draft() {
     assert_eq!(v.warnings.len(), 1);
     assert_eq!(v.warnings[0].code, FieldCode::ExpiresToday);
 }
+
+/// Validation and the Jira client share one loopback definition: a host validation
+/// accepts over `http://` is one the client will reach, and the client refuses what
+/// validation refuses (`127.0.0.2` is not loopback for either).
+#[test]
+fn validation_and_the_client_agree_on_loopback() {
+    use connkeeper_core::jira::{ClientConfig, JiraClient};
+    let client = |host: &str| {
+        let cfg = ClientConfig {
+            allow_loopback_http: true,
+            ..ClientConfig::default()
+        };
+        JiraClient::new(host, "a@b.c", SecretString::from("t"), cfg).is_ok()
+    };
+    for (raw, loopback) in [
+        ("http://127.0.0.1:8080", true),
+        ("http://localhost:9", true),
+        ("http://[::1]:9", true),
+        ("http://127.0.0.2:9", false),
+        ("http://10.0.0.1:9", false),
+    ] {
+        let validated = validate_host(raw, true);
+        assert_eq!(
+            validated.is_ok(),
+            loopback,
+            "validation of {raw}: {validated:?}"
+        );
+        assert_eq!(client(raw), loopback, "client of {raw}");
+        if let Ok((host, _)) = validated {
+            assert!(client(&host), "the client refuses the validated {host}");
+        }
+        assert!(validate_host(raw, false).is_err(), "{raw} without the flag");
+    }
+}
