@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::process::Stdio;
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use crate::support::*;
