@@ -1,6 +1,10 @@
 //! Shared helpers of the CLI tests: a private data folder and keyring service per test,
 //! a transcript of everything printed (scanned for tokens when the test ends), fake Jira.
 
+#[path = "../common/jira.rs"]
+mod jira;
+pub use jira::{jira_site, start_jira};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -178,30 +182,7 @@ pub fn in_days(n: i64) -> String {
 pub const T1: &str = "ATATT3xFfGF0-cli-secret-token-0001";
 pub const T2: &str = "ATATT3xFfGF0-cli-secret-token-0002";
 
-/// A fake Jira served on its own runtime for the duration of a test.
-pub struct Jira {
-    pub fake: fake_jira::FakeJira,
-    _rt: tokio::runtime::Runtime,
-}
-
-pub fn start_jira(site: fake_jira::Site) -> Jira {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let fake = rt.block_on(fake_jira::FakeJira::start(site)).unwrap();
-    Jira { fake, _rt: rt }
-}
-
 pub const JIRA_TOKEN: &str = "ATATT3xFfGF0-cli-audit-token-0001";
-
-pub fn jira_site(account: fake_jira::Account) -> fake_jira::Site {
-    let projects = (0..12)
-        .map(|i| fake_jira::Project::new(10_000 + i, &format!("K{i:02}"), &format!("Project {i}")))
-        .collect();
-    fake_jira::Site::new().account(account).projects(projects)
-}
 
 pub fn add_loopback(env: &Env, name: &str, host: &str, token: &str) {
     let r = add_profile_with(env, &["--allow-loopback-http"], name, host, &[], token);

@@ -1,6 +1,10 @@
 //! One test case: a data folder, an in-memory keyring, a fixed clock and maybe a fake
 //! Jira; each run parses a command line as the binary does and calls the library.
 
+#[path = "../common/jira.rs"]
+mod jira;
+pub use jira::{jira_site, start_jira, Jira};
+
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,30 +33,6 @@ pub fn in_days(days: i64) -> String {
 pub const T1: &str = "ATATT3xFfGF0-cli-secret-token-0001";
 pub const T2: &str = "ATATT3xFfGF0-cli-secret-token-0002";
 pub const T3: &str = "ATATT3xFfGF0-cli-secret-token-0003";
-
-/// A fake Jira served on its own runtime for the duration of a case.
-pub struct Jira {
-    pub fake: fake_jira::FakeJira,
-    _rt: tokio::runtime::Runtime,
-}
-
-pub fn start_jira(site: fake_jira::Site) -> Jira {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let fake = rt.block_on(fake_jira::FakeJira::start(site)).unwrap();
-    Jira { fake, _rt: rt }
-}
-
-/// Twelve spaces K00..K11 and `account`.
-pub fn jira_site(account: fake_jira::Account) -> fake_jira::Site {
-    let projects = (0..12)
-        .map(|i| fake_jira::Project::new(10_000 + i, &format!("K{i:02}"), &format!("Project {i}")))
-        .collect();
-    fake_jira::Site::new().account(account).projects(projects)
-}
 
 /// A [`FixedClock`] that a test moves forward.
 #[derive(Debug)]
