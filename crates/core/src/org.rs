@@ -103,22 +103,16 @@ pub struct OrgDraft {
     pub key_expires: String,
 }
 
-/// The organisation API key as the reminder engine sees an expiring credential.
-pub(crate) fn key_as_profile(org: &OrgConfig) -> Profile {
-    Profile {
-        id: ORG_KEY_ID,
-        name: format!("Atlassian organisation API key ({})", org.org_id),
-        description: None,
-        application: crate::model::Application::JiraAdmin,
-        host: "https://admin.atlassian.com".to_owned(),
-        email: String::new(),
-        expires: org.key_expires,
-        created_at: org.added_at,
-        updated_at: org.added_at,
-        last_audit: None,
-        confirmed_host: None,
-        token_kind: None,
-        life: crate::model::TokenLife::default(),
+impl OrgConfig {
+    /// The organisation API key as the reminder engine sees it.
+    pub(crate) fn expiring(&self) -> crate::reminders::Expiring {
+        crate::reminders::Expiring {
+            id: ORG_KEY_ID,
+            subject: crate::reminders::Subject::OrgKey {
+                org_id: self.org_id.clone(),
+            },
+            expires: self.key_expires,
+        }
     }
 }
 

@@ -78,13 +78,58 @@ pub enum DueKind {
     Expired(u32),
 }
 
+/// What expires: a profile's API token, or the Atlassian organisation's API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Subject {
+    Token {
+        name: String,
+        application: Application,
+        host: String,
+    },
+    OrgKey {
+        org_id: String,
+    },
+}
+
+impl Subject {
+    /// How a list of reminders names it.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Token { name, .. } => name.clone(),
+            Self::OrgKey { org_id } => format!("Atlassian organisation API key ({org_id})"),
+        }
+    }
+}
+
+/// An expiring credential as the reminder engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expiring {
+    /// The key its fired reminders are remembered under (a profile's id).
+    pub id: ProfileId,
+    pub subject: Subject,
+    pub expires: NaiveDate,
+}
+
+impl From<&Profile> for Expiring {
+    fn from(p: &Profile) -> Self {
+        Self {
+            id: p.id,
+            subject: Subject::Token {
+                name: p.name.clone(),
+                application: p.application,
+                host: p.host.clone(),
+            },
+            expires: p.expires,
+        }
+    }
+}
+
 /// A reminder to show now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {
-    pub profile_id: ProfileId,
-    pub name: String,
-    pub application: Application,
-    pub host: String,
+    pub id: ProfileId,
+    pub subject: Subject,
     pub expires: NaiveDate,
     /// Whole days left today (negative once expired).
     pub days_left: i64,
@@ -128,11 +173,11 @@ pub fn local_instant<Tz: TimeZone>(tz: &Tz, date: NaiveDate, hour: u32) -> DateT
     date.and_time(NaiveTime::MIN).and_utc()
 }
 
-/// Computes the reminders due at `now` in time zone `tz`.
+/// Computes the reminders due at `now` in time zone `tz` for `credentials`.
 pub fn due_reminders<Tz: TimeZone>(
     now: DateTime<Utc>,
     tz: &Tz,
-    profiles: &[Profile],
+    credentials: &[Expiring],
     state: &ReminderState,
     policy: &ReminderPolicy,
 ) -> Outcome {
@@ -153,7 +198,7 @@ pub fn due_reminders<Tz: TimeZone>(
     let mut next_state = ReminderState::default();
     let mut next_dates: Vec<NaiveDate> = Vec::new();
 
-    for p in profiles {
+    for p in credentials {
         let mut fired = match state.fired.get(&p.id) {
             Some(f) if f.expires == p.expires => f.clone(),
             _ => Fired {
@@ -195,10 +240,8 @@ pub fn due_reminders<Tz: TimeZone>(
         }
         if let Some(kind) = kind {
             due.push(Due {
-                profile_id: p.id,
-                name: p.name.clone(),
-                application: p.application,
-                host: p.host.clone(),
+                id: p.id,
+                subject: p.subject.clone(),
                 expires: p.expires,
                 days_left: left,
                 kind,
@@ -226,7 +269,7 @@ pub fn due_reminders<Tz: TimeZone>(
         next_dates.extend(upcoming.or(after_expiry));
         next_state.fired.insert(p.id, fired);
     }
-    due.sort_by_key(|d| (d.days_left, d.name.to_lowercase()));
+    due.sort_by_key(|d| (d.days_left, d.subject.label().to_lowercase()));
     let next_check = next_dates
         .into_iter()
         .map(|d| local_instant(tz, d, policy.hour))
@@ -257,43 +300,66 @@ fn when(d: &Due) -> String {
     }
 }
 
+/// The notification for one due reminder: what expires, when, and what to do.
+fn single(d: &Due) -> Notice {
+    let verb = if d.days_left < 0 {
+        "expired"
+    } else {
+        "expires"
+    };
+    match &d.subject {
+        Subject::OrgKey { .. } => Notice {
+            title: format!("Atlassian organisation API key {}", when(d)),
+            body: format!(
+                "The organisation API key {verb} on {}. Create a new key in admin.atlassian.com > Settings > API keys, then link it again in ConnKeeper.",
+                d.expires
+            ),
+        },
+        Subject::Token { name, application, host } => Notice {
+            title: format!("API token {}", when(d)),
+            body: format!(
+                "{name} ({}, {host}): the token {verb} on {}. Rotate it in ConnKeeper: create a new token at {TOKEN_PAGE}; ConnKeeper verifies it before the old one goes.",
+                application.display_name(),
+                d.expires
+            ),
+        },
+    }
+}
+
 /// The notifications for a batch of due reminders: one for a single profile, one
 /// grouped notification for several.
 pub fn notices(due: &[Due]) -> Vec<Notice> {
     match due {
         [] => Vec::new(),
-        [d] if d.profile_id == crate::org::ORG_KEY_ID => vec![Notice {
-            title: format!("Atlassian organisation API key {}", when(d)),
-            body: format!(
-                "The organisation API key {} on {}. Create a new key in admin.atlassian.com > Settings > API keys, then link it again in ConnKeeper's settings (or `connkeeper org add`).",
-                if d.days_left < 0 { "expired" } else { "expires" },
-                d.expires
-            ),
-        }],
-        [d] => vec![Notice {
-            title: format!("API token {}", when(d)),
-            body: format!(
-                "{} ({}, {}): the token {} on {}. Rotate it from ConnKeeper's tray menu (or `connkeeper rotate`): create a new token at {TOKEN_PAGE}; ConnKeeper verifies it before the old one goes.",
-                d.name,
-                d.application.display_name(),
-                d.host,
-                if d.days_left < 0 { "expired" } else { "expires" },
-                d.expires
-            ),
-        }],
+        [d] => vec![single(d)],
         many => {
             let expired = many.iter().filter(|d| d.days_left < 0).count();
-            let title = if expired == many.len() {
-                format!("{} API tokens have expired", many.len())
-            } else if expired > 0 {
-                format!("{} API tokens need attention", many.len())
-            } else if many.iter().all(|d| d.days_left <= 7) {
-                format!("{} API tokens expire this week", many.len())
+            let n = many.len();
+            let what = if many
+                .iter()
+                .all(|d| matches!(d.subject, Subject::Token { .. }))
+            {
+                "API tokens"
             } else {
-                format!("{} API tokens expire soon", many.len())
+                "credentials"
             };
-            let lines: Vec<String> = many.iter().map(|d| format!("{}: {} ({})", d.name, when(d), d.expires)).collect();
-            vec![Notice { title, body: format!("{}\nRotate them from ConnKeeper's tray menu.", lines.join("\n")) }]
+            let title = if expired == n {
+                format!("{n} {what} have expired")
+            } else if expired > 0 {
+                format!("{n} {what} need attention")
+            } else if many.iter().all(|d| d.days_left <= 7) {
+                format!("{n} {what} expire this week")
+            } else {
+                format!("{n} {what} expire soon")
+            };
+            let lines: Vec<String> = many
+                .iter()
+                .map(|d| format!("{}: {} ({})", d.subject.label(), when(d), d.expires))
+                .collect();
+            vec![Notice {
+                title,
+                body: format!("{}\nReplace them in ConnKeeper.", lines.join("\n")),
+            }]
         }
     }
 }
@@ -384,11 +450,11 @@ pub fn check<S: crate::secrets::SecretStore, Tz: TimeZone>(
         ReminderState::default()
     });
     // The organisation API key expires too, and is reminded of like a token.
-    let mut remindable = stored;
+    let mut remindable: Vec<Expiring> = stored.iter().map(Expiring::from).collect();
     if let Ok(Some(org)) = crate::store::read_json::<crate::org::OrgConfig>(
         &profiles.store().dir().join(crate::org::ORG_FILE),
     ) {
-        remindable.push(crate::org::key_as_profile(&org));
+        remindable.push(org.expiring());
     }
     let outcome = due_reminders(
         now,

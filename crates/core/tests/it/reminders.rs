@@ -5,31 +5,25 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::America::New_York;
 use chrono_tz::Europe::Berlin;
-use connkeeper_core::model::{Application, Profile, ProfileId};
+use connkeeper_core::model::{Application, ProfileId};
 use connkeeper_core::reminders::{
-    due_reminders, notices, DueKind, ReminderPolicy, ReminderState, ReminderStore,
+    due_reminders, notices, DueKind, Expiring, ReminderPolicy, ReminderState, ReminderStore,
+    Subject,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn profile(name: &str, expires: NaiveDate) -> Profile {
-    let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    Profile {
+fn profile(name: &str, expires: NaiveDate) -> Expiring {
+    Expiring {
         id: ProfileId::new(),
-        name: name.into(),
-        description: None,
-        application: Application::Jira,
-        host: "https://acme.atlassian.net".into(),
-        email: "a@acme.com".into(),
+        subject: Subject::Token {
+            name: name.into(),
+            application: Application::Jira,
+            host: "https://acme.atlassian.net".into(),
+        },
         expires,
-        created_at: t,
-        updated_at: t,
-        last_audit: None,
-        confirmed_host: None,
-        life: Default::default(),
-        token_kind: None,
     }
 }
 
@@ -46,7 +40,7 @@ fn walk<Tz: TimeZone>(
     from: NaiveDate,
     to: NaiveDate,
     hour: u32,
-    ps: &[Profile],
+    ps: &[Expiring],
     policy: &ReminderPolicy,
 ) -> BTreeMap<NaiveDate, Vec<DueKind>> {
     let mut state = ReminderState::default();
@@ -352,7 +346,7 @@ fn several_due_at_once_are_grouped() {
     );
     assert_eq!(o.due.len(), 3);
     assert_eq!(
-        o.due.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        o.due.iter().map(|d| d.subject.label()).collect::<Vec<_>>(),
         ["C", "A", "B"],
         "most urgent first"
     );
@@ -408,4 +402,48 @@ fn state_round_trips_and_a_corrupt_file_is_reported() {
         &ReminderPolicy::default(),
     );
     assert_eq!(fresh.due.len(), 1);
+}
+
+#[test]
+fn the_organisation_key_is_reminded_of_in_words_of_both_faces() {
+    let key = Expiring {
+        id: ProfileId::new(),
+        subject: Subject::OrgKey {
+            org_id: "org-1".into(),
+        },
+        expires: d(2026, 12, 3),
+    };
+    let token = profile("Acme", d(2026, 12, 3));
+    let o = due_reminders(
+        at(&Berlin, d(2026, 12, 2), 10, 0),
+        &Berlin,
+        &[key.clone()],
+        &ReminderState::default(),
+        &ReminderPolicy::default(),
+    );
+    let n = notices(&o.due);
+    assert_eq!(
+        n[0].title,
+        "Atlassian organisation API key expires tomorrow"
+    );
+    assert_eq!(
+        n[0].body,
+        "The organisation API key expires on 2026-12-03. Create a new key in admin.atlassian.com > Settings > API keys, then link it again in ConnKeeper."
+    );
+    let both = due_reminders(
+        at(&Berlin, d(2026, 12, 2), 10, 0),
+        &Berlin,
+        &[key, token],
+        &ReminderState::default(),
+        &ReminderPolicy::default(),
+    );
+    let n = notices(&both.due);
+    assert_eq!(n[0].title, "2 credentials expire this week");
+    assert_eq!(
+        n[0].body,
+        "Acme: expires tomorrow (2026-12-03)\nAtlassian organisation API key (org-1): expires tomorrow (2026-12-03)\nReplace them in ConnKeeper."
+    );
+    for notice in &n {
+        assert!(!notice.body.contains("connkeeper") && !notice.body.contains('`'));
+    }
 }
