@@ -35,9 +35,20 @@ pub fn profiles_from_env(cli: &Cli) -> Result<Profiles<setup::Secrets>, Failure>
         allow_loopback_http: cli.allow_loopback_http,
         gateway: cli.gateway.clone(),
     })
-    .map_err(|e| match e {
-        setup::SetupError::Gateway(_) => Failure::usage(format!("--gateway: {e}")),
-        setup::SetupError::NoDataDir => Failure::env(e.to_string()),
+    .map_err(|e| {
+        use connkeeper_core::jira::client::GatewayError;
+        use setup::SetupError;
+        let loopback_hint = |g: &GatewayError| match g {
+            GatewayError::NotHttps(_) => {
+                "; add --allow-loopback-http for a test server on 127.0.0.1"
+            }
+            _ => "",
+        };
+        match &e {
+            SetupError::Gateway(g) => Failure::usage(format!("--gateway: {e}{}", loopback_hint(g))),
+            SetupError::GatewayEnv(g) => Failure::usage(format!("{e}{}", loopback_hint(g))),
+            SetupError::NoDataDir => Failure::env(format!("{e} or pass --data-dir")),
+        }
     })
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::jira::client::{gateway_from_env, parse_gateway};
+use crate::jira::client::{gateway_from_env, parse_gateway, GatewayError, GATEWAY_ENV};
 use crate::jira::ClientConfig;
 use crate::profiles::Profiles;
 use crate::secrets::{KeyringStore, SecretStore};
@@ -29,13 +29,18 @@ pub struct Options {
     pub gateway: Option<String>,
 }
 
-/// Why ConnKeeper cannot start here; the message names the flag or variable to set.
+/// Why ConnKeeper cannot start here; the message names the variable to set (each face
+/// adds its own way, such as a flag).
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
-    #[error("cannot find a home folder for the profile data; set CONNKEEPER_DATA_DIR (or pass --data-dir)")]
+    #[error("cannot find a home folder for the profile data; set CONNKEEPER_DATA_DIR")]
     NoDataDir,
+    /// The gateway the options name.
     #[error("the gateway {0}")]
-    Gateway(String),
+    Gateway(GatewayError),
+    /// The gateway `CONNKEEPER_GATEWAY_URL` names.
+    #[error("{GATEWAY_ENV}: the gateway {0}")]
+    GatewayEnv(GatewayError),
 }
 
 /// Profiles over the OS keyring (`CONNKEEPER_KEYRING_SERVICE`, else `connkeeper`), with
@@ -45,10 +50,9 @@ pub fn from_env(options: Options) -> Result<Profiles<Secrets>, SetupError> {
     let loopback =
         options.allow_loopback_http || std::env::var(LOOPBACK_ENV).is_ok_and(|v| v == "1");
     let gateway = match options.gateway {
-        Some(raw) => parse_gateway(&raw, loopback),
-        None => gateway_from_env(loopback),
-    }
-    .map_err(SetupError::Gateway)?;
+        Some(raw) => parse_gateway(&raw, loopback).map_err(SetupError::Gateway),
+        None => gateway_from_env(loopback).map_err(SetupError::GatewayEnv),
+    }?;
     let client = ClientConfig {
         gateway,
         ..ClientConfig::default()

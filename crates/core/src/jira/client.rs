@@ -20,8 +20,8 @@ use tokio::time::Instant;
 use url::Url;
 
 pub use super::config::{
-    gateway_from_env, parse_gateway, ClientConfig, AUDIT_DEADLINE, DEFAULT_GATEWAY, GATEWAY_ENV,
-    MAX_BODY, MAX_RECEIVED,
+    gateway_from_env, parse_gateway, ClientConfig, GatewayError, AUDIT_DEADLINE, DEFAULT_GATEWAY,
+    GATEWAY_ENV, MAX_BODY, MAX_RECEIVED,
 };
 use super::dto::Myself;
 use super::http::{

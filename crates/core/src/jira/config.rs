@@ -38,23 +38,32 @@ pub const DEFAULT_GATEWAY: &str = "https://api.atlassian.com";
 /// Environment variable overriding the gateway (tests point it at a fake).
 pub const GATEWAY_ENV: &str = "CONNKEEPER_GATEWAY_URL";
 
+/// Why a gateway address cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    #[error("\"{raw}\" is not a URL ({reason})")]
+    NotAUrl { raw: String, reason: String },
+    /// `http://`: allowed only on a loopback address when loopback `http://` is allowed.
+    #[error(
+        "{0} must be an https:// address (http:// only on a loopback test server, when allowed)"
+    )]
+    NotHttps(String),
+    #[error("{0} must be an origin such as https://api.atlassian.com, without a path")]
+    NotAnOrigin(String),
+}
+
 /// Parses a gateway origin: `https://host[:port]`, or `http://` on loopback when
 /// `allow_loopback_http`; no user, path, query or fragment.
-pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
-        format!(
-            "\"{}\" is not a URL ({e})",
-            crate::text::from_server(raw, 80)
-        )
+pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, GatewayError> {
+    let url = Url::parse(raw.trim()).map_err(|e| GatewayError::NotAUrl {
+        raw: crate::text::from_server(raw, 80),
+        reason: e.to_string(),
     })?;
     let loopback = crate::links::is_loopback(&url);
     let scheme_ok =
         url.scheme() == "https" || (url.scheme() == "http" && loopback && allow_loopback_http);
     if !scheme_ok {
-        return Err(format!(
-            "{} must be an https:// address (http:// only on 127.0.0.1 with --allow-loopback-http)",
-            url.as_str()
-        ));
+        return Err(GatewayError::NotHttps(url.as_str().to_owned()));
     }
     if !url.username().is_empty()
         || url.password().is_some()
@@ -62,23 +71,18 @@ pub fn parse_gateway(raw: &str, allow_loopback_http: bool) -> Result<Url, String
         || url.fragment().is_some()
         || url.path() != "/"
     {
-        return Err(format!(
-            "{} must be an origin such as https://api.atlassian.com, without a path",
-            url.as_str()
-        ));
+        return Err(GatewayError::NotAnOrigin(url.as_str().to_owned()));
     }
     Ok(url)
 }
 
 /// The gateway named by `CONNKEEPER_GATEWAY_URL`, else the default.
-pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, String> {
+pub fn gateway_from_env(allow_loopback_http: bool) -> Result<Url, GatewayError> {
     match std::env::var(GATEWAY_ENV)
         .ok()
         .filter(|v| !v.trim().is_empty())
     {
-        Some(v) => {
-            parse_gateway(&v, allow_loopback_http).map_err(|e| format!("{GATEWAY_ENV}: {e}"))
-        }
+        Some(v) => parse_gateway(&v, allow_loopback_http),
         None => Ok(Url::parse(DEFAULT_GATEWAY).expect("the default gateway parses")),
     }
 }
@@ -143,7 +147,10 @@ mod tests {
     fn gateways_are_https_origins() {
         assert!(parse_gateway("https://api.atlassian.com", false).is_ok());
         assert!(parse_gateway("http://127.0.0.1:9000", true).is_ok());
-        assert!(parse_gateway("http://127.0.0.1:9000", false).is_err());
+        assert_eq!(
+            parse_gateway("http://127.0.0.1:9000", false),
+            Err(GatewayError::NotHttps("http://127.0.0.1:9000/".into()))
+        );
         assert!(parse_gateway("http://api.atlassian.com", true).is_err());
         assert!(parse_gateway("https://api.atlassian.com/ex/jira", false).is_err());
         assert!(parse_gateway("https://u:p@api.atlassian.com", false).is_err());
