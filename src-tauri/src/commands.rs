@@ -10,20 +10,21 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use connkeeper_core::audits::{AuditRequest, Recorded};
+use connkeeper_core::audit::{AuditRequest, HostQuestion, Recorded};
+use connkeeper_core::events::{ProgressEvent, AUDIT_PROGRESS_EVENT};
+use connkeeper_core::export::Exported;
 use connkeeper_core::export::Format;
+use connkeeper_core::import::ImportPreview;
 use connkeeper_core::import::{self, ImportReport};
 use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
 use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
 use connkeeper_core::profiles::{Profiles, Saved};
+use connkeeper_core::requirements::RequirementsView;
 use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan, Verification};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
-use connkeeper_core::ui::{
-    Exported, ImportPreview, ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT,
-};
 use connkeeper_core::validate::{Draft, FieldError};
 use connkeeper_core::Error;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -240,17 +241,16 @@ async fn user_confirms_host<R: Runtime>(app: &AppHandle<R>, host: String) -> boo
         let Some(dialog) = app.try_state::<Dialog<R>>() else {
             return false;
         };
+        let question = HostQuestion::new(&host);
         let mut message = dialog
-            .message(format!(
-                "{host} is not an Atlassian Cloud site (*.atlassian.net).\n\nSend the API token there only if it is your Jira site (a custom domain). ConnKeeper remembers your answer for this profile."
-            ))
-            .title("Send the API token to this host?")
+            .message(question.message)
+            .title(question.title)
             .kind(MessageDialogKind::Warning)
             .buttons(MessageDialogButtons::OkCancelCustom(
-                "Send the token".into(),
-                "Cancel".into(),
+                question.send.into(),
+                question.cancel.into(),
             ));
-        if let Some(w) = app.get_webview_window("main") {
+        if let Some(w) = app.get_webview_window(crate::window::MAIN) {
             message = message.parent(&w);
         }
         message.blocking_show()
@@ -272,7 +272,7 @@ async fn file_dialog<R: Runtime>(
     let app = app.clone();
     let picked = tauri::async_runtime::spawn_blocking(move || {
         let mut builder = app.dialog().file();
-        if let Some(w) = app.get_webview_window("main") {
+        if let Some(w) = app.get_webview_window(crate::window::MAIN) {
             builder = builder.set_parent(&w);
         }
         // Start in Documents (or the home folder), not in a "Recent" list.

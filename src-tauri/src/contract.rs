@@ -41,14 +41,15 @@ pub fn camel_case(snake: &str) -> String {
 
 /// The types `command_list.rs` names.
 pub(crate) mod types {
+    pub use connkeeper_core::export::Exported;
     pub use connkeeper_core::export::Format;
-    pub use connkeeper_core::import::ImportReport;
+    pub use connkeeper_core::import::{ImportPreview, ImportReport};
     pub use connkeeper_core::jira::{AuditPurpose, AuditReport};
     pub use connkeeper_core::model::ProfileView;
     pub use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
     pub use connkeeper_core::profiles::Saved;
+    pub use connkeeper_core::requirements::RequirementsView;
     pub use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan};
     pub use connkeeper_core::settings::Settings;
-    pub use connkeeper_core::ui::{Exported, ImportPreview, RequirementsView};
     pub use connkeeper_core::validate::{Draft, FieldError};
 }

@@ -21,17 +21,18 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::error::{ErrorKind, ErrorPayload};
+use connkeeper_core::events::{
+    ProgressEvent, AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT,
+};
 use connkeeper_core::export::Format;
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::model::Application;
 use connkeeper_core::profiles::Profiles;
+use connkeeper_core::requirements::RequirementsView;
 use connkeeper_core::secrets::MemoryStore;
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::store::ProfileStore;
-use connkeeper_core::ui::{
-    ProgressEvent, RequirementsView, AUDIT_PROGRESS_EVENT, OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT,
-};
 use connkeeper_core::validate::{self, Draft, Mode, Rules, Target};
 use connkeeper_core::SecretString;
 use serde_json::{json, Value};

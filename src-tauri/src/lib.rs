@@ -157,7 +157,7 @@ pub(crate) fn apply_settings<R: Runtime>(
 /// The first time the window is closed, says that ConnKeeper keeps running in the tray.
 fn hide_hint<R: Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>();
-    match connkeeper_core::settings::AppState::first_tray_hint(state.profiles.store().dir()) {
+    match connkeeper_core::settings::LocalState::first_tray_hint(state.profiles.store().dir()) {
         Ok(true) => {}
         Ok(false) => return,
         Err(e) => {

@@ -3,7 +3,7 @@
 //! the tray; opening it (the tray, a second launch, a reminder's profile) builds a new one
 //! from `tauri.conf.json` (where it is `"create": false`).
 
-use connkeeper_core::ui::{OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT};
+use connkeeper_core::events::{OPEN_PROFILE_EVENT, OPEN_ROTATION_EVENT};
 use tauri::{AppHandle, Emitter, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 use crate::AppState;

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use connkeeper_core::audits::{AuditRequest, Recorded};
-use connkeeper_core::jira::audit::{AuditPurpose, AuditReport, Progress};
+use connkeeper_core::audit::{AuditRequest, HostQuestion, Recorded};
 use connkeeper_core::jira::ClientConfig;
+use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
@@ -120,11 +120,8 @@ pub(crate) async fn confirm_host(
     }
     {
         let mut err = lock_err(err);
-        let _ = write!(
-            err,
-            "{} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there? [y/N] ",
-            esc(&host)
-        );
+        let question = HostQuestion::new(&esc(&host));
+        let _ = write!(err, "{}\n{} [y/N] ", question.message, question.title);
         let _ = err.flush();
     }
     let answer = tokio::task::spawn_blocking(move || input.read_line())

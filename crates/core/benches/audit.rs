@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose};
+use connkeeper_core::jira::observe::{self, AuditInput};
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::{ClientConfig, JiraClient};
 use connkeeper_core::model::Application;
 use connkeeper_core::requirements::{self, Scope};
@@ -41,7 +42,7 @@ async fn ours(n: usize) -> (usize, Duration) {
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
     let start = Instant::now();
-    let report = audit::run(input, cfg(), &clock, &|_| {}).await.unwrap();
+    let report = observe::run(input, cfg(), &clock, &|_| {}).await.unwrap();
     let took = start.elapsed();
     assert_eq!(report.projects.len(), n);
     assert_eq!(report.requests, fake.request_count());

@@ -537,3 +537,11 @@ impl<S: SecretStore> Profiles<S> {
         Ok(count)
     }
 }
+
+/// Where an export was written (shown to the user; the page never names a path).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Exported {
+    pub path: String,
+    pub count: usize,
+}

@@ -343,3 +343,13 @@ impl<S: SecretStore> Profiles<S> {
         }
     }
 }
+
+/// A file chosen for import: what importing it would do, and the one-shot handle that
+/// applies exactly this content.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportPreview {
+    pub handle: String,
+    pub path: String,
+    pub report: ImportReport,
+}

@@ -5,21 +5,22 @@
 //! - [`store`]: `profiles.json`, versioned, atomic, locked
 //! - [`secrets`]: the OS keyring, the only home of API tokens
 //! - [`profiles`]: operations that keep store and keyring consistent
-//! - [`audits`]: auditing a saved profile or form values (prepare, confirm, run, record)
+//! - [`audit`]: auditing a saved profile or form values (prepare, confirm, run, record)
 //! - [`setup`]: profiles from the flags and the environment, the same in every face
 //! - [`reminders`]: the expiry reminder engine and the check the desktop's loop runs
 //! - [`export`], [`import`]: profile summaries out, profiles in (all or nothing)
-//! - [`ui`]: what the desktop's commands answer that no other module defines
+//! - [`events`]: what the desktop app tells its page unasked
 //! - [`error`]: the error type and its typed kinds (`codes` holds every code enum)
 //! - [`requirements`]: the one table of permissions backup and restore need
 //! - [`jira`]: the Jira Cloud client and the permission audit
 //! - [`clock`]: time as an argument
 
-pub mod audits;
+pub mod audit;
 pub mod binding;
 pub mod clock;
 mod codes;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod import;
 pub mod jira;
@@ -37,7 +38,7 @@ pub mod settings;
 pub mod setup;
 pub mod store;
 pub mod text;
-pub mod ui;
+
 pub mod validate;
 
 pub use error::{Error, ErrorKind, ErrorPayload};

@@ -318,6 +318,25 @@ pub(crate) fn old_jira_word(text: &str) -> Option<&'static str> {
         .find(|old| words.iter().any(|w| w.contains(old)))
 }
 
+/// What the help panel explains: the permission table, the advice beyond it and the
+/// scopes a token with scopes needs.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RequirementsView {
+    pub permissions: &'static [Requirement],
+    pub advice: &'static [Advice],
+    pub scopes: &'static [CallScopes],
+}
+
+impl RequirementsView {
+    /// The one table of [`crate::requirements`].
+    pub const CURRENT: RequirementsView = RequirementsView {
+        permissions: REQUIREMENTS,
+        advice: ADVICE,
+        scopes: AUDIT_SCOPES,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -319,7 +319,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
             ..
         } = prepared;
         let audited =
-            crate::jira::audit::run(input, self.client().clone(), self.clock(), progress).await;
+            crate::jira::observe::run(input, self.client().clone(), self.clock(), progress).await;
         let mut refusals = Vec::new();
         let (report, error) = match audited {
             Ok(report) => (Some(report), None),

@@ -153,10 +153,11 @@ pub enum SettingsError {
     Store(#[from] StoreError),
 }
 
-/// What the app remembers for itself, apart from the user's settings (`state.json`).
+/// What the app remembers for itself on this machine, apart from the user's settings
+/// (`state.json`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AppState {
+pub struct LocalState {
     /// Whether the "ConnKeeper keeps running in the tray" hint was shown.
     pub tray_hint_shown: bool,
 }
@@ -164,7 +165,7 @@ pub struct AppState {
 /// The app state file's name inside the data folder.
 pub const APP_STATE_FILE: &str = "state.json";
 
-impl AppState {
+impl LocalState {
     /// The saved state (defaults when missing or unreadable: it holds only hints).
     pub fn load(dir: &std::path::Path) -> Self {
         read_json(&dir.join(APP_STATE_FILE))

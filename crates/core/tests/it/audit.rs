@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
+use connkeeper_core::jira::observe::{self, AuditInput};
+use connkeeper_core::jira::{AuditPurpose, AuditReport};
 use connkeeper_core::jira::{ClientConfig, ErrorKind, JiraClient, JiraError};
 use connkeeper_core::model::Application;
 use connkeeper_core::SecretString;
@@ -54,7 +55,7 @@ async fn audit_with(
     cfg: ClientConfig,
 ) -> (FakeJira, Result<AuditReport, JiraError>) {
     let fake = FakeJira::start(site).await.unwrap();
-    let result = audit::run(input(&fake, token, app, purpose), cfg, &clock(), &|_| {}).await;
+    let result = observe::run(input(&fake, token, app, purpose), cfg, &clock(), &|_| {}).await;
     if let Err(e) = &result {
         assert!(
             !e.message.contains(token),
@@ -241,7 +242,7 @@ async fn bad_token_is_an_auth_failure_never_retried() {
     let (fake, r) = audit_site(Site::new().account(admin()).projects(projects(2))).await;
     drop(r);
     let wrong = "ATATT3xFfGF0-wrong-token-000000";
-    let e = audit::run(
+    let e = observe::run(
         input(&fake, wrong, Application::Jira, AuditPurpose::All),
         cfg(),
         &clock(),
@@ -475,7 +476,7 @@ async fn wrong_host_is_not_found_and_closed_port_is_network() {
     let fake = FakeJira::start(Site::new()).await.unwrap();
     let mut i = input(&fake, TOKEN, Application::Jira, AuditPurpose::All);
     i.host = recorder_host;
-    let e = audit::run(i, cfg(), &clock(), &|_| {}).await.unwrap_err();
+    let e = observe::run(i, cfg(), &clock(), &|_| {}).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Network, "{}", e.message);
 }
 
@@ -533,7 +534,7 @@ async fn ten_thousand_projects_within_the_request_budget() {
     let fake = FakeJira::start(site).await.unwrap();
     let mut i = input(&fake, &demo.token, Application::Jira, AuditPurpose::All);
     i.email = demo.email.clone();
-    let r = audit::run(i, cfg(), &clock(), &|_| {}).await.unwrap();
+    let r = observe::run(i, cfg(), &clock(), &|_| {}).await.unwrap();
     assert_eq!(r.projects.len(), 10_000);
     assert!(r.requests <= 120, "{} requests", r.requests);
     assert!(!r.restore_ok, "the generated site has gaps");
@@ -624,7 +625,7 @@ async fn texts_from_jira_are_cut_to_their_limit_in_the_report() {
     let clock = connkeeper_core::clock::FixedClock::on(
         chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
     );
-    let report = connkeeper_core::jira::audit::run(input, cfg, &clock, &|_| {})
+    let report = connkeeper_core::jira::observe::run(input, cfg, &clock, &|_| {})
         .await
         .unwrap();
     let name = &report.projects[0].name;

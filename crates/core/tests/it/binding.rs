@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::AuditPurpose;
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::links;
 use connkeeper_core::model::{Profile, ProfileId};
 use connkeeper_core::profiles::{find_in, Consent, Profiles};

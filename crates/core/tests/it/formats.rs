@@ -10,7 +10,8 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeZone, Utc};
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::export::Format;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose};
+use connkeeper_core::jira::observe::{self, AuditInput};
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::{Application, AuditSummary, Profile, ProfileId};
 use connkeeper_core::profiles::Profiles;
@@ -245,7 +246,7 @@ async fn audit_report_json() {
         allow_loopback_http: true,
         ..ClientConfig::default()
     };
-    let mut report = audit::run(input, cfg, clock().as_ref(), &|_| {})
+    let mut report = observe::run(input, cfg, clock().as_ref(), &|_| {})
         .await
         .unwrap();
     report.duration_ms = 0;

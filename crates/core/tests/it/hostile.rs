@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, MAX_PAGES};
+use connkeeper_core::jira::observe::{self, AuditInput, MAX_PAGES};
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::{ClientConfig, ErrorKind};
 use connkeeper_core::model::Application;
 use connkeeper_core::SecretString;
@@ -54,7 +55,7 @@ async fn audit(
         token_kind: None,
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    let err = audit::run(input, cfg, &clock, &|_| {})
+    let err = observe::run(input, cfg, &clock, &|_| {})
         .await
         .expect_err("a hostile server must fail the audit");
     (fake, err)

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
+use connkeeper_core::jira::observe::{self, AuditInput};
+use connkeeper_core::jira::{AuditPurpose, AuditReport};
 use connkeeper_core::jira::{ClientConfig, ErrorKind, JiraError};
 use connkeeper_core::model::{Application, TokenKind};
 use connkeeper_core::SecretString;
@@ -67,7 +68,7 @@ async fn audit_with_cfg(
         token_kind: hint,
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-    audit::run(input, cfg, &clock, &|_| {}).await
+    observe::run(input, cfg, &clock, &|_| {}).await
 }
 
 async fn run(site: Site, app: Application) -> AuditReport {
@@ -87,7 +88,7 @@ fn codes(r: &AuditReport) -> Vec<&str> {
     r.warnings.iter().map(|w| w.code.code()).collect()
 }
 
-fn project<'a>(r: &'a AuditReport, key: &str) -> &'a audit::ProjectCheck {
+fn project<'a>(r: &'a AuditReport, key: &str) -> &'a connkeeper_core::jira::ProjectCheck {
     r.projects.iter().find(|p| p.key == key).unwrap()
 }
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use connkeeper_core::audits::AuditRequest;
+use connkeeper_core::audit::AuditRequest;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::AuditPurpose;
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::{ExpiresSource, ProfileId};
 use connkeeper_core::profiles::Profiles;

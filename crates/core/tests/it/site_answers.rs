@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::{self, AuditInput, AuditPurpose, AuditReport};
+use connkeeper_core::jira::observe::{self, AuditInput};
+use connkeeper_core::jira::{AuditPurpose, AuditReport};
 use connkeeper_core::jira::{ClientConfig, JiraError};
 use connkeeper_core::model::Application;
 use connkeeper_core::SecretString;
@@ -37,7 +38,7 @@ async fn audit_of(fake: &FakeJira, email: &str) -> Result<AuditReport, JiraError
         token_kind: None,
     };
     let clock = FixedClock::on(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap());
-    audit::run(input, cfg(fake), &clock, &|_| {}).await
+    observe::run(input, cfg(fake), &clock, &|_| {}).await
 }
 
 async fn run(site: Site) -> (FakeJira, Result<AuditReport, JiraError>) {

@@ -205,7 +205,7 @@ fn concurrent_writers_lose_no_update() {
 
 mod settings_file {
     use super::*;
-    use connkeeper_core::settings::{AppState, Language, Settings, SettingsStore};
+    use connkeeper_core::settings::{Language, LocalState, Settings, SettingsStore};
 
     #[test]
     fn a_corrupt_settings_file_is_reported_and_never_replaced() {
@@ -279,9 +279,9 @@ mod settings_file {
         let store = SettingsStore::new(dir.path());
         store.replace(Settings::default()).unwrap();
         let settings_before = fs::read(store.path()).unwrap();
-        assert!(AppState::first_tray_hint(dir.path()).unwrap());
-        assert!(!AppState::first_tray_hint(dir.path()).unwrap());
-        assert!(AppState::load(dir.path()).tray_hint_shown);
+        assert!(LocalState::first_tray_hint(dir.path()).unwrap());
+        assert!(!LocalState::first_tray_hint(dir.path()).unwrap());
+        assert!(LocalState::load(dir.path()).tray_hint_shown);
         assert_eq!(fs::read(store.path()).unwrap(), settings_before);
         assert!(!String::from_utf8_lossy(&settings_before).contains("tray_hint"));
     }

@@ -8,10 +8,10 @@ use connkeeper_core::ErrorKind;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use connkeeper_core::audits::AuditRequest;
+use connkeeper_core::audit::AuditRequest;
 use connkeeper_core::binding::{self, Binding, Opened};
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::jira::audit::AuditPurpose;
+use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::model::ProfileId;
 use connkeeper_core::org::{OrgDraft, ORG_KEY_ID};
 use connkeeper_core::profiles::{Consent, Profiles};

@@ -13,6 +13,31 @@ use crate::profiles::{Consent, Profiles};
 use crate::secrets::SecretStore;
 use crate::validate::Draft;
 
+/// The question every face asks before an API token goes to a host outside
+/// Atlassian's domains (a custom domain): a native dialog, a terminal prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostQuestion {
+    pub title: &'static str,
+    pub message: String,
+    /// The answer that sends the token.
+    pub send: &'static str,
+    /// The answer that sends nothing.
+    pub cancel: &'static str,
+}
+
+impl HostQuestion {
+    pub fn new(host: &str) -> Self {
+        Self {
+            title: "Send the API token to this host?",
+            message: format!(
+                "{host} is not an Atlassian Cloud site (*.atlassian.net). Send the API token there only if it is your Jira site (a custom domain). A saved profile remembers the answer for this host."
+            ),
+            send: "Send the token",
+            cancel: "Cancel",
+        }
+    }
+}
+
 /// What to audit.
 #[derive(Debug)]
 pub enum AuditRequest {
@@ -71,7 +96,7 @@ impl<S: SecretStore + 'static> Profiles<S> {
             )
             .await?;
         let report =
-            crate::jira::audit::run(input, self.client().clone(), self.clock(), progress).await?;
+            crate::jira::observe::run(input, self.client().clone(), self.clock(), progress).await?;
         let Some(saved) = profile else {
             return Ok(Audited {
                 report,

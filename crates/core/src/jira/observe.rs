@@ -14,7 +14,7 @@ use super::dto::{
     ProjectPage, ServiceDeskPage,
 };
 pub use super::evaluate::{evaluate, resolve_keys, Observed};
-pub use super::report::*;
+use super::report::*;
 use crate::clock::Clock;
 use crate::model::{Application, TokenKind};
 use crate::requirements::{Scope, ADVICE, REQUIREMENTS};
