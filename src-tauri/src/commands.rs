@@ -10,19 +10,19 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use connkeeper_core::audit::{AuditRequest, HostQuestion, Recorded};
+use connkeeper_core::audit::{self, AuditRequest, HostQuestion, Recorded};
 use connkeeper_core::events::{ProgressEvent, AUDIT_PROGRESS_EVENT};
-use connkeeper_core::export::Exported;
 use connkeeper_core::export::Format;
+use connkeeper_core::export::{self, Exported};
 use connkeeper_core::import::ImportPreview;
 use connkeeper_core::import::{self, ImportReport};
 use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::links;
 use connkeeper_core::model::{ProfileId, ProfileView};
-use connkeeper_core::org::{OrgDraft, OrgSync, OrgView};
+use connkeeper_core::org::{self, OrgDraft, OrgSync, OrgView};
 use connkeeper_core::profiles::{Profiles, Saved};
 use connkeeper_core::requirements::RequirementsView;
-use connkeeper_core::rotation::{RotateRequest, RotationOutcome, RotationPlan, Verification};
+use connkeeper_core::rotation::{self, RotateRequest, RotationOutcome, RotationPlan, Verification};
 use connkeeper_core::settings::Settings;
 use connkeeper_core::setup::Secrets;
 use connkeeper_core::validate::{Draft, FieldError};
@@ -218,9 +218,7 @@ async fn audit<R: Runtime>(
 ) -> Result<AuditReport> {
     let audited = cancellable(app, run_id, move |profiles, app, progress| async move {
         let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
-        profiles
-            .audit(request, purpose, false, confirm, &*progress)
-            .await
+        audit::run(&profiles, request, purpose, false, confirm, &*progress).await
     })
     .await?;
     match audited.recorded {
@@ -310,7 +308,7 @@ pub async fn export_profiles<R: Runtime>(
     };
     let path = target.display().to_string();
     let count = blocking(app, move |s| {
-        s.profiles.export_file(format, with_audit, &target)
+        export::to_file(&s.profiles, format, with_audit, &target)
     })
     .await?;
     Ok(Some(Exported { path, count }))
@@ -329,7 +327,7 @@ pub async fn import_open<R: Runtime>(app: &AppHandle<R>) -> Result<Option<Import
     let shown = path.display().to_string();
     let (incoming, report) = blocking(app, move |s| {
         let incoming = import::read_file(&path)?;
-        let report = s.profiles.import(&incoming, true)?;
+        let report = import::apply(&s.profiles, &incoming, true)?;
         Ok((incoming, report))
     })
     .await?;
@@ -354,14 +352,14 @@ pub async fn import_apply<R: Runtime>(app: &AppHandle<R>, handle: String) -> Res
             }
         }
     };
-    let report = blocking(app, move |s| s.profiles.import(&incoming, false)).await?;
+    let report = blocking(app, move |s| import::apply(&s.profiles, &incoming, false)).await?;
     state(app).wake.notify_one();
     Ok(report)
 }
 
 pub async fn rotation_plan<R: Runtime>(app: &AppHandle<R>, id: String) -> Result<RotationPlan> {
     let id = parse_id(&id)?;
-    blocking(app, move |s| s.profiles.rotation_plan(id)).await
+    blocking(app, move |s| rotation::plan(&s.profiles, id)).await
 }
 
 pub async fn rotate_token<R: Runtime>(
@@ -374,14 +372,12 @@ pub async fn rotate_token<R: Runtime>(
     // Verifying can be cancelled; the swap that follows cannot (and is reported as done).
     let verified = cancellable(app, run_id, move |profiles, app, progress| async move {
         let confirm = |host| async move { Some(user_confirms_host(&app, host).await) };
-        profiles
-            .verify_rotation(request, false, confirm, &*progress)
-            .await
+        rotation::verify(&profiles, request, false, confirm, &*progress).await
     })
     .await?;
     let outcome = match verified {
         Verification::Refused(outcome) => outcome,
-        Verification::Ready(ready) => state(app).profiles.commit_rotation(ready).await?,
+        Verification::Ready(ready) => rotation::commit(&state(app).profiles, ready).await?,
     };
     // The tray and the reminders follow the new expiry.
     state(app).wake.notify_one();
@@ -394,26 +390,29 @@ pub async fn mark_old_token_revoked<R: Runtime>(
     revoked: bool,
 ) -> Result<ProfileView> {
     let id = parse_id(&id)?;
-    blocking(app, move |s| s.profiles.mark_old_token_revoked(id, revoked)).await
+    blocking(app, move |s| {
+        rotation::mark_old_revoked(&s.profiles, id, revoked)
+    })
+    .await
 }
 
 pub async fn org_status<R: Runtime>(app: &AppHandle<R>) -> Result<Option<OrgView>> {
-    blocking(app, |s| s.profiles.org()).await
+    blocking(app, |s| org::view(&s.profiles)).await
 }
 
 pub async fn org_link<R: Runtime>(app: &AppHandle<R>, draft: OrgDraft) -> Result<OrgView> {
-    blocking(app, move |s| s.profiles.set_org(&draft)).await
+    blocking(app, move |s| org::link(&s.profiles, &draft)).await
 }
 
 pub async fn org_unlink<R: Runtime>(app: &AppHandle<R>) -> Result<bool> {
-    blocking(app, |s| s.profiles.remove_org()).await
+    blocking(app, |s| org::unlink(&s.profiles)).await
 }
 
 pub async fn org_sync<R: Runtime>(app: &AppHandle<R>, run_id: String) -> Result<OrgSync> {
     // Read-only at Atlassian, so cancelling (dropping the task) leaves nothing half-done:
     // the findings are recorded in one store change after the lists were read.
     cancellable(app, run_id, move |profiles, _, _| async move {
-        profiles.org_sync_with_settings().await
+        org::sync(&profiles).await
     })
     .await
 }
@@ -429,7 +428,7 @@ pub async fn accept_atlassian_expiry<R: Runtime>(
 ) -> Result<ProfileView> {
     let id = parse_id(&id)?;
     let view = blocking(app, move |s| {
-        s.profiles.accept_atlassian_expiry_as_typed(id, &expires)
+        org::accept_expiry_as_typed(&s.profiles, id, &expires)
     })
     .await?;
     state(app).wake.notify_one();

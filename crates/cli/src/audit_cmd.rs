@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use connkeeper_core::audit::{AuditRequest, HostQuestion, Recorded};
+use connkeeper_core::audit::{self, AuditRequest, HostQuestion, Recorded};
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::model::TokenKind;
@@ -61,9 +61,7 @@ pub fn run<S: SecretStore + 'static>(
                 }
             };
             let confirm = |host: String| confirm_host(may_ask, input, &err, host);
-            profiles
-                .audit(request, a.purpose, a.yes, confirm, &progress)
-                .await
+            audit::run(&profiles, request, a.purpose, a.yes, confirm, &progress).await
         },
         "the audit was cancelled (Ctrl-C); nothing was recorded",
     );

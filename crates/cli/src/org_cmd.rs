@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use connkeeper_core::model::OrgTokenState;
-use connkeeper_core::org::{OrgDraft, OrgSync};
+use connkeeper_core::org::{self, OrgDraft, OrgSync};
 use connkeeper_core::profiles::Profiles;
+use connkeeper_core::rotation;
 use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::SecretString;
 
@@ -28,11 +29,14 @@ pub fn run<S: SecretStore + 'static>(
             json,
         } => {
             let key = read_key(io, key_stdin)?;
-            let view = profiles.set_org(&OrgDraft {
-                org_id,
-                key,
-                key_expires,
-            })?;
+            let view = org::link(
+                &profiles,
+                &OrgDraft {
+                    org_id,
+                    key,
+                    key_expires,
+                },
+            )?;
             if json {
                 output::json(io, &view)?;
             } else {
@@ -46,7 +50,7 @@ pub fn run<S: SecretStore + 'static>(
             Ok(Exit::Ok)
         }
         OrgCmd::Show { json } => {
-            let view = profiles.org()?;
+            let view = org::view(&profiles)?;
             if json {
                 output::json(io, &view)?;
                 return Ok(Exit::Ok);
@@ -82,7 +86,7 @@ pub fn run<S: SecretStore + 'static>(
             Ok(Exit::Ok)
         }
         OrgCmd::Remove => {
-            let existed = profiles.remove_org()?;
+            let existed = org::unlink(&profiles)?;
             outln!(
                 io,
                 "{}",
@@ -122,12 +126,12 @@ pub fn run<S: SecretStore + 'static>(
             let profiles = Arc::new(profiles);
             block_on_cancellable(
                 io.interrupt,
-                profiles.org_revoke(p.id, token_id.clone()),
+                org::revoke(&profiles, p.id, token_id.clone()),
                 CANCELLED,
             )??;
             outln!(io, "Revoked {} at Atlassian.", esc(&token_id));
             if p.life.old_token_revoked == Some(false) {
-                profiles.mark_old_token_revoked(p.id, true)?;
+                rotation::mark_old_revoked(&profiles, p.id, true)?;
                 outln!(
                     io,
                     "Recorded on \"{}\": the old token is revoked.",
@@ -153,8 +157,7 @@ fn sync<S: SecretStore + 'static>(
     io: &mut Io,
 ) -> Result<Exit, Failure> {
     let profiles = Arc::new(profiles);
-    let mut result: OrgSync =
-        block_on_cancellable(io.interrupt, profiles.org_sync_with_settings(), CANCELLED)??;
+    let mut result: OrgSync = block_on_cancellable(io.interrupt, org::sync(&profiles), CANCELLED)??;
     let interactive = !json && io.input.is_terminal();
     let mut problems = false;
     if !json {
@@ -193,7 +196,7 @@ fn sync<S: SecretStore + 'static>(
                         ),
                     ));
             if take {
-                profiles.accept_atlassian_expiry(f.id, date)?;
+                org::accept_expiry(&profiles, f.id, date)?;
                 pending_expiry = false;
                 f.expires = date;
                 f.expiry_differs = false;

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::rotation::{
-    RefusalCode, RotateRequest, RotationOutcome, RotationPlan, Verification,
+    self, RefusalCode, RotateRequest, RotationOutcome, RotationPlan, Verification,
 };
 use connkeeper_core::secrets::SecretStore;
 use connkeeper_core::SecretString;
@@ -26,7 +26,7 @@ pub fn run<S: SecretStore + 'static>(
     if a.old_token_revoked {
         return record_old_token_revoked(&profiles, profile.id, a.json, io);
     }
-    let plan = profiles.rotation_plan(profile.id)?;
+    let plan = rotation::plan(&profiles, profile.id)?;
     let interactive = !a.token_stdin && io.input.is_terminal();
     if !a.json {
         print_plan(io, &plan)?;
@@ -108,7 +108,7 @@ fn record_old_token_revoked<S: SecretStore + 'static>(
     json: bool,
     io: &mut Io,
 ) -> Result<Exit, Failure> {
-    let view = profiles.mark_old_token_revoked(id, true)?;
+    let view = rotation::mark_old_revoked(profiles, id, true)?;
     if json {
         output::json(io, &view)?;
     } else if view.old_token_revoked == Some(true) {
@@ -149,9 +149,7 @@ fn verify_and_commit<S: SecretStore + 'static>(
                 }
             };
             let confirm = |host: String| audit_cmd::confirm_host(interactive, input, &err, host);
-            profiles
-                .verify_rotation(request, yes, confirm, &progress)
-                .await
+            rotation::verify(profiles, request, yes, confirm, &progress).await
         },
         "the rotation was cancelled (Ctrl-C); the old token is still in place",
     );
@@ -160,7 +158,7 @@ fn verify_and_commit<S: SecretStore + 'static>(
     }
     match verified?? {
         Verification::Refused(outcome) => Ok(outcome),
-        Verification::Ready(ready) => Ok(block_on(profiles.commit_rotation(ready))??),
+        Verification::Ready(ready) => Ok(block_on(rotation::commit(profiles, ready))??),
     }
 }
 

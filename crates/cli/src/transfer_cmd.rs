@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use connkeeper_core::export::Format;
-use connkeeper_core::import::RowOutcome;
+use connkeeper_core::export::{self, Format};
+use connkeeper_core::import::{self, RowOutcome};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
 
@@ -21,14 +21,14 @@ pub fn export<S: SecretStore>(
 ) -> Result<Exit, Failure> {
     match output {
         Some(path) => {
-            let count = profiles.export_file(format, with_audit, path)?;
+            let count = export::to_file(profiles, format, with_audit, path)?;
             errln!(
                 io,
                 "Exported {count} profile(s) to {}.",
                 esc(&path.display().to_string())
             );
         }
-        None => output::write_bytes(io, &profiles.export(format, with_audit)?.0)?,
+        None => output::write_bytes(io, &export::to_bytes(profiles, format, with_audit)?.0)?,
     }
     Ok(Exit::Ok)
 }
@@ -40,7 +40,7 @@ pub fn import<S: SecretStore>(
     json: bool,
     io: &mut Io,
 ) -> Result<Exit, Failure> {
-    let report = profiles.import_file(file, dry_run)?;
+    let report = import::from_file(profiles, file, dry_run)?;
     if json {
         output::json(io, &report)?;
     } else {

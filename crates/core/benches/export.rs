@@ -106,7 +106,7 @@ fn main() {
                 Arc::new(FixedClock::on(today)),
             );
             let incoming = import::parse(buf).unwrap();
-            profiles.import(&incoming, false).unwrap().created
+            import::apply(&profiles, &incoming, false).unwrap().created
         });
         assert_eq!(created, n);
         println!(

@@ -486,58 +486,59 @@ pub fn write_ics<W: Write>(
     write!(out, "{}", cal.done())
 }
 
-impl<S: SecretStore> Profiles<S> {
-    /// Renders every profile in `format` (with the last full audit reports when asked);
-    /// returns the bytes and the number of profiles. iCalendar alarms follow the
-    /// reminder thresholds in the settings.
-    pub fn export(&self, format: Format, with_audit: bool) -> Result<(Vec<u8>, usize), Error> {
-        let views = self.list()?;
-        let audits = with_audit.then(|| {
-            views
-                .iter()
-                .filter_map(|v| self.last_report(v.id).map(|r| (v.id, r)))
-                .collect::<HashMap<_, _>>()
-        });
-        let records = records(&views, audits.as_ref());
-        let now = self.clock().now();
-        let mut buf = Vec::new();
-        match format {
-            Format::Csv => write_csv(&mut buf, &records),
-            Format::Json => write_json(&mut buf, &records, now),
-            Format::Md => write_markdown(&mut buf, &records, now),
-            Format::Ics => {
-                let settings = SettingsStore::new(self.store().dir())
-                    .load()
-                    .unwrap_or_default();
-                write_ics(
-                    &mut buf,
-                    &records,
-                    now,
-                    &IcsOptions {
-                        alarm_days: settings.thresholds,
-                        ..IcsOptions::default()
-                    },
-                )
-            }
+/// Renders every profile in `format` (with the last full audit reports when asked);
+/// returns the bytes and the number of list. iCalendar alarms follow the
+/// reminder thresholds in the settings.
+pub fn to_bytes<S: SecretStore>(
+    profiles: &Profiles<S>,
+    format: Format,
+    with_audit: bool,
+) -> Result<(Vec<u8>, usize), Error> {
+    let views = profiles.list()?;
+    let audits = with_audit.then(|| {
+        views
+            .iter()
+            .filter_map(|v| crate::audit::last_report(profiles, v.id).map(|r| (v.id, r)))
+            .collect::<HashMap<_, _>>()
+    });
+    let records = records(&views, audits.as_ref());
+    let now = profiles.clock().now();
+    let mut buf = Vec::new();
+    match format {
+        Format::Csv => write_csv(&mut buf, &records),
+        Format::Json => write_json(&mut buf, &records, now),
+        Format::Md => write_markdown(&mut buf, &records, now),
+        Format::Ics => {
+            let settings = SettingsStore::new(profiles.store().dir())
+                .load()
+                .unwrap_or_default();
+            write_ics(
+                &mut buf,
+                &records,
+                now,
+                &IcsOptions {
+                    alarm_days: settings.thresholds,
+                    ..IcsOptions::default()
+                },
+            )
         }
-        .expect("writing to memory cannot fail");
-        Ok((buf, records.len()))
     }
-
-    /// Exports to `path` atomically (the file is whole or untouched); returns the count.
-    pub fn export_file(
-        &self,
-        format: Format,
-        with_audit: bool,
-        path: &std::path::Path,
-    ) -> Result<usize, Error> {
-        let (bytes, count) = self.export(format, with_audit)?;
-        crate::store::atomic_write(path, &bytes)?;
-        tracing::info!(count, format = format.extension(), "profiles exported");
-        Ok(count)
-    }
+    .expect("writing to memory cannot fail");
+    Ok((buf, records.len()))
 }
 
+/// Exports to `path` atomically (the file is whole or untouched); returns the count.
+pub fn to_file<S: SecretStore>(
+    profiles: &Profiles<S>,
+    format: Format,
+    with_audit: bool,
+    path: &std::path::Path,
+) -> Result<usize, Error> {
+    let (bytes, count) = to_bytes(profiles, format, with_audit)?;
+    crate::store::atomic_write(path, &bytes)?;
+    tracing::info!(count, format = format.extension(), "list exported");
+    Ok(count)
+}
 /// Where an export was written (shown to the user; the page never names a path).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -214,136 +214,135 @@ fn fresh_id(taken: &HashSet<ProfileId>) -> ProfileId {
     }
 }
 
-impl<S: SecretStore> Profiles<S> {
-    /// Reads `path` and imports it (see [`Profiles::import`]).
-    pub fn import_file(
-        &self,
-        path: &std::path::Path,
-        dry_run: bool,
-    ) -> Result<ImportReport, Error> {
-        self.import(&read_file(path)?, dry_run)
-    }
+/// Reads `path` and imports it (see [`apply`]).
+pub fn from_file<S: SecretStore>(
+    profiles: &Profiles<S>,
+    path: &std::path::Path,
+    dry_run: bool,
+) -> Result<ImportReport, Error> {
+    apply(profiles, &read_file(path)?, dry_run)
+}
 
-    /// Imports `incoming`. Nothing is written on a dry run or when any row is invalid;
-    /// otherwise every new profile is written at once.
-    pub fn import(&self, incoming: &[Incoming], dry_run: bool) -> Result<ImportReport, Error> {
-        let today = self.clock().today();
-        let now = self.clock().now();
-        let result = self.store().update(|profiles| {
-            // Names in use, folded as validate_name compares them (a set: imports are large).
-            let mut names: HashSet<String> = profiles
-                .iter()
-                .map(|p| p.name.trim().to_lowercase())
-                .collect();
-            let mut ids: HashSet<ProfileId> = profiles.iter().map(|p| p.id).collect();
-            let mut rows = Vec::new();
-            let mut new = Vec::new();
-            for (i, inc) in incoming.iter().enumerate() {
-                let row = i + 1;
-                let draft = Draft {
-                    name: inc.name.clone(),
-                    description: inc.description.clone(),
-                    application: inc.application.clone(),
-                    host: inc.host.clone(),
-                    email: inc.email.clone(),
-                    token: None,
-                    expires: inc.expires.clone(),
-                };
-                if names.contains(&inc.name.trim().to_lowercase()) {
-                    let reason = format!("a profile named \"{}\" already exists", inc.name.trim());
+/// Imports `incoming`. Nothing is written on a dry run or when any row is invalid;
+/// otherwise every new profile is written at once.
+pub fn apply<S: SecretStore>(
+    profiles: &Profiles<S>,
+    incoming: &[Incoming],
+    dry_run: bool,
+) -> Result<ImportReport, Error> {
+    let today = profiles.clock().today();
+    let now = profiles.clock().now();
+    let result = profiles.store().update(|list| {
+        // Names in use, folded as validate_name compares them (a set: imports are large).
+        let mut names: HashSet<String> =
+            list.iter().map(|p| p.name.trim().to_lowercase()).collect();
+        let mut ids: HashSet<ProfileId> = list.iter().map(|p| p.id).collect();
+        let mut rows = Vec::new();
+        let mut new = Vec::new();
+        for (i, inc) in incoming.iter().enumerate() {
+            let row = i + 1;
+            let draft = Draft {
+                name: inc.name.clone(),
+                description: inc.description.clone(),
+                application: inc.application.clone(),
+                host: inc.host.clone(),
+                email: inc.email.clone(),
+                token: None,
+                expires: inc.expires.clone(),
+            };
+            if names.contains(&inc.name.trim().to_lowercase()) {
+                let reason = format!("a profile named \"{}\" already exists", inc.name.trim());
+                rows.push(ImportRow {
+                    row,
+                    name: inc.name.trim().to_owned(),
+                    outcome: RowOutcome::Skipped,
+                    reason: Some(reason),
+                });
+                continue;
+            }
+            let rules = Rules {
+                today,
+                mode: Mode::Import,
+                allow_loopback_http: profiles.loopback_allowed(),
+                other_names: &[],
+                bound_to: None,
+            };
+            match validate::validate(&draft, &rules) {
+                Ok(v) => {
+                    // Always a fresh id: an id from the file could name a keyring
+                    // entry of this machine, and the imported profile (with the
+                    // file's host) would then pick up that profile's token.
+                    let id = fresh_id(&ids);
+                    let created_at = inc
+                        .created_at
+                        .as_deref()
+                        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                        .map_or(now, |t| t.with_timezone(&Utc));
+                    ids.insert(id);
+                    names.insert(v.name.to_lowercase());
+                    rows.push(ImportRow {
+                        row,
+                        name: v.name.clone(),
+                        outcome: RowOutcome::Created,
+                        reason: None,
+                    });
+                    new.push(Profile {
+                        id,
+                        name: v.name,
+                        description: v.description,
+                        application: v.application,
+                        host: v.host,
+                        email: v.email,
+                        expires: v.expires,
+                        created_at,
+                        updated_at: now,
+                        last_audit: None,
+                        confirmed_host: None,
+                        life: Default::default(),
+                        token_kind: None,
+                    });
+                }
+                Err(errors) => {
+                    let reason = errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     rows.push(ImportRow {
                         row,
                         name: inc.name.trim().to_owned(),
-                        outcome: RowOutcome::Skipped,
+                        outcome: RowOutcome::Invalid,
                         reason: Some(reason),
                     });
-                    continue;
-                }
-                let rules = Rules {
-                    today,
-                    mode: Mode::Import,
-                    allow_loopback_http: self.loopback_allowed(),
-                    other_names: &[],
-                    bound_to: None,
-                };
-                match validate::validate(&draft, &rules) {
-                    Ok(v) => {
-                        // Always a fresh id: an id from the file could name a keyring
-                        // entry of this machine, and the imported profile (with the
-                        // file's host) would then pick up that profile's token.
-                        let id = fresh_id(&ids);
-                        let created_at = inc
-                            .created_at
-                            .as_deref()
-                            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                            .map_or(now, |t| t.with_timezone(&Utc));
-                        ids.insert(id);
-                        names.insert(v.name.to_lowercase());
-                        rows.push(ImportRow {
-                            row,
-                            name: v.name.clone(),
-                            outcome: RowOutcome::Created,
-                            reason: None,
-                        });
-                        new.push(Profile {
-                            id,
-                            name: v.name,
-                            description: v.description,
-                            application: v.application,
-                            host: v.host,
-                            email: v.email,
-                            expires: v.expires,
-                            created_at,
-                            updated_at: now,
-                            last_audit: None,
-                            confirmed_host: None,
-                            life: Default::default(),
-                            token_kind: None,
-                        });
-                    }
-                    Err(errors) => {
-                        let reason = errors
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        rows.push(ImportRow {
-                            row,
-                            name: inc.name.trim().to_owned(),
-                            outcome: RowOutcome::Invalid,
-                            reason: Some(reason),
-                        });
-                    }
                 }
             }
-            let count = |o| rows.iter().filter(|r: &&ImportRow| r.outcome == o).count();
-            let mut report = ImportReport {
-                created: count(RowOutcome::Created),
-                skipped: count(RowOutcome::Skipped),
-                invalid: count(RowOutcome::Invalid),
-                rows,
-                dry_run,
-                applied: false,
-            };
-            if dry_run || report.invalid > 0 || new.is_empty() {
-                return Err(Flow::Stop(report));
-            }
-            report.applied = true;
-            profiles.extend(new);
-            Ok(report)
-        });
-        match result {
-            Ok(report) | Err(Flow::Stop(report)) => {
-                if report.applied {
-                    tracing::info!(created = report.created, "profiles imported");
-                }
-                Ok(report)
-            }
-            Err(Flow::Fail(e)) => Err(e),
         }
+        let count = |o| rows.iter().filter(|r: &&ImportRow| r.outcome == o).count();
+        let mut report = ImportReport {
+            created: count(RowOutcome::Created),
+            skipped: count(RowOutcome::Skipped),
+            invalid: count(RowOutcome::Invalid),
+            rows,
+            dry_run,
+            applied: false,
+        };
+        if dry_run || report.invalid > 0 || new.is_empty() {
+            return Err(Flow::Stop(report));
+        }
+        report.applied = true;
+        list.extend(new);
+        Ok(report)
+    });
+    match result {
+        Ok(report) | Err(Flow::Stop(report)) => {
+            if report.applied {
+                tracing::info!(created = report.created, "list imported");
+            }
+            Ok(report)
+        }
+        Err(Flow::Fail(e)) => Err(e),
     }
 }
-
 /// A file chosen for import: what importing it would do, and the one-shot handle that
 /// applies exactly this content.
 #[derive(Debug, Clone, Serialize)]

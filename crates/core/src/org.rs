@@ -153,316 +153,323 @@ pub fn validate_org_id(raw: &str) -> Result<String, Error> {
     Ok(t.to_owned())
 }
 
-impl<S: SecretStore + 'static> Profiles<S> {
-    fn org_path(&self) -> std::path::PathBuf {
-        self.store().dir().join(ORG_FILE)
-    }
-
-    /// The linked organisation, if any.
-    pub fn org(&self) -> Result<Option<OrgView>, Error> {
-        let Some(config) = read_json::<OrgConfig>(&self.org_path())? else {
-            return Ok(None);
-        };
-        Ok(Some(OrgView {
-            key_days_left: days_left(config.key_expires, self.clock().today()),
-            key_stored: self.secrets().contains(ORG_KEY_ID)?,
-            config,
-        }))
-    }
-
-    /// Links (or re-links) the organisation: the key into the keyring first, then
-    /// `org.json`; the previous key is put back when the file cannot be written.
-    pub fn set_org(&self, draft: &OrgDraft) -> Result<OrgView, Error> {
-        let org_id = validate_org_id(&draft.org_id)?;
-        use secrecy::ExposeSecret;
-        let key = draft.key.expose_secret().trim();
-        if key.len() < 16 || key.len() > 4096 || key.chars().any(char::is_whitespace) {
-            return Err(invalid(
-                Field::OrgKey,
-                key_code(key),
-                "Paste the whole key as Atlassian showed it (one word, no spaces).",
-            ));
-        }
-        let (key_expires, _) =
-            validate::validate_expires(&draft.key_expires, self.clock().today(), Mode::Create)
-                .map_err(|e| invalid(Field::OrgKeyExpires, e.code, e.message))?;
-        let previous = self.secrets().get(ORG_KEY_ID)?;
-        let sealed = binding::seal(
-            &Binding::OrgKey {
-                org_id: org_id.clone(),
-            },
-            &SecretString::from(key.to_owned()),
-        );
-        self.secrets().set(ORG_KEY_ID, &sealed)?;
-        let old = read_json::<OrgConfig>(&self.org_path()).ok().flatten();
-        let config = OrgConfig {
-            org_id,
-            key_expires,
-            added_at: self.clock().now(),
-            last_sync: old.and_then(|o| o.last_sync),
-        };
-        if let Err(e) = write_json(&self.org_path(), &config) {
-            self.put_back(ORG_KEY_ID, previous);
-            return Err(e.into());
-        }
-        tracing::info!(org = %config.org_id, "organisation linked");
-        self.org()?
-            .ok_or_else(|| Error::Internal("the organisation file vanished".into()))
-    }
-
-    /// Unlinks the organisation: the key and the file go; the profiles keep what the
-    /// last sync found.
-    pub fn remove_org(&self) -> Result<bool, Error> {
-        let existed = self.org_path().exists();
-        self.secrets().delete(ORG_KEY_ID)?;
-        match std::fs::remove_file(self.org_path()) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::Internal(format!("could not remove {ORG_FILE}: {e}"))),
-        }
-        Ok(existed)
-    }
-
-    /// The organisation's config and a client holding its key, which is released only
-    /// for the organisation it was stored for (`bound: false`: a key stored by an older
-    /// version, bound after its next successful sync).
-    fn admin_client(&self) -> Result<(OrgConfig, AdminClient, bool), Error> {
-        let config = read_json::<OrgConfig>(&self.org_path())?.ok_or(Error::OrgNotLinked)?;
-        let name = format!("organisation {}", config.org_id);
-        let stored = self
-            .secrets()
-            .get(ORG_KEY_ID)?
-            .ok_or_else(|| Error::OrgKeyMissing {
-                org_id: config.org_id.clone(),
-            })?;
-        let wanted = Binding::OrgKey {
-            org_id: config.org_id.clone(),
-        };
-        let (key, bound) = match binding::open(&stored) {
-            Opened::Bound(b, key) if b.allows(&wanted) => (key, true),
-            Opened::Unbound(key) => (key, false),
-            Opened::Bound(..) | Opened::Unreadable => {
-                tracing::warn!("the organisation key's keyring item is bound to another organisation or kind; not sent");
-                return Err(Error::TokenBindingMismatch {
-                    name,
-                    host: self.client().gateway.origin().ascii_serialization(),
-                });
-            }
-        };
-        let client = AdminClient::new(&config.org_id, key, self.client())?;
-        Ok((config, client, bound))
-    }
-
-    /// Binds a key stored by an older version to organisation `org_id` after it worked.
-    fn bind_org_key(&self, org_id: &str) -> Result<(), Error> {
-        if let Some(stored) = self.secrets().get(ORG_KEY_ID)? {
-            if let Opened::Unbound(key) = binding::open(&stored) {
-                let b = Binding::OrgKey {
-                    org_id: org_id.to_owned(),
-                };
-                self.secrets().set(ORG_KEY_ID, &binding::seal(&b, &key))?;
-                tracing::info!("organisation key bound to its organisation");
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Profiles::org_sync`] with the user's setting of when a token counts as unused
-    /// (`unused_warning_days`; its default when the settings cannot be read): the sync
-    /// every face runs.
-    pub async fn org_sync_with_settings(self: &Arc<Self>) -> Result<OrgSync, Error> {
-        let days = self
-            .blocking(|p| p.settings().load().unwrap_or_default().unused_warning_days)
-            .await?;
-        self.org_sync(days).await
-    }
-
-    /// Reads the organisation's domains and tokens and records, on each profile, what
-    /// they say of its token; a token unused for `unused_days` is flagged. Expiry differences are findings for the user to confirm
-    /// ([`Profiles::accept_atlassian_expiry`]), never applied here.
-    pub async fn org_sync(self: &Arc<Self>, unused_days: u32) -> Result<OrgSync, Error> {
-        let (config, client, bound) = self.blocking(|p| p.admin_client()).await??;
-        // What is read from here on is as of `started`: a profile changed after it (a
-        // rotation, an edit) is not judged by this list.
-        let started = self.clock().now();
-        let deadline = self.client().deadline;
-        let read = async { Ok::<_, Error>((client.domains().await?, client.api_tokens().await?)) };
-        let (domains, tokens) = tokio::time::timeout(deadline, read)
-            .await
-            .map_err(|_| {
-                Error::Jira(JiraError::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "the organisation sync did not finish within {} s (its deadline); Atlassian's admin API may be slow or rate-limiting. Try again later.",
-                        deadline.as_secs()
-                    ),
-                ))
-            })??;
-        if !bound {
-            let org_id = config.org_id.clone();
-            self.blocking(move |p| p.bind_org_key(&org_id)).await??;
-        }
-        let skipped_domains = domains.skipped.clone();
-        let now = self.clock().now();
-        let today = self.clock().today();
-        let requests = client.request_count();
-        let findings = self
-            .blocking(move |p| p.record_sync(&domains, &tokens, started, now, today, unused_days))
-            .await??;
-        let tokens_listed = findings.1;
-        // The organisation as it is now (re-linked or unlinked meanwhile: left alone).
-        let synced = config.org_id.clone();
-        let config = self
-            .blocking(move |p| {
-                let path = p.org_path();
-                match read_json::<OrgConfig>(&path)? {
-                    Some(mut current) if current.org_id == synced => {
-                        current.last_sync = Some(now);
-                        write_json(&path, &current)?;
-                        Ok::<_, Error>(current)
-                    }
-                    _ => Ok(config),
-                }
-            })
-            .await??;
-        Ok(OrgSync {
-            synced_at: now,
-            key_days_left: days_left(config.key_expires, today),
-            org_id: config.org_id,
-            tokens_listed,
-            requests,
-            profiles: findings.0,
-            skipped_domains,
-        })
-    }
-
-    fn record_sync(
-        &self,
-        domains: &Domains,
-        tokens: &[OrgApiToken],
-        started: DateTime<Utc>,
-        now: DateTime<Utc>,
-        today: NaiveDate,
-        unused_days: u32,
-    ) -> Result<(Vec<OrgFinding>, usize), Error> {
-        let findings = self.store().update(|profiles| {
-            let mut out = Vec::new();
-            for p in profiles.iter_mut() {
-                if p.updated_at > started {
-                    continue; // changed while the list was read
-                }
-                let f = find(p, domains, tokens, today, unused_days);
-                p.life.atlassian = Some(OrgTokenInfo {
-                    synced_at: now,
-                    state: f.state,
-                    label: f.label.clone(),
-                    token_id: f.token_id.clone(),
-                    expires: f.atlassian_expires,
-                    last_active: f.last_active,
-                });
-                if f.old_token_revoked_now {
-                    p.life.old_token_revoked = Some(true);
-                }
-                out.push(f);
-            }
-            Ok::<_, Error>(out)
-        })?;
-        tracing::info!(
-            profiles = findings.len(),
-            tokens = tokens.len(),
-            "organisation synced"
-        );
-        Ok((findings, tokens.len()))
-    }
-
-    /// [`Profiles::accept_atlassian_expiry`] with the date as a face received it
-    /// (`YYYY-MM-DD`).
-    pub fn accept_atlassian_expiry_as_typed(
-        &self,
-        id: ProfileId,
-        expected: &str,
-    ) -> Result<ProfileView, Error> {
-        self.accept_atlassian_expiry(id, parse_expiry(expected)?)
-    }
-
-    /// Takes Atlassian's expiry for profile `id`, which the user confirmed: only the date
-    /// the last sync reported (`expected`), so a stale confirmation changes nothing.
-    pub fn accept_atlassian_expiry(
-        &self,
-        id: ProfileId,
-        expected: NaiveDate,
-    ) -> Result<ProfileView, Error> {
-        let p = self.change(id, |p| {
-            let reported = p.life.atlassian.as_ref().and_then(|a| a.expires);
-            if reported != Some(expected) {
-                return Err(Error::Conflict(format!(
-                    "Atlassian's expiry for \"{}\" is not {expected} any more; sync again.",
-                    p.name
-                )));
-            }
-            p.expires = expected;
-            p.life.expires_source = ExpiresSource::Atlassian;
-            p.updated_at = self.clock().now();
-            Ok(p.clone())
-        })?;
-        tracing::info!(profile = %id, "expiry taken from Atlassian");
-        self.view(&p)
-    }
-
-    /// Revokes token `token_id` of profile `id`'s account at Atlassian: the one write to
-    /// the admin API, which the faces confirm first. The token must be one the last sync
-    /// listed for that profile's account and not the profile's current one.
-    pub async fn org_revoke(
-        self: &Arc<Self>,
-        id: ProfileId,
-        token_id: String,
-    ) -> Result<(), Error> {
-        let (_, client, _) = self.blocking(|p| p.admin_client()).await??;
-        let profile = self.blocking(move |p| p.get(id)).await??;
-        let tokens = client.api_tokens().await?;
-        let t = tokens
-            .iter()
-            .find(|t| {
-                t.id == token_id
-                    && t.email.as_deref() == Some(profile.email.to_lowercase().as_str())
-            })
-            .ok_or_else(|| Error::OrgTokenNotFound {
-                token_id: token_id.clone(),
-                email: profile.email.clone(),
-            })?;
-        // Which token the profile uses, from the list just read (never from an older sync).
-        let current = find(
-            &profile,
-            &Domains::default(),
-            &tokens,
-            self.clock().today(),
-            u32::MAX,
-        );
-        match current.token_id.as_deref() {
-            Some(id) if id == token_id => {
-                return Err(Error::Conflict(format!(
-                    "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
-                    profile.name
-                )))
-            }
-            Some(_) => {}
-            None => {
-                return Err(Error::Conflict(format!(
-                    "ConnKeeper cannot tell which token \"{}\" uses now ({}), so it revokes none: revoke the old one on Atlassian's API token page.",
-                    profile.name,
-                    current.state.code()
-                )))
-            }
-        }
-        let account = t.account_id.clone().ok_or_else(|| {
-            Error::Internal("Atlassian listed the token without its account".into())
-        })?;
-        client.revoke(&account, &token_id).await?;
-        tracing::info!(profile = %id, "old token revoked at Atlassian");
-        Ok(())
-    }
+fn path<S: SecretStore + 'static>(profiles: &Profiles<S>) -> std::path::PathBuf {
+    profiles.store().dir().join(ORG_FILE)
 }
 
+/// The linked organisation, if any.
+pub fn view<S: SecretStore + 'static>(profiles: &Profiles<S>) -> Result<Option<OrgView>, Error> {
+    let Some(config) = read_json::<OrgConfig>(&path(profiles))? else {
+        return Ok(None);
+    };
+    Ok(Some(OrgView {
+        key_days_left: days_left(config.key_expires, profiles.clock().today()),
+        key_stored: profiles.secrets().contains(ORG_KEY_ID)?,
+        config,
+    }))
+}
+
+/// Links (or re-links) the organisation: the key into the keyring first, then
+/// `org.json`; the previous key is put back when the file cannot be written.
+pub fn link<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    draft: &OrgDraft,
+) -> Result<OrgView, Error> {
+    let org_id = validate_org_id(&draft.org_id)?;
+    use secrecy::ExposeSecret;
+    let key = draft.key.expose_secret().trim();
+    if key.len() < 16 || key.len() > 4096 || key.chars().any(char::is_whitespace) {
+        return Err(invalid(
+            Field::OrgKey,
+            key_code(key),
+            "Paste the whole key as Atlassian showed it (one word, no spaces).",
+        ));
+    }
+    let (key_expires, _) =
+        validate::validate_expires(&draft.key_expires, profiles.clock().today(), Mode::Create)
+            .map_err(|e| invalid(Field::OrgKeyExpires, e.code, e.message))?;
+    let previous = profiles.secrets().get(ORG_KEY_ID)?;
+    let sealed = binding::seal(
+        &Binding::OrgKey {
+            org_id: org_id.clone(),
+        },
+        &SecretString::from(key.to_owned()),
+    );
+    profiles.secrets().set(ORG_KEY_ID, &sealed)?;
+    let old = read_json::<OrgConfig>(&path(profiles)).ok().flatten();
+    let config = OrgConfig {
+        org_id,
+        key_expires,
+        added_at: profiles.clock().now(),
+        last_sync: old.and_then(|o| o.last_sync),
+    };
+    if let Err(e) = write_json(&path(profiles), &config) {
+        profiles.put_back(ORG_KEY_ID, previous);
+        return Err(e.into());
+    }
+    tracing::info!(org = %config.org_id, "organisation linked");
+    view(profiles)?.ok_or_else(|| Error::Internal("the organisation file vanished".into()))
+}
+
+/// Unlinks the organisation: the key and the file go; the list keep what the
+/// last sync found.
+pub fn unlink<S: SecretStore + 'static>(profiles: &Profiles<S>) -> Result<bool, Error> {
+    let existed = path(profiles).exists();
+    profiles.secrets().delete(ORG_KEY_ID)?;
+    match std::fs::remove_file(path(profiles)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::Internal(format!("could not remove {ORG_FILE}: {e}"))),
+    }
+    Ok(existed)
+}
+
+/// The organisation's config and a client holding its key, which is released only
+/// for the organisation it was stored for (`bound: false`: a key stored by an older
+/// version, bound after its next successful sync).
+fn admin_client<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+) -> Result<(OrgConfig, AdminClient, bool), Error> {
+    let config = read_json::<OrgConfig>(&path(profiles))?.ok_or(Error::OrgNotLinked)?;
+    let name = format!("organisation {}", config.org_id);
+    let stored = profiles
+        .secrets()
+        .get(ORG_KEY_ID)?
+        .ok_or_else(|| Error::OrgKeyMissing {
+            org_id: config.org_id.clone(),
+        })?;
+    let wanted = Binding::OrgKey {
+        org_id: config.org_id.clone(),
+    };
+    let (key, bound) = match binding::open(&stored) {
+        Opened::Bound(b, key) if b.allows(&wanted) => (key, true),
+        Opened::Unbound(key) => (key, false),
+        Opened::Bound(..) | Opened::Unreadable => {
+            tracing::warn!("the organisation key's keyring item is bound to another organisation or kind; not sent");
+            return Err(Error::TokenBindingMismatch {
+                name,
+                host: profiles.client().gateway.origin().ascii_serialization(),
+            });
+        }
+    };
+    let client = AdminClient::new(&config.org_id, key, profiles.client())?;
+    Ok((config, client, bound))
+}
+
+/// Binds a key stored by an older version to organisation `org_id` after it worked.
+fn bind_key<S: SecretStore + 'static>(profiles: &Profiles<S>, org_id: &str) -> Result<(), Error> {
+    if let Some(stored) = profiles.secrets().get(ORG_KEY_ID)? {
+        if let Opened::Unbound(key) = binding::open(&stored) {
+            let b = Binding::OrgKey {
+                org_id: org_id.to_owned(),
+            };
+            profiles
+                .secrets()
+                .set(ORG_KEY_ID, &binding::seal(&b, &key))?;
+            tracing::info!("organisation key bound to its organisation");
+        }
+    }
+    Ok(())
+}
+
+/// [`sync_with`] with the user's setting of when a token counts as unused
+/// (`unused_warning_days`; its default when the settings cannot be read): the sync
+/// every face runs.
+pub async fn sync<S: SecretStore + 'static>(profiles: &Arc<Profiles<S>>) -> Result<OrgSync, Error> {
+    let days = crate::audit::blocking(profiles, |p| {
+        p.settings().load().unwrap_or_default().unused_warning_days
+    })
+    .await?;
+    sync_with(profiles, days).await
+}
+
+/// Reads the organisation's domains and tokens and records, on each profile, what
+/// they say of its token; a token unused for `unused_days` is flagged. Expiry differences are findings for the user to confirm
+/// ([`accept_expiry`]), never applied here.
+pub async fn sync_with<S: SecretStore + 'static>(
+    profiles: &Arc<Profiles<S>>,
+    unused_days: u32,
+) -> Result<OrgSync, Error> {
+    let (config, client, bound) = crate::audit::blocking(profiles, |p| admin_client(p)).await??;
+    // What is read from here on is as of `started`: a profile changed after it (a
+    // rotation, an edit) is not judged by this list.
+    let started = profiles.clock().now();
+    let deadline = profiles.client().deadline;
+    let read = async { Ok::<_, Error>((client.domains().await?, client.api_tokens().await?)) };
+    let (domains, tokens) = tokio::time::timeout(deadline, read)
+        .await
+        .map_err(|_| {
+            Error::Jira(JiraError::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the organisation sync did not finish within {} s (its deadline); Atlassian's admin API may be slow or rate-limiting. Try again later.",
+                    deadline.as_secs()
+                ),
+            ))
+        })??;
+    if !bound {
+        let org_id = config.org_id.clone();
+        crate::audit::blocking(profiles, move |p| bind_key(p, &org_id)).await??;
+    }
+    let skipped_domains = domains.skipped.clone();
+    let now = profiles.clock().now();
+    let today = profiles.clock().today();
+    let requests = client.request_count();
+    let findings = crate::audit::blocking(profiles, move |p| {
+        record_sync(p, &domains, &tokens, started, now, today, unused_days)
+    })
+    .await??;
+    let tokens_listed = findings.1;
+    // The organisation as it is now (re-linked or unlinked meanwhile: left alone).
+    let synced = config.org_id.clone();
+    let config = crate::audit::blocking(profiles, move |p| {
+        let path = path(p);
+        match read_json::<OrgConfig>(&path)? {
+            Some(mut current) if current.org_id == synced => {
+                current.last_sync = Some(now);
+                write_json(&path, &current)?;
+                Ok::<_, Error>(current)
+            }
+            _ => Ok(config),
+        }
+    })
+    .await??;
+    Ok(OrgSync {
+        synced_at: now,
+        key_days_left: days_left(config.key_expires, today),
+        org_id: config.org_id,
+        tokens_listed,
+        requests,
+        profiles: findings.0,
+        skipped_domains,
+    })
+}
+
+fn record_sync<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    domains: &Domains,
+    tokens: &[OrgApiToken],
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    unused_days: u32,
+) -> Result<(Vec<OrgFinding>, usize), Error> {
+    let findings = profiles.store().update(|list| {
+        let mut out = Vec::new();
+        for p in list.iter_mut() {
+            if p.updated_at > started {
+                continue; // changed while the list was read
+            }
+            let f = find(p, domains, tokens, today, unused_days);
+            p.life.atlassian = Some(OrgTokenInfo {
+                synced_at: now,
+                state: f.state,
+                label: f.label.clone(),
+                token_id: f.token_id.clone(),
+                expires: f.atlassian_expires,
+                last_active: f.last_active,
+            });
+            if f.old_token_revoked_now {
+                p.life.old_token_revoked = Some(true);
+            }
+            out.push(f);
+        }
+        Ok::<_, Error>(out)
+    })?;
+    tracing::info!(
+        list = findings.len(),
+        tokens = tokens.len(),
+        "organisation synced"
+    );
+    Ok((findings, tokens.len()))
+}
+
+/// [`accept_expiry`] with the date as a face received it
+/// (`YYYY-MM-DD`).
+pub fn accept_expiry_as_typed<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+    expected: &str,
+) -> Result<ProfileView, Error> {
+    accept_expiry(profiles, id, parse_expiry(expected)?)
+}
+
+/// Takes Atlassian's expiry for profile `id`, which the user confirmed: only the date
+/// the last sync reported (`expected`), so a stale confirmation changes nothing.
+pub fn accept_expiry<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+    expected: NaiveDate,
+) -> Result<ProfileView, Error> {
+    let p = profiles.change(id, |p| {
+        let reported = p.life.atlassian.as_ref().and_then(|a| a.expires);
+        if reported != Some(expected) {
+            return Err(Error::Conflict(format!(
+                "Atlassian's expiry for \"{}\" is not {expected} any more; sync again.",
+                p.name
+            )));
+        }
+        p.expires = expected;
+        p.life.expires_source = ExpiresSource::Atlassian;
+        p.updated_at = profiles.clock().now();
+        Ok(p.clone())
+    })?;
+    tracing::info!(profile = %id, "expiry taken from Atlassian");
+    profiles.view(&p)
+}
+
+/// Revokes token `token_id` of profile `id`'s account at Atlassian: the one write to
+/// the admin API, which the faces confirm first. The token must be one the last sync
+/// listed for that profile's account and not the profile's current one.
+pub async fn revoke<S: SecretStore + 'static>(
+    profiles: &Arc<Profiles<S>>,
+    id: ProfileId,
+    token_id: String,
+) -> Result<(), Error> {
+    let (_, client, _) = crate::audit::blocking(profiles, |p| admin_client(p)).await??;
+    let profile = crate::audit::blocking(profiles, move |p| p.get(id)).await??;
+    let tokens = client.api_tokens().await?;
+    let t = tokens
+        .iter()
+        .find(|t| {
+            t.id == token_id && t.email.as_deref() == Some(profile.email.to_lowercase().as_str())
+        })
+        .ok_or_else(|| Error::OrgTokenNotFound {
+            token_id: token_id.clone(),
+            email: profile.email.clone(),
+        })?;
+    // Which token the profile uses, from the list just read (never from an older sync).
+    let current = find(
+        &profile,
+        &Domains::default(),
+        &tokens,
+        profiles.clock().today(),
+        u32::MAX,
+    );
+    match current.token_id.as_deref() {
+        Some(id) if id == token_id => {
+            return Err(Error::Conflict(format!(
+                "{token_id} is the token \"{}\" uses now; revoking it would stop its backups. Rotate first.",
+                profile.name
+            )))
+        }
+        Some(_) => {}
+        None => {
+            return Err(Error::Conflict(format!(
+                "ConnKeeper cannot tell which token \"{}\" uses now ({}), so it revokes none: revoke the old one on Atlassian's API token page.",
+                profile.name,
+                current.state.code()
+            )))
+        }
+    }
+    let account = t
+        .account_id
+        .clone()
+        .ok_or_else(|| Error::Internal("Atlassian listed the token without its account".into()))?;
+    client.revoke(&account, &token_id).await?;
+    tracing::info!(profile = %id, "old token revoked at Atlassian");
+    Ok(())
+}
 /// An expiry date as the faces send it: `YYYY-MM-DD`, surrounding spaces ignored.
 pub fn parse_expiry(raw: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {

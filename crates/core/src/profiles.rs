@@ -11,10 +11,10 @@ use secrecy::SecretString;
 use crate::binding::{self, Binding, Opened};
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::jira::{AuditInput, AuditPurpose, AuditReport, ClientConfig};
+use crate::jira::ClientConfig;
 use crate::model::{Dated, Profile, ProfileId, ProfileView};
 use crate::secrets::SecretStore;
-use crate::store::{read_json, write_json, ProfileStore, StoreError, AUDITS_DIR};
+use crate::store::ProfileStore;
 use crate::validate::{self, Draft, FieldError, Mode, Rules};
 
 /// The result of a create or update: the saved profile and any cautions.
@@ -156,12 +156,7 @@ impl<S: SecretStore> Profiles<S> {
 
     /// The profile with this id; never a name lookup.
     pub fn get(&self, id: ProfileId) -> Result<Profile, Error> {
-        self.load()?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| Error::ProfileNotFound {
-                name_or_id: id.to_string(),
-            })
+        by_id(&self.load()?, id).cloned()
     }
 
     /// The stored token of profile `id`, as it may be sent: only when its keyring item
@@ -223,7 +218,7 @@ impl<S: SecretStore> Profiles<S> {
     /// Binds profile `p`'s keyring item to its host and email when it is not bound yet
     /// (an item of an older version): after a successful audit, or an edit the user
     /// saved. A bound item is left as it is.
-    fn bind_if_unbound(&self, p: &Profile) -> Result<bool, Error> {
+    pub(crate) fn bind_if_unbound(&self, p: &Profile) -> Result<bool, Error> {
         match self.secrets.get(p.id)? {
             Some(stored) => self.bind_unbound(p, &stored),
             None => Ok(false),
@@ -249,11 +244,7 @@ impl<S: SecretStore> Profiles<S> {
     ) -> Result<Vec<FieldError>, Error> {
         let profiles = self.load()?;
         let editing = match editing {
-            Some(id) => Some(profiles.iter().find(|p| p.id == id).ok_or_else(|| {
-                Error::ProfileNotFound {
-                    name_or_id: id.to_string(),
-                }
-            })?),
+            Some(id) => Some(by_id(&profiles, id)?),
             None => None,
         };
         self.validate(draft, &profiles, editing).map(|v| v.warnings)
@@ -336,49 +327,47 @@ impl<S: SecretStore> Profiles<S> {
     /// one; with a token, the entry is replaced (and restored if the save fails).
     pub fn update(&self, id: ProfileId, draft: &Draft) -> Result<Saved, Error> {
         let replaced = Cell::new(None::<Option<SecretString>>);
-        let result =
-            self.store.update(|profiles| {
-                let idx = profiles.iter().position(|p| p.id == id).ok_or_else(|| {
-                    Error::ProfileNotFound {
-                        name_or_id: id.to_string(),
-                    }
-                })?;
-                let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
-                if let Some(token) = &valid.token {
-                    let previous = self.secrets.get(id)?;
-                    self.put_token(id, &valid.host, &valid.email, token)?;
-                    replaced.set(Some(previous));
-                } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
-                    // An edit the user saved binds an item of an older version to what the
-                    // form showed.
-                    if let Some(stored) = self.secrets.get(id)? {
-                        if self.bind_unbound(&profiles[idx], &stored)? {
-                            replaced.set(Some(Some(stored)));
-                        }
+        let result = self.store.update(|profiles| {
+            let idx = profiles
+                .iter()
+                .position(|p| p.id == id)
+                .ok_or_else(|| not_found(id))?;
+            let valid = self.validate(draft, profiles, Some(&profiles[idx]))?;
+            if let Some(token) = &valid.token {
+                let previous = self.secrets.get(id)?;
+                self.put_token(id, &valid.host, &valid.email, token)?;
+                replaced.set(Some(previous));
+            } else if profiles[idx].target().same_as(&valid.host, &valid.email) {
+                // An edit the user saved binds an item of an older version to what the
+                // form showed.
+                if let Some(stored) = self.secrets.get(id)? {
+                    if self.bind_unbound(&profiles[idx], &stored)? {
+                        replaced.set(Some(Some(stored)));
                     }
                 }
-                let p = &mut profiles[idx];
-                let host_changed = !p.target().same_as(&valid.host, &valid.email);
-                if p.host != valid.host {
-                    p.confirmed_host = None;
-                }
-                p.name = valid.name;
-                p.description = valid.description;
-                p.application = valid.application;
-                p.host = valid.host;
-                p.email = valid.email;
-                if p.expires != valid.expires {
-                    p.life.expires_source = crate::model::ExpiresSource::Manual;
-                }
-                p.expires = valid.expires;
-                p.updated_at = self.clock.now();
-                if host_changed || valid.token.is_some() {
-                    p.last_audit = None; // the last audit was of other credentials
-                    p.token_kind = None; // and a new token may be of the other kind
-                    p.life.atlassian = None; // what Atlassian said was of the old token
-                }
-                Ok::<_, Error>((p.clone(), valid.warnings))
-            });
+            }
+            let p = &mut profiles[idx];
+            let host_changed = !p.target().same_as(&valid.host, &valid.email);
+            if p.host != valid.host {
+                p.confirmed_host = None;
+            }
+            p.name = valid.name;
+            p.description = valid.description;
+            p.application = valid.application;
+            p.host = valid.host;
+            p.email = valid.email;
+            if p.expires != valid.expires {
+                p.life.expires_source = crate::model::ExpiresSource::Manual;
+            }
+            p.expires = valid.expires;
+            p.updated_at = self.clock.now();
+            if host_changed || valid.token.is_some() {
+                p.last_audit = None; // the last audit was of other credentials
+                p.token_kind = None; // and a new token may be of the other kind
+                p.life.atlassian = None; // what Atlassian said was of the old token
+            }
+            Ok::<_, Error>((p.clone(), valid.warnings))
+        });
         match result {
             Ok((profile, warnings)) => {
                 tracing::info!(profile = %profile.id, "profile updated");
@@ -398,194 +387,21 @@ impl<S: SecretStore> Profiles<S> {
 
     /// Deletes a profile and its token (a missing token is fine).
     pub fn delete(&self, id: ProfileId) -> Result<Profile, Error> {
-        let removed =
-            self.store.update(|profiles| {
-                let idx = profiles.iter().position(|p| p.id == id).ok_or_else(|| {
-                    Error::ProfileNotFound {
-                        name_or_id: id.to_string(),
-                    }
-                })?;
-                self.secrets.delete(id)?;
-                Ok::<_, Error>(profiles.remove(idx))
-            })?;
-        if let Err(e) = std::fs::remove_file(self.report_path(id)) {
+        let removed = self.store.update(|profiles| {
+            let idx = profiles
+                .iter()
+                .position(|p| p.id == id)
+                .ok_or_else(|| not_found(id))?;
+            self.secrets.delete(id)?;
+            Ok::<_, Error>(profiles.remove(idx))
+        })?;
+        if let Err(e) = std::fs::remove_file(crate::audit::report_path(self, id)) {
             if e.kind() != std::io::ErrorKind::NotFound {
                 tracing::warn!(profile = %id, error = %e, "could not remove the audit report");
             }
         }
         tracing::info!(profile = %id, "profile deleted");
         Ok(removed)
-    }
-
-    /// Records an audit of `target` (the host and email the audit ran against): its
-    /// summary on the profile (`last_audit`) and the full report in `audits/<id>.json`,
-    /// both under the store lock. When the profile was deleted or moved to another host
-    /// or email while the audit ran, nothing is recorded and `false` is returned.
-    pub fn record_audit(
-        &self,
-        id: ProfileId,
-        target: validate::Target<'_>,
-        report: &AuditReport,
-    ) -> Result<bool, Error> {
-        let path = self.report_path(id);
-        self.store.update(|profiles| {
-            let Some(p) = profiles
-                .iter_mut()
-                .find(|p| p.id == id && p.target().same_as(target.host, target.email))
-            else {
-                return Err(Flow::Skip);
-            };
-            p.last_audit = Some(report.summary());
-            p.token_kind = Some(report.token_kind);
-            write_json(&path, report)?;
-            // The audit went through with the user's consent to this host: an item of an
-            // older version is bound to it now.
-            self.bind_if_unbound(p).map_err(Flow::Fail)?;
-            Ok::<_, Flow>(())
-        })
-        .map_or_else(
-            |e| match e {
-                Flow::Skip => {
-                    tracing::info!(profile = %id, "audit not recorded: the profile changed while it ran");
-                    Ok(false)
-                }
-                Flow::Fail(e) => Err(e),
-            },
-            |()| Ok(true),
-        )
-    }
-
-    /// What to audit for a saved profile: its own host and email with its stored token,
-    /// read together under the store lock. A host outside Atlassian's domains must have
-    /// been confirmed, and confirmed again while its keyring item is of an older version
-    /// (bound to nothing yet); `consent` is the user's say now, which the profile then
-    /// remembers.
-    pub fn audit_input(
-        &self,
-        id: ProfileId,
-        purpose: AuditPurpose,
-        consent: &Consent,
-    ) -> Result<(Profile, AuditInput), Error> {
-        let (profile, released) = self.store.read_locked(|profiles| {
-            let p = profiles
-                .iter()
-                .find(|p| p.id == id)
-                .ok_or_else(|| Error::ProfileNotFound {
-                    name_or_id: id.to_string(),
-                })?;
-            Ok::<_, Error>((p.clone(), self.stored_token(p)?))
-        })?;
-        // A custom host needs the user's confirmation, remembered on the profile; and
-        // again while its keyring item is bound to nothing, since the file alone named
-        // the host it would go to.
-        let custom = validate::HostKind::of(&profile.host).needs_confirmation();
-        let profile = if !custom || (profile.host_confirmed() && released.bound) {
-            profile
-        } else {
-            consent.covers(&profile.host)?;
-            self.confirm_host(id, &profile.host, &profile.email)?
-        };
-        let input = audit_of(&profile, released.token, purpose, profile.token_kind);
-        Ok((profile, input))
-    }
-
-    /// What to audit for unsaved form values: the typed token with the typed host and
-    /// email, or, with no token typed, the stored token of profile `id`, which is only
-    /// ever sent to that profile's stored host and email.
-    pub fn test_input(
-        &self,
-        draft: &Draft,
-        id: Option<ProfileId>,
-        purpose: AuditPurpose,
-        consent: &Consent,
-    ) -> Result<AuditInput, Error> {
-        let (host, email, application) = validate::validate_target(
-            &draft.host,
-            &draft.email,
-            &draft.application,
-            self.allow_loopback_http,
-        )
-        .map_err(Error::Validation)?;
-        let typed = validate::validate_token(
-            draft.token.as_ref(),
-            Mode::Edit {
-                stored_expires: self.clock.today(),
-            },
-        )
-        .map_err(|e| Error::Validation(vec![e]))?;
-        let stored_token = typed.is_none();
-        // The saved profile and, when no token was typed, its token: read together
-        // under the store lock.
-        let (saved, released) =
-            match id {
-                None => (None, None),
-                Some(id) => self.store.read_locked(|profiles| {
-                    let p = profiles.iter().find(|p| p.id == id).ok_or_else(|| {
-                        Error::ProfileNotFound {
-                            name_or_id: id.to_string(),
-                        }
-                    })?;
-                    if !stored_token {
-                        return Ok::<_, Error>((Some(p.clone()), None));
-                    }
-                    if !p.target().same_as(&host, &email) {
-                        return Err(Error::Validation(vec![validate::token_follows_no_move(
-                            p.target(),
-                        )]));
-                    }
-                    Ok((Some(p.clone()), Some(self.stored_token(p)?)))
-                })?,
-            };
-        let remembered = saved.as_ref().is_some_and(|p| {
-            p.host == host && p.host_confirmed() && released.as_ref().is_none_or(|r| r.bound)
-        });
-        let token = match (typed, released) {
-            (Some(t), _) => t,
-            (None, Some(r)) => r.token,
-            (None, None) => {
-                return Err(Error::Validation(vec![validate::validate_token(
-                    None,
-                    Mode::Create,
-                )
-                .expect_err("create mode requires a token")]))
-            }
-        };
-        if validate::HostKind::of(&host).needs_confirmation() && !remembered {
-            consent.covers(&host)?;
-        }
-        // The stored token's kind is known; a typed one is found out.
-        let token_kind = saved
-            .as_ref()
-            .filter(|_| stored_token)
-            .and_then(|p| p.token_kind);
-        Ok(AuditInput {
-            host,
-            email,
-            token,
-            application,
-            purpose,
-            token_kind,
-        })
-    }
-
-    /// Remembers that the user confirmed `host` for profile `id`, if the profile still
-    /// has that host and email.
-    pub(crate) fn confirm_host(
-        &self,
-        id: ProfileId,
-        host: &str,
-        email: &str,
-    ) -> Result<Profile, Error> {
-        self.change(id, |p| {
-            if !p.target().same_as(host, email) {
-                return Err(Error::Conflict(
-                    "the profile changed while you confirmed its host; try again".into(),
-                ));
-            }
-            p.confirmed_host = Some(host.to_owned());
-            tracing::info!(profile = %id, host, "custom host confirmed");
-            Ok(p.clone())
-        })
     }
 
     /// Puts the keyring entry `id` back as it was before a change that could not be
@@ -606,25 +422,27 @@ impl<S: SecretStore> Profiles<S> {
         id: ProfileId,
         f: impl FnOnce(&mut Profile) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.store.update(|profiles| {
-            let p =
-                profiles
-                    .iter_mut()
-                    .find(|p| p.id == id)
-                    .ok_or_else(|| Error::ProfileNotFound {
-                        name_or_id: id.to_string(),
-                    })?;
-            f(p)
-        })
+        self.store.update(|profiles| f(by_id_mut(profiles, id)?))
     }
+}
 
-    /// The last full audit report of a profile, if one was recorded and is readable.
-    pub fn last_report(&self, id: ProfileId) -> Option<AuditReport> {
-        read_json(&self.report_path(id)).ok().flatten()
-    }
+/// Profile `id` of a loaded list; never a name lookup.
+pub(crate) fn by_id(list: &[Profile], id: ProfileId) -> Result<&Profile, Error> {
+    list.iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| not_found(id))
+}
 
-    pub(crate) fn report_path(&self, id: ProfileId) -> std::path::PathBuf {
-        self.store.dir().join(AUDITS_DIR).join(format!("{id}.json"))
+/// Profile `id` of a loaded list, to change it.
+pub(crate) fn by_id_mut(list: &mut [Profile], id: ProfileId) -> Result<&mut Profile, Error> {
+    list.iter_mut()
+        .find(|p| p.id == id)
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: ProfileId) -> Error {
+    Error::ProfileNotFound {
+        name_or_id: id.to_string(),
     }
 }
 
@@ -670,35 +488,6 @@ impl Consent {
         } else {
             Consent::NotAsked
         }
-    }
-}
-
-/// Why `record_audit` stopped: the profile moved (not an error), or a real failure.
-enum Flow {
-    Skip,
-    Fail(Error),
-}
-
-impl From<StoreError> for Flow {
-    fn from(e: StoreError) -> Self {
-        Flow::Fail(e.into())
-    }
-}
-
-/// The audit of `token` against saved profile `p`'s own host and email.
-pub(crate) fn audit_of(
-    p: &Profile,
-    token: SecretString,
-    purpose: AuditPurpose,
-    token_kind: Option<crate::model::TokenKind>,
-) -> AuditInput {
-    AuditInput {
-        host: p.host.clone(),
-        email: p.email.clone(),
-        token,
-        application: p.application,
-        purpose,
-        token_kind,
     }
 }
 

@@ -119,7 +119,7 @@ pub enum RotationOutcome {
 pub enum Verification {
     /// Nothing changed; the outcome says why.
     Refused(RotationOutcome),
-    /// The token may go in: [`Profiles::commit_rotation`].
+    /// The token may go in: [`commit`].
     Ready(Box<Ready>),
 }
 
@@ -220,337 +220,319 @@ fn purpose_words(p: AuditPurpose) -> &'static str {
     }
 }
 
-impl<S: SecretStore + 'static> Profiles<S> {
-    /// The plan of a rotation of profile `id`.
-    pub fn rotation_plan(&self, id: ProfileId) -> Result<RotationPlan, Error> {
-        let p = self.get(id)?;
-        let settings = self.settings().load().unwrap_or_default();
-        let today = self.clock().today();
-        let validity = u64::from(settings.token_validity_days).clamp(1, MAX_TOKEN_LIFETIME_DAYS);
-        Ok(RotationPlan {
-            id: p.id,
-            label: label_for(&p.name, today),
-            name: p.name,
-            description: p.description,
-            application: p.application,
-            host: p.host,
-            email: p.email,
-            expires: p.expires,
-            token_page: TOKEN_PAGE.to_owned(),
-            suggested_expires: today + Days::new(validity),
-            latest_expires: today + Days::new(MAX_TOKEN_LIFETIME_DAYS),
-            purpose: p
-                .last_audit
-                .as_ref()
-                .map_or(AuditPurpose::All, |a| a.purpose),
-            last_audit: p.last_audit,
-            old_token_pending: p.life.old_token_revoked == Some(false),
-            pending_old_expires: p
-                .life
-                .rotations
-                .first()
-                .filter(|_| p.life.old_token_revoked == Some(false))
-                .map(|r| r.old_expires),
-        })
-    }
-
-    /// Rotates a profile's token (see the module's documentation): [`Profiles::verify_rotation`]
-    /// then, when it is ready, [`Profiles::commit_rotation`].
-    pub async fn rotate<F, Fut>(
-        self: &Arc<Self>,
-        req: RotateRequest,
-        yes: bool,
-        confirm: F,
-        progress: &(dyn Fn(Progress) + Send + Sync),
-    ) -> Result<RotationOutcome, Error>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: Future<Output = Option<bool>>,
-    {
-        match self.verify_rotation(req, yes, confirm, progress).await? {
-            Verification::Refused(outcome) => Ok(outcome),
-            Verification::Ready(ready) => self.commit_rotation(ready).await,
-        }
-    }
-
-    /// Verifies a new token without changing anything: validation, the same token as the
-    /// stored one, then an audit against the profile's own site compared with the last
-    /// one. A host outside Atlassian's domains that nobody confirmed is asked about
-    /// through `confirm`, as for an audit. Dropping the future cancels it harmlessly.
-    pub async fn verify_rotation<F, Fut>(
-        self: &Arc<Self>,
-        req: RotateRequest,
-        yes: bool,
-        confirm: F,
-        progress: &(dyn Fn(Progress) + Send + Sync),
-    ) -> Result<Verification, Error>
-    where
-        F: FnOnce(String) -> Fut,
-        Fut: Future<Output = Option<bool>>,
-    {
-        let req = Arc::new(req);
-        let prepared = {
-            let req = req.clone();
-            self.confirmed(
-                move |p, consent| p.rotation_input(&req, consent),
-                yes,
-                confirm,
-            )
-            .await?
-        };
-        let before = prepared.profile.last_audit.as_ref().map(Verdict::from);
-        if prepared.same_token {
-            return Ok(Verification::Refused(RotationOutcome::Refused {
-                refusals: vec![Refusal {
-                    code: RefusalCode::SameToken,
-                    message: "This is the token the profile already uses: create a new one on Atlassian's API token page.".into(),
-                }],
-                before,
-                after: None,
-                error: None,
-                can_insist: false,
-            }));
-        }
-        let Prepared {
-            profile,
-            expires,
-            input,
-            old_account,
-            ..
-        } = prepared;
-        let audited =
-            crate::jira::observe::run(input, self.client().clone(), self.clock(), progress).await;
-        let mut refusals = Vec::new();
-        let (report, error) = match audited {
-            Ok(report) => (Some(report), None),
-            Err(e) => {
-                let code = match e.kind {
-                    // A blocked token is refused at Atlassian whatever it can do.
-                    ErrorKind::Auth | ErrorKind::TokenBlocked => RefusalCode::Rejected,
-                    ErrorKind::MissingScope | ErrorKind::Forbidden => RefusalCode::Fails,
-                    _ => RefusalCode::Unverified,
-                };
-                refusals.push(Refusal {
-                    code,
-                    message: e.message.clone(),
-                });
-                (None, Some(Error::Jira(e).payload()))
-            }
-        };
-        let after = report.as_ref().map(|r| Verdict::from(&r.summary()));
-        if let Some(r) = &report {
-            let other = old_account
-                .as_deref()
-                .is_some_and(|old| old != r.account.account_id)
-                || r.warnings
-                    .iter()
-                    .any(|w| w.code == crate::codes::WarningCode::EmailMismatch);
-            if other {
-                refusals.push(Refusal {
-                    code: RefusalCode::OtherAccount,
-                    message: format!(
-                        "The new token belongs to another account than {}; create it while signed in as that account.",
-                        profile.email
-                    ),
-                });
-            }
-        }
-        if let Some(a) = &after {
-            refusals.extend(compare(before.as_ref(), a));
-        }
-        let can_insist = refusals.iter().all(|r| r.code.can_insist());
-        let goes_in = refusals.is_empty() || (req.force && can_insist);
-        if !goes_in {
-            tracing::info!(profile = %profile.id, refusals = refusals.len(), "rotation refused; the old token stays");
-            return Ok(Verification::Refused(RotationOutcome::Refused {
-                refusals,
-                before,
-                after,
-                error,
-                can_insist,
-            }));
-        }
-        let record = RotationRecord {
-            at: self.clock().now(),
-            old_expires: profile.expires,
-            new_expires: expires,
-            before,
-            after,
-            forced: !refusals.is_empty(),
-        };
-        let token = req.token.clone();
-        Ok(Verification::Ready(Box::new(Ready {
-            profile,
-            token,
-            record,
-            report,
-        })))
-    }
-
-    /// Puts a verified token in place (the keyring, then the profile, in one store
-    /// change; the old token is put back when the save fails). It runs to its end on the
-    /// blocking pool even when the caller stops waiting: the faces do not offer to cancel
-    /// it, and report what it did.
-    pub async fn commit_rotation(
-        self: &Arc<Self>,
-        ready: Box<Ready>,
-    ) -> Result<RotationOutcome, Error> {
-        let record = ready.record.clone();
-        let view = self
-            .blocking(move |p| {
-                p.swap_token(
-                    &ready.profile,
-                    &ready.token,
-                    &ready.record,
-                    ready.report.as_ref(),
-                )
-            })
-            .await??;
-        Ok(RotationOutcome::Rotated {
-            profile: Box::new(view),
-            record,
-        })
-    }
-
-    /// Checks a rotation request and builds the audit of the new token against the
-    /// profile's own host and email. Also returns the account the old token belonged to.
-    fn rotation_input(&self, req: &RotateRequest, consent: &Consent) -> Result<Prepared, Error> {
-        // The profile and its current token, read together under the store lock.
-        let (mut profile, old) =
-            self.store().read_locked(|profiles| {
-                let p = profiles.iter().find(|p| p.id == req.id).ok_or_else(|| {
-                    Error::ProfileNotFound {
-                        name_or_id: req.id.to_string(),
-                    }
-                })?;
-                // The old token must be bound to the profile's host and email: a profile
-                // whose file entry was moved elsewhere gets no new token sent there either.
-                let old = match self.stored_token(p) {
-                    Ok(released) => Some(released),
-                    Err(Error::TokenMissing { .. }) => None,
-                    Err(e) => return Err(e),
-                };
-                Ok::<_, Error>((p.clone(), old))
-            })?;
-        let bound = old.as_ref().is_some_and(|r| r.bound);
-        let old = old.map(|r| r.token);
-        let today = self.clock().today();
-        let mut errors = Vec::new();
-        let token = match validate::validate_token(Some(&req.token), Mode::Create) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
-        let expires = match validate::validate_expires(&req.expires, today, Mode::Create) {
-            Ok((d, _)) => Some(d),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
-        let (Some(token), Some(expires)) = (token, expires) else {
-            return Err(Error::Validation(errors));
-        };
-        let custom = validate::HostKind::of(&profile.host).needs_confirmation();
-        if custom && !(profile.host_confirmed() && bound) {
-            consent.covers(&profile.host)?;
-            profile =
-                self.confirm_host(profile.id, &profile.host.clone(), &profile.email.clone())?;
-        }
-        let purpose = profile
+/// The plan of a rotation of profile `id`.
+pub fn plan<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+) -> Result<RotationPlan, Error> {
+    let p = profiles.get(id)?;
+    let settings = profiles.settings().load().unwrap_or_default();
+    let today = profiles.clock().today();
+    let validity = u64::from(settings.token_validity_days).clamp(1, MAX_TOKEN_LIFETIME_DAYS);
+    Ok(RotationPlan {
+        id: p.id,
+        label: label_for(&p.name, today),
+        name: p.name,
+        description: p.description,
+        application: p.application,
+        host: p.host,
+        email: p.email,
+        expires: p.expires,
+        token_page: TOKEN_PAGE.to_owned(),
+        suggested_expires: today + Days::new(validity),
+        latest_expires: today + Days::new(MAX_TOKEN_LIFETIME_DAYS),
+        purpose: p
             .last_audit
             .as_ref()
-            .map_or(AuditPurpose::All, |a| a.purpose);
-        let old_account = self.last_report(profile.id).map(|r| r.account.account_id);
-        let same_token = old.is_some_and(|old| old.expose_secret() == token.expose_secret());
-        // A new token may be of the other kind: found out again.
-        let input = crate::profiles::audit_of(&profile, token, purpose, None);
-        Ok(Prepared {
-            profile,
-            expires,
-            input,
-            old_account,
-            same_token,
-        })
-    }
+            .map_or(AuditPurpose::All, |a| a.purpose),
+        last_audit: p.last_audit,
+        old_token_pending: p.life.old_token_revoked == Some(false),
+        pending_old_expires: p
+            .life
+            .rotations
+            .first()
+            .filter(|_| p.life.old_token_revoked == Some(false))
+            .map(|r| r.old_expires),
+    })
+}
 
-    /// Puts the new token in the keyring and the rotation on the profile, in one change
-    /// of the store: when the profile moved meanwhile or the save fails, the old token
-    /// is put back.
-    fn swap_token(
-        &self,
-        was: &Profile,
-        token: &SecretString,
-        record: &RotationRecord,
-        report: Option<&AuditReport>,
-    ) -> Result<ProfileView, Error> {
-        let mut previous = None::<Option<SecretString>>;
-        let path = self.report_path(was.id);
-        let result = self.store().update(|profiles| {
-            let p = profiles
-                .iter_mut()
-                .find(|p| p.id == was.id)
-                .ok_or_else(|| Error::ProfileNotFound {
-                name_or_id: was.id.to_string(),
-            })?;
-            if !p.target().same_as(&was.host, &was.email) || p.expires != was.expires {
-                return Err(Error::Conflict(
-                    "The profile changed while the new token was verified; nothing was swapped. Try again.".into(),
-                ));
-            }
-            previous = Some(self.secrets().get(p.id)?);
-            self.put_token(p.id, &p.host, &p.email, token)?;
-            p.expires = record.new_expires;
-            p.updated_at = record.at;
-            p.life.rotated_at = Some(record.at);
-            p.life.rotations.insert(0, record.clone());
-            p.life.rotations.truncate(ROTATIONS_KEPT);
-            p.life.old_token_revoked = Some(false);
-            p.life.expires_source = ExpiresSource::Manual;
-            // What Atlassian said was about the old token.
-            p.life.atlassian = None;
-            match report {
-                Some(r) => {
-                    p.last_audit = Some(r.summary());
-                    p.token_kind = Some(r.token_kind);
-                    crate::store::write_json(&path, r)?;
-                }
-                None => {
-                    p.last_audit = None;
-                    p.token_kind = None;
-                }
-            }
-            Ok::<_, Error>(p.clone())
-        });
-        match result {
-            Ok(p) => {
-                tracing::info!(profile = %p.id, forced = record.forced, "token rotated");
-                self.view(&p)
-            }
-            Err(e) => {
-                if let Some(old) = previous {
-                    self.put_back(was.id, old);
-                }
-                Err(e)
-            }
+/// Verifies a new token without changing anything: validation, the same token as the
+/// stored one, then an audit against the profile's own site compared with the last
+/// one. A host outside Atlassian's domains that nobody confirmed is asked about
+/// through `confirm`, as for an audit. Dropping the future cancels it harmlessly.
+pub async fn verify<S: SecretStore + 'static, F, Fut>(
+    profiles: &Arc<Profiles<S>>,
+    req: RotateRequest,
+    yes: bool,
+    confirm: F,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Verification, Error>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Option<bool>>,
+{
+    let req = Arc::new(req);
+    let prepared = {
+        let req = req.clone();
+        crate::audit::confirmed(
+            profiles,
+            move |p, consent| input(p, &req, consent),
+            yes,
+            confirm,
+        )
+        .await?
+    };
+    let before = prepared.profile.last_audit.as_ref().map(Verdict::from);
+    if prepared.same_token {
+        return Ok(Verification::Refused(RotationOutcome::Refused {
+            refusals: vec![Refusal {
+                code: RefusalCode::SameToken,
+                message: "This is the token the profile already uses: create a new one on Atlassian's API token page.".into(),
+            }],
+            before,
+            after: None,
+            error: None,
+            can_insist: false,
+        }));
+    }
+    let Prepared {
+        profile,
+        expires,
+        input,
+        old_account,
+        ..
+    } = prepared;
+    let audited =
+        crate::jira::observe::run(input, profiles.client().clone(), profiles.clock(), progress)
+            .await;
+    let mut refusals = Vec::new();
+    let (report, error) = match audited {
+        Ok(report) => (Some(report), None),
+        Err(e) => {
+            let code = match e.kind {
+                // A blocked token is refused at Atlassian whatever it can do.
+                ErrorKind::Auth | ErrorKind::TokenBlocked => RefusalCode::Rejected,
+                ErrorKind::MissingScope | ErrorKind::Forbidden => RefusalCode::Fails,
+                _ => RefusalCode::Unverified,
+            };
+            refusals.push(Refusal {
+                code,
+                message: e.message.clone(),
+            });
+            (None, Some(Error::Jira(e).payload()))
+        }
+    };
+    let after = report.as_ref().map(|r| Verdict::from(&r.summary()));
+    if let Some(r) = &report {
+        let other = old_account
+            .as_deref()
+            .is_some_and(|old| old != r.account.account_id)
+            || r.warnings
+                .iter()
+                .any(|w| w.code == crate::codes::WarningCode::EmailMismatch);
+        if other {
+            refusals.push(Refusal {
+                code: RefusalCode::OtherAccount,
+                message: format!(
+                    "The new token belongs to another account than {}; create it while signed in as that account.",
+                    profile.email
+                ),
+            });
         }
     }
-
-    /// Records whether the old token of the last rotation was revoked. Without a
-    /// rotation there is nothing to record, and the profile is returned as it is.
-    pub fn mark_old_token_revoked(
-        &self,
-        id: ProfileId,
-        revoked: bool,
-    ) -> Result<ProfileView, Error> {
-        let p = self.change(id, |p| {
-            if p.life.old_token_revoked.is_some() {
-                p.life.old_token_revoked = Some(revoked);
-            }
-            Ok(p.clone())
-        })?;
-        self.view(&p)
+    if let Some(a) = &after {
+        refusals.extend(compare(before.as_ref(), a));
     }
+    let can_insist = refusals.iter().all(|r| r.code.can_insist());
+    let goes_in = refusals.is_empty() || (req.force && can_insist);
+    if !goes_in {
+        tracing::info!(profile = %profile.id, refusals = refusals.len(), "rotation refused; the old token stays");
+        return Ok(Verification::Refused(RotationOutcome::Refused {
+            refusals,
+            before,
+            after,
+            error,
+            can_insist,
+        }));
+    }
+    let record = RotationRecord {
+        at: profiles.clock().now(),
+        old_expires: profile.expires,
+        new_expires: expires,
+        before,
+        after,
+        forced: !refusals.is_empty(),
+    };
+    let token = req.token.clone();
+    Ok(Verification::Ready(Box::new(Ready {
+        profile,
+        token,
+        record,
+        report,
+    })))
+}
+
+/// Puts a verified token in place (the keyring, then the profile, in one store
+/// change; the old token is put back when the save fails). It runs to its end on the
+/// blocking pool even when the caller stops waiting: the faces do not offer to cancel
+/// it, and report what it did.
+pub async fn commit<S: SecretStore + 'static>(
+    profiles: &Arc<Profiles<S>>,
+    ready: Box<Ready>,
+) -> Result<RotationOutcome, Error> {
+    let record = ready.record.clone();
+    let view = crate::audit::blocking(profiles, move |p| {
+        swap_token(
+            p,
+            &ready.profile,
+            &ready.token,
+            &ready.record,
+            ready.report.as_ref(),
+        )
+    })
+    .await??;
+    Ok(RotationOutcome::Rotated {
+        profile: Box::new(view),
+        record,
+    })
+}
+
+/// Checks a rotation request and builds the audit of the new token against the
+/// profile's own host and email. Also returns the account the old token belonged to.
+fn input<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    req: &RotateRequest,
+    consent: &Consent,
+) -> Result<Prepared, Error> {
+    // The profile and its current token, read together under the store lock.
+    let (mut profile, old) = profiles.store().read_locked(|list| {
+        let p = crate::profiles::by_id(list, req.id)?;
+        // The old token must be bound to the profile's host and email: a profile
+        // whose file entry was moved elsewhere gets no new token sent there either.
+        let old = match profiles.stored_token(p) {
+            Ok(released) => Some(released),
+            Err(Error::TokenMissing { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        Ok::<_, Error>((p.clone(), old))
+    })?;
+    let bound = old.as_ref().is_some_and(|r| r.bound);
+    let old = old.map(|r| r.token);
+    let today = profiles.clock().today();
+    let mut errors = Vec::new();
+    let token = match validate::validate_token(Some(&req.token), Mode::Create) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let expires = match validate::validate_expires(&req.expires, today, Mode::Create) {
+        Ok((d, _)) => Some(d),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let (Some(token), Some(expires)) = (token, expires) else {
+        return Err(Error::Validation(errors));
+    };
+    let custom = validate::HostKind::of(&profile.host).needs_confirmation();
+    if custom && !(profile.host_confirmed() && bound) {
+        consent.covers(&profile.host)?;
+        profile = crate::audit::confirm_host(
+            profiles,
+            profile.id,
+            &profile.host.clone(),
+            &profile.email.clone(),
+        )?;
+    }
+    let purpose = profile
+        .last_audit
+        .as_ref()
+        .map_or(AuditPurpose::All, |a| a.purpose);
+    let old_account = crate::audit::last_report(profiles, profile.id).map(|r| r.account.account_id);
+    let same_token = old.is_some_and(|old| old.expose_secret() == token.expose_secret());
+    // A new token may be of the other kind: found out again.
+    let input = crate::audit::audit_of(&profile, token, purpose, None);
+    Ok(Prepared {
+        profile,
+        expires,
+        input,
+        old_account,
+        same_token,
+    })
+}
+
+/// Puts the new token in the keyring and the rotation on the profile, in one change
+/// of the store: when the profile moved meanwhile or the save fails, the old token
+/// is put back.
+fn swap_token<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    was: &Profile,
+    token: &SecretString,
+    record: &RotationRecord,
+    report: Option<&AuditReport>,
+) -> Result<ProfileView, Error> {
+    let mut previous = None::<Option<SecretString>>;
+    let path = crate::audit::report_path(profiles, was.id);
+    let result = profiles.store().update(|list| {
+        let p = crate::profiles::by_id_mut(list, was.id)?;
+        if !p.target().same_as(&was.host, &was.email) || p.expires != was.expires {
+            return Err(Error::Conflict(
+                "The profile changed while the new token was verified; nothing was swapped. Try again.".into(),
+            ));
+        }
+        previous = Some(profiles.secrets().get(p.id)?);
+        profiles.put_token(p.id, &p.host, &p.email, token)?;
+        p.expires = record.new_expires;
+        p.updated_at = record.at;
+        p.life.rotated_at = Some(record.at);
+        p.life.rotations.insert(0, record.clone());
+        p.life.rotations.truncate(ROTATIONS_KEPT);
+        p.life.old_token_revoked = Some(false);
+        p.life.expires_source = ExpiresSource::Manual;
+        // What Atlassian said was about the old token.
+        p.life.atlassian = None;
+        match report {
+            Some(r) => {
+                p.last_audit = Some(r.summary());
+                p.token_kind = Some(r.token_kind);
+                crate::store::write_json(&path, r)?;
+            }
+            None => {
+                p.last_audit = None;
+                p.token_kind = None;
+            }
+        }
+        Ok::<_, Error>(p.clone())
+    });
+    match result {
+        Ok(p) => {
+            tracing::info!(profile = %p.id, forced = record.forced, "token rotated");
+            profiles.view(&p)
+        }
+        Err(e) => {
+            if let Some(old) = previous {
+                profiles.put_back(was.id, old);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Records whether the old token of the last rotation was revoked. Without a
+/// rotation there is nothing to record, and the profile is returned as it is.
+pub fn mark_old_revoked<S: SecretStore + 'static>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+    revoked: bool,
+) -> Result<ProfileView, Error> {
+    let p = profiles.change(id, |p| {
+        if p.life.old_token_revoked.is_some() {
+            p.life.old_token_revoked = Some(revoked);
+        }
+        Ok(p.clone())
+    })?;
+    profiles.view(&p)
 }

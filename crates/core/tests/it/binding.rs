@@ -8,7 +8,9 @@ use connkeeper_core::ErrorKind;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use connkeeper_core::audit;
 use connkeeper_core::clock::FixedClock;
+use connkeeper_core::import;
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::links;
 use connkeeper_core::model::{Profile, ProfileId};
@@ -83,14 +85,13 @@ fn ids_are_looked_up_before_names_and_names_cannot_be_ids() {
     assert_eq!(p.find(&real.id.to_string()).unwrap().host, real.host);
     assert_eq!(p.get(real.id).unwrap().host, real.host);
     // The audit of the real id goes to the real host.
-    let (profile, input) = p
-        .audit_input(real.id, AuditPurpose::All, &Consent::NotAsked)
-        .unwrap();
+    let (profile, input) =
+        audit::input(&p, real.id, AuditPurpose::All, &Consent::NotAsked).unwrap();
     assert_eq!(profile.id, real.id);
     assert_eq!(input.host, "https://acme.atlassian.net");
     // The crafted profile has no token of its own.
     assert!(matches!(
-        p.audit_input(crafted.id, AuditPurpose::All, &Consent::Beforehand),
+        audit::input(&p, crafted.id, AuditPurpose::All, &Consent::Beforehand),
         Err(Error::TokenMissing { .. })
     ));
 
@@ -107,7 +108,7 @@ fn ids_are_looked_up_before_names_and_names_cannot_be_ids() {
     let file = serde_json::json!({"format": "connkeeper-profiles", "version": 1, "profiles": [
         {"name": as_id, "application": "jira", "host": "x.atlassian.net", "email": "a@b.co", "expires": "2027-01-01"}]});
     let incoming = connkeeper_core::import::parse(file.to_string().as_bytes()).unwrap();
-    let report = p.import(&incoming, false).unwrap();
+    let report = import::apply(&p, &incoming, false).unwrap();
     assert_eq!(report.invalid, 1);
     assert!(report.rows[0]
         .reason
@@ -189,9 +190,14 @@ fn test_connection_sends_a_stored_token_only_to_its_own_target() {
     let id = saved(&p, "Acme", "acme.atlassian.net");
     // Unsaved host with the stored token: refused, naming the token field.
     let moved = draft("Acme", "https://evil.atlassian.net", None);
-    let e = p
-        .test_input(&moved, Some(id), AuditPurpose::All, &Consent::Beforehand)
-        .unwrap_err();
+    let e = audit::test_input(
+        &p,
+        &moved,
+        Some(id),
+        AuditPurpose::All,
+        &Consent::Beforehand,
+    )
+    .unwrap_err();
     assert_eq!(
         field_codes(&e),
         [("token".into(), "required_for_new_target".into())]
@@ -199,26 +205,24 @@ fn test_connection_sends_a_stored_token_only_to_its_own_target() {
     // Unsaved application only: the stored token, to the stored host.
     let mut same = draft("Acme", "acme.atlassian.net", None);
     same.application = "jsm".into();
-    let input = p
-        .test_input(&same, Some(id), AuditPurpose::All, &Consent::NotAsked)
-        .unwrap();
+    let input =
+        audit::test_input(&p, &same, Some(id), AuditPurpose::All, &Consent::NotAsked).unwrap();
     assert_eq!(input.host, "https://acme.atlassian.net");
     assert_eq!(input.token.expose_secret(), TOKEN);
     // A typed token goes where it was typed for.
     let typed = draft("Acme", "https://evil.atlassian.net", Some(OTHER_TOKEN));
-    let input = p
-        .test_input(&typed, Some(id), AuditPurpose::All, &Consent::NotAsked)
-        .unwrap();
+    let input =
+        audit::test_input(&p, &typed, Some(id), AuditPurpose::All, &Consent::NotAsked).unwrap();
     assert_eq!(input.token.expose_secret(), OTHER_TOKEN);
     // No token and no profile: the token field is required.
-    let e = p
-        .test_input(
-            &draft("x", "acme.atlassian.net", None),
-            None,
-            AuditPurpose::All,
-            &Consent::Beforehand,
-        )
-        .unwrap_err();
+    let e = audit::test_input(
+        &p,
+        &draft("x", "acme.atlassian.net", None),
+        None,
+        AuditPurpose::All,
+        &Consent::Beforehand,
+    )
+    .unwrap_err();
     assert_eq!(field_codes(&e), [("token".into(), "required".into())]);
 }
 
@@ -236,9 +240,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     let id = saved.profile.id;
     assert!(!saved.profile.host_confirmed);
     // Not confirmed: refused, nothing recorded; the link allow-list ignores the host.
-    let e = p
-        .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
-        .unwrap_err();
+    let e = audit::input(&p, id, AuditPurpose::All, &Consent::NotAsked).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ConfirmationRequired);
     assert!(e.to_string().contains("https://jira.acme-corp.example"));
     let admin = "https://jira.acme-corp.example/secure/admin/GlobalPermissions!default.jspa";
@@ -249,27 +251,21 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     // Ad hoc (no profile) it is refused too.
     let typed = draft("x", "jira.acme-corp.example", Some(TOKEN));
     assert_eq!(
-        p.test_input(&typed, None, AuditPurpose::All, &Consent::NotAsked)
+        audit::test_input(&p, &typed, None, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
         ErrorKind::ConfirmationRequired
     );
-    assert!(p
-        .test_input(&typed, None, AuditPurpose::All, &Consent::Beforehand)
-        .is_ok());
+    assert!(audit::test_input(&p, &typed, None, AuditPurpose::All, &Consent::Beforehand).is_ok());
 
     // Confirmed once: remembered on the profile.
-    let (profile, input) = p
-        .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
-        .unwrap();
+    let (profile, input) = audit::input(&p, id, AuditPurpose::All, &Consent::Beforehand).unwrap();
     assert_eq!(input.host, "https://jira.acme-corp.example");
     assert_eq!(
         profile.confirmed_host.as_deref(),
         Some("https://jira.acme-corp.example")
     );
-    assert!(p
-        .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
-        .is_ok());
+    assert!(audit::input(&p, id, AuditPurpose::All, &Consent::NotAsked).is_ok());
     assert!(p.view(&p.get(id).unwrap()).unwrap().host_confirmed);
     assert!(links::is_allowed(
         admin,
@@ -277,9 +273,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     ));
     // The stored token also works for an unsaved test of the same, confirmed host.
     let same = draft("Custom", "jira.acme-corp.example", None);
-    assert!(p
-        .test_input(&same, Some(id), AuditPurpose::All, &Consent::NotAsked)
-        .is_ok());
+    assert!(audit::test_input(&p, &same, Some(id), AuditPurpose::All, &Consent::NotAsked).is_ok());
 
     // Moving to another custom host (with its token) needs a new confirmation.
     let mut d = Draft::from_profile(&p.get(id).unwrap());
@@ -288,7 +282,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
     p.update(id, &d).unwrap();
     assert_eq!(p.get(id).unwrap().confirmed_host, None);
     assert_eq!(
-        p.audit_input(id, AuditPurpose::All, &Consent::NotAsked)
+        audit::input(&p, id, AuditPurpose::All, &Consent::NotAsked)
             .unwrap_err()
             .kind(),
         ErrorKind::ConfirmationRequired
@@ -300,9 +294,7 @@ fn a_custom_domain_gets_the_token_only_after_a_remembered_confirmation() {
         .unwrap()
         .profile;
     assert!(a.host_confirmed);
-    assert!(p
-        .audit_input(a.id, AuditPurpose::All, &Consent::NotAsked)
-        .is_ok());
+    assert!(audit::input(&p, a.id, AuditPurpose::All, &Consent::NotAsked).is_ok());
 }
 
 #[test]
@@ -322,7 +314,7 @@ fn imports_mint_new_ids_and_never_pick_up_a_stored_token() {
         {"id": victim.id.to_string(), "name": "Crafted", "application": "jira", "host": "https://evil.example", "email": "x@evil.example", "expires": "2027-01-01"},
         {"id": orphan.to_string(), "name": "Crafted two", "application": "jira", "host": "https://evil.example", "email": "x@evil.example", "expires": "2027-01-01"}]});
     let incoming = connkeeper_core::import::parse(file.to_string().as_bytes()).unwrap();
-    let report = p.import(&incoming, false).unwrap();
+    let report = import::apply(&p, &incoming, false).unwrap();
     assert_eq!(report.created, 2);
     let views = p.list().unwrap();
     for name in ["Crafted", "Crafted two"] {
@@ -379,27 +371,21 @@ fn an_audit_is_recorded_only_for_the_target_it_audited() {
     d.host = "other.atlassian.net".into();
     d.token = Some(SecretString::from(OTHER_TOKEN.to_owned()));
     p.update(id, &d).unwrap();
-    let recorded = p
-        .record_audit(id, audited.target(), &report_for(&audited.host))
-        .unwrap();
+    let recorded = audit::record(&p, id, audited.target(), &report_for(&audited.host)).unwrap();
     assert!(!recorded);
     assert!(p.get(id).unwrap().last_audit.is_none());
     assert!(
-        p.last_report(id).is_none(),
+        audit::last_report(&p, id).is_none(),
         "no report file for the old target"
     );
     // An audit of the current target is recorded, summary and report together.
     let current: Profile = p.get(id).unwrap();
-    assert!(p
-        .record_audit(id, current.target(), &report_for(&current.host))
-        .unwrap());
+    assert!(audit::record(&p, id, current.target(), &report_for(&current.host)).unwrap());
     assert!(p.get(id).unwrap().last_audit.is_some());
-    assert_eq!(p.last_report(id).unwrap().host, current.host);
+    assert_eq!(audit::last_report(&p, id).unwrap().host, current.host);
     // A deleted profile records nothing.
     p.delete(id).unwrap();
-    assert!(!p
-        .record_audit(id, current.target(), &report_for(&current.host))
-        .unwrap());
+    assert!(!audit::record(&p, id, current.target(), &report_for(&current.host)).unwrap());
 }
 
 #[test]

@@ -8,8 +8,10 @@
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use connkeeper_core::audit;
 use connkeeper_core::clock::FixedClock;
-use connkeeper_core::export::Format;
+use connkeeper_core::export::{self, Format};
+use connkeeper_core::import;
 use connkeeper_core::jira::observe::{self, AuditInput};
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::ClientConfig;
@@ -174,7 +176,7 @@ fn exports() {
         ("export_md", Format::Md),
         ("export_ics", Format::Ics),
     ] {
-        let (bytes, count) = p.export(format, false).unwrap();
+        let (bytes, count) = export::to_bytes(&p, format, false).unwrap();
         assert_eq!(count, 2);
         insta::assert_snapshot!(name, String::from_utf8(bytes).unwrap());
     }
@@ -193,7 +195,7 @@ fn import_report_json() {
             .as_bytes(),
     )
     .unwrap();
-    insta::assert_snapshot!(pretty(&p.import_file(&file, true).unwrap()));
+    insta::assert_snapshot!(pretty(&import::from_file(&p, &file, true).unwrap()));
 }
 
 #[test]
@@ -257,8 +259,8 @@ async fn audit_report_json() {
     let dir = tempfile::tempdir().unwrap();
     let p = fixture(dir.path());
     let acme = p.get(id(1)).unwrap();
-    assert!(p.record_audit(acme.id, acme.target(), &report).unwrap());
-    let (bytes, _) = p.export(Format::Md, true).unwrap();
+    assert!(audit::record(&p, acme.id, acme.target(), &report).unwrap());
+    let (bytes, _) = export::to_bytes(&p, Format::Md, true).unwrap();
     let md = String::from_utf8(bytes).unwrap();
     let evidence = md.split("## Audit evidence: Acme backup").nth(1).unwrap();
     for line in [

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::{ExpiresSource, OrgTokenState, ProfileId};
-use connkeeper_core::org::{OrgDraft, ORG_KEY_ID};
+use connkeeper_core::org::{self, OrgDraft, ORG_KEY_ID};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::ProfileStore;
@@ -138,11 +138,14 @@ fn org_site() -> Site {
 }
 
 fn link(p: &Profiles<Arc<MemoryStore>>) {
-    p.set_org(&OrgDraft {
-        org_id: ORG.into(),
-        key: SecretString::from(KEY.to_owned()),
-        key_expires: "2027-06-30".into(),
-    })
+    org::link(
+        p,
+        &OrgDraft {
+            org_id: ORG.into(),
+            key: SecretString::from(KEY.to_owned()),
+            key_expires: "2027-06-30".into(),
+        },
+    )
     .unwrap();
 }
 
@@ -157,13 +160,15 @@ async fn linking_checks_the_fields_and_keeps_the_key_in_the_keyring_only() {
         (ORG, KEY, "2026-11-01", Field::OrgKeyExpires),
         (ORG, KEY, "2028-01-01", Field::OrgKeyExpires),
     ] {
-        let e = p
-            .set_org(&OrgDraft {
+        let e = org::link(
+            &p,
+            &OrgDraft {
                 org_id: id.into(),
                 key: SecretString::from(key.to_owned()),
                 key_expires: expires.into(),
-            })
-            .unwrap_err();
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Validation);
         assert!(matches!(e, Error::OrgValidation(_)), "{e}");
         assert_eq!(e.fields().len(), 1, "{e}");
@@ -171,10 +176,10 @@ async fn linking_checks_the_fields_and_keeps_the_key_in_the_keyring_only() {
         assert!(e.to_string().contains(what.label()), "{e}");
         assert!(!e.to_string().contains(KEY));
         assert!(secrets.get(ORG_KEY_ID).unwrap().is_none());
-        assert!(p.org().unwrap().is_none());
+        assert!(org::view(&p).unwrap().is_none());
     }
     link(&p);
-    let view = p.org().unwrap().unwrap();
+    let view = org::view(&p).unwrap().unwrap();
     assert_eq!(view.config.org_id, ORG);
     assert_eq!(view.key_days_left, 214);
     assert!(view.key_stored);
@@ -195,7 +200,7 @@ async fn a_sync_tells_each_profile_what_atlassian_knows_and_writes_nothing_there
     let e = create(&p, &fake, "E", "e@acme.com", &tok(5), "2027-03-01");
     let f = create(&p, &fake, "F", "f@acme.com", &tok(6), "2027-02-01");
     link(&p);
-    let sync = p.org_sync(7).await.unwrap();
+    let sync = org::sync_with(&p, 7).await.unwrap();
     assert_eq!(sync.tokens_listed, 6, "every page was read");
     let by = |id| sync.profiles.iter().find(|x| x.id == id).unwrap();
     assert_eq!(by(a).state, OrgTokenState::Active);
@@ -230,13 +235,10 @@ async fn a_sync_tells_each_profile_what_atlassian_knows_and_writes_nothing_there
         OrgTokenState::Active
     );
     assert!(view.last_active.is_some());
-    let stale = p
-        .accept_atlassian_expiry(f, NaiveDate::from_ymd_opt(2027, 1, 5).unwrap())
-        .unwrap_err();
+    let stale =
+        org::accept_expiry(&p, f, NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()).unwrap_err();
     assert_eq!(stale.kind(), ErrorKind::Conflict);
-    let taken = p
-        .accept_atlassian_expiry(f, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
-        .unwrap();
+    let taken = org::accept_expiry(&p, f, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()).unwrap();
     assert_eq!(taken.expires, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
     assert_eq!(taken.expires_source, ExpiresSource::Atlassian);
     let text = std::fs::read_to_string(p.store().path()).unwrap();
@@ -248,13 +250,16 @@ async fn a_wrong_key_is_an_auth_error_naming_the_key() {
     let fake = FakeJira::start(org_site()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (p, _) = profiles(dir.path(), &fake);
-    p.set_org(&OrgDraft {
-        org_id: ORG.into(),
-        key: SecretString::from("ATCTT3xFfGN0-a-wrong-key-00000000".to_owned()),
-        key_expires: "2027-06-30".into(),
-    })
+    org::link(
+        &p,
+        &OrgDraft {
+            org_id: ORG.into(),
+            key: SecretString::from("ATCTT3xFfGN0-a-wrong-key-00000000".to_owned()),
+            key_expires: "2027-06-30".into(),
+        },
+    )
     .unwrap();
-    let e = p.org_sync(7).await.unwrap_err();
+    let e = org::sync_with(&p, 7).await.unwrap_err();
     assert_eq!(e.kind().code(), "auth");
     assert!(e.to_string().contains("organisation API key"), "{e}");
     assert_eq!(fake.request_count(), 1, "no retry of a refused key");
@@ -267,18 +272,18 @@ async fn revoking_the_old_token_is_explicit_and_the_site_then_refuses_it() {
     let (p, _) = profiles(dir.path(), &fake);
     let f = create(&p, &fake, "F", "f@acme.com", &tok(6), "2027-01-04");
     link(&p);
-    p.org_sync(7).await.unwrap();
+    org::sync_with(&p, 7).await.unwrap();
     // The profile's own token is not revoked.
-    let e = p.org_revoke(f, "t-f".into()).await.unwrap_err();
+    let e = org::revoke(&p, f, "t-f".into()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     // E has two active tokens and no way to tell which one it uses: nothing is revoked.
     let e = create(&p, &fake, "E", "e@acme.com", &tok(5), "2027-03-01");
-    let unclear = p.org_revoke(e, "t-e2".into()).await.unwrap_err();
+    let unclear = org::revoke(&p, e, "t-e2".into()).await.unwrap_err();
     assert_eq!(unclear.kind(), ErrorKind::Conflict, "{unclear}");
     assert!(unclear.to_string().contains("cannot tell"), "{unclear}");
     // A token of another account is not this profile's to revoke.
     assert_eq!(
-        p.org_revoke(f, "t-a".into()).await.unwrap_err().kind(),
+        org::revoke(&p, f, "t-a".into()).await.unwrap_err().kind(),
         ErrorKind::OrgTokenNotFound
     );
     let site_ok = |token: String| {
@@ -295,7 +300,7 @@ async fn revoking_the_old_token_is_explicit_and_the_site_then_refuses_it() {
         }
     };
     assert_eq!(site_ok(tok(106)).await, 200);
-    p.org_revoke(f, "t-f-old".into()).await.unwrap();
+    org::revoke(&p, f, "t-f-old".into()).await.unwrap();
     assert_eq!(
         site_ok(tok(106)).await,
         401,
@@ -319,15 +324,18 @@ fn unlinking_removes_key_and_file() {
         secrets.clone(),
         Arc::new(FixedClock::on(today())),
     );
-    p.set_org(&OrgDraft {
-        org_id: ORG.into(),
-        key: SecretString::from(KEY.to_owned()),
-        key_expires: "2027-06-30".into(),
-    })
+    org::link(
+        &p,
+        &OrgDraft {
+            org_id: ORG.into(),
+            key: SecretString::from(KEY.to_owned()),
+            key_expires: "2027-06-30".into(),
+        },
+    )
     .unwrap();
-    assert!(p.remove_org().unwrap());
+    assert!(org::unlink(&p,).unwrap());
     assert!(secrets.get(ORG_KEY_ID).unwrap().is_none());
-    assert!(p.org().unwrap().is_none());
+    assert!(org::view(&p).unwrap().is_none());
 }
 
 #[test]
@@ -338,11 +346,14 @@ fn the_organisation_key_is_reminded_of_like_a_token() {
         Arc::new(MemoryStore::new()),
         Arc::new(FixedClock::on(today())),
     );
-    p.set_org(&OrgDraft {
-        org_id: ORG.into(),
-        key: SecretString::from(KEY.to_owned()),
-        key_expires: "2026-12-05".into(),
-    })
+    org::link(
+        &p,
+        &OrgDraft {
+            org_id: ORG.into(),
+            key: SecretString::from(KEY.to_owned()),
+            key_expires: "2026-12-05".into(),
+        },
+    )
     .unwrap();
     let check = connkeeper_core::reminders::check(&p, &chrono::Utc).unwrap();
     assert_eq!(check.notices.len(), 1, "{:?}", check.notices);
@@ -365,7 +376,7 @@ async fn only_verified_domains_make_an_account_managed() {
     let (p, _) = profiles(dir.path(), &fake);
     let d = create(&p, &fake, "D", "d@other.example", &tok(4), "2027-03-01");
     link(&p);
-    let sync = p.org_sync(7).await.unwrap();
+    let sync = org::sync_with(&p, 7).await.unwrap();
     let found = sync.profiles.iter().find(|x| x.id == d).unwrap();
     // Not "missing" (which would say the token was revoked): the domain is not verified.
     assert_eq!(found.state, OrgTokenState::Unmanaged, "{}", found.message);
@@ -395,7 +406,7 @@ async fn the_organisation_key_goes_only_with_the_organisation_it_was_stored_for(
     )
     .unwrap();
     let before = fake.requests().len();
-    let e = p.org_sync(7).await.unwrap_err();
+    let e = org::sync_with(&p, 7).await.unwrap_err();
     assert_eq!(e.kind().code(), "token_binding_mismatch", "{e}");
     assert_eq!(fake.requests().len(), before, "nothing was sent");
     connkeeper_core::store::atomic_write(&path, text.as_bytes()).unwrap();
@@ -403,7 +414,7 @@ async fn the_organisation_key_goes_only_with_the_organisation_it_was_stored_for(
     secrets
         .set(ORG_KEY_ID, &SecretString::from(KEY.to_owned()))
         .unwrap();
-    p.org_sync(7).await.unwrap();
+    org::sync_with(&p, 7).await.unwrap();
     let stored = secrets.get(ORG_KEY_ID).unwrap().unwrap();
     assert!(matches!(
         connkeeper_core::binding::open(&stored),
@@ -427,7 +438,7 @@ async fn the_sync_takes_the_unused_days_from_the_settings() {
         p.settings()
             .update(|s| s.unused_warning_days = days)
             .unwrap();
-        let sync = p.org_sync_with_settings().await.unwrap();
+        let sync = org::sync(&p).await.unwrap();
         let ff = sync.profiles.iter().find(|x| x.id == f).unwrap();
         assert_eq!(ff.unused, unused, "{days} days: {}", ff.message);
     }

@@ -417,7 +417,7 @@ fn the_organisation_key_is_reminded_of_in_words_of_both_faces() {
     let o = due_reminders(
         at(&Berlin, d(2026, 12, 2), 10, 0),
         &Berlin,
-        &[key.clone()],
+        std::slice::from_ref(&key),
         &ReminderState::default(),
         &ReminderPolicy::default(),
     );

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use connkeeper_core::audit::AuditRequest;
+use connkeeper_core::audit::{self, AuditRequest};
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::jira::ClientConfig;
 use connkeeper_core::model::{ExpiresSource, ProfileId};
 use connkeeper_core::profiles::Profiles;
-use connkeeper_core::rotation::{RefusalCode, RotateRequest, RotationOutcome};
+use connkeeper_core::rotation::{self, RefusalCode, RotateRequest, RotationOutcome, Verification};
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::ProfileStore;
 use connkeeper_core::validate::Draft;
@@ -70,7 +70,8 @@ async fn saved(p: &P, fake: &FakeJira) -> ProfileId {
         .unwrap()
         .profile
         .id;
-    p.audit(
+    audit::run(
+        p,
         AuditRequest::Saved(id),
         AuditPurpose::Backup,
         false,
@@ -89,18 +90,17 @@ async fn rotate(
     expires: &str,
     force: bool,
 ) -> Result<RotationOutcome, Error> {
-    p.rotate(
-        RotateRequest {
-            id,
-            token: SecretString::from(token.to_owned()),
-            expires: expires.into(),
-            force,
-        },
-        false,
-        |_| async { None },
-        &|_| {},
-    )
-    .await
+    // The path both faces ship: verify, then commit what is ready.
+    let request = RotateRequest {
+        id,
+        token: SecretString::from(token.to_owned()),
+        expires: expires.into(),
+        force,
+    };
+    match rotation::verify(p, request, false, |_| async { None }, &|_| {}).await? {
+        Verification::Refused(outcome) => Ok(outcome),
+        Verification::Ready(ready) => rotation::commit(p, ready).await,
+    }
 }
 
 /// The token in profile `id`'s keyring item (bound to the profile's host and email).
@@ -142,7 +142,7 @@ async fn a_new_token_that_works_as_well_replaces_the_old_one() {
     let (p, secrets) = profiles(dir.path(), &fake);
     let id = saved(&p, &fake).await;
 
-    let plan = p.rotation_plan(id).unwrap();
+    let plan = rotation::plan(&p, id).unwrap();
     assert_eq!(plan.label, "connkeeper Acme backup 2026-11-28");
     assert_eq!(
         plan.suggested_expires,
@@ -188,8 +188,8 @@ async fn a_new_token_that_works_as_well_replaces_the_old_one() {
     );
 
     // The old token still to revoke, until ticked.
-    assert!(p.rotation_plan(id).unwrap().old_token_pending);
-    let ticked = p.mark_old_token_revoked(id, true).unwrap();
+    assert!(rotation::plan(&p, id).unwrap().old_token_pending);
+    let ticked = rotation::mark_old_revoked(&p, id, true).unwrap();
     assert_eq!(ticked.old_token_revoked, Some(true));
 
     let text = files_text(dir.path());

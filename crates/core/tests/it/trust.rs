@@ -8,14 +8,14 @@ use connkeeper_core::ErrorKind;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use connkeeper_core::audit::AuditRequest;
+use connkeeper_core::audit::{self, AuditRequest};
 use connkeeper_core::binding::{self, Binding, Opened};
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::jira::AuditPurpose;
 use connkeeper_core::model::ProfileId;
-use connkeeper_core::org::{OrgDraft, ORG_KEY_ID};
+use connkeeper_core::org::{self, OrgDraft, ORG_KEY_ID};
 use connkeeper_core::profiles::{Consent, Profiles};
-use connkeeper_core::rotation::RotateRequest;
+use connkeeper_core::rotation::{self, RotateRequest};
 use connkeeper_core::secrets::{MemoryStore, SecretStore};
 use connkeeper_core::store::{atomic_write, ProfileStore};
 use connkeeper_core::validate::Draft;
@@ -72,11 +72,14 @@ fn binding_of(p: &P, id: ProfileId) -> Opened {
 fn a_profile_with_a_reserved_id_is_refused_on_load() {
     let dir = tempfile::tempdir().unwrap();
     let p = profiles(dir.path());
-    p.set_org(&OrgDraft {
-        org_id: "2f1e0c3a-8b7d-4e6f-9a10-5c4b3a291807".into(),
-        key: secret(ORG_KEY),
-        key_expires: "2027-03-01".into(),
-    })
+    org::link(
+        &p,
+        &OrgDraft {
+            org_id: "2f1e0c3a-8b7d-4e6f-9a10-5c4b3a291807".into(),
+            key: secret(ORG_KEY),
+            key_expires: "2027-03-01".into(),
+        },
+    )
     .unwrap();
     let id = p
         .create(&draft("Acme", "acme.atlassian.net", Some(TOKEN)))
@@ -95,7 +98,8 @@ fn a_profile_with_a_reserved_id_is_refused_on_load() {
         for e in [
             p.load().unwrap_err(),
             p.find(&reserved).unwrap_err(),
-            p.audit_input(
+            audit::input(
+                &p,
                 reserved.parse().unwrap(),
                 AuditPurpose::All,
                 &Consent::Beforehand,
@@ -135,9 +139,7 @@ fn the_organisation_key_is_never_released_as_a_profile_token() {
         &secret(ORG_KEY),
     );
     p.secrets().set(id, &key).unwrap();
-    let e = p
-        .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
-        .unwrap_err();
+    let e = audit::input(&p, id, AuditPurpose::All, &Consent::Beforehand).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch);
     assert!(!e.to_string().contains(ORG_KEY));
     assert_eq!(
@@ -173,17 +175,14 @@ fn a_rewritten_host_or_email_does_not_take_the_token_along() {
             j["profiles"][0][field] = value.into();
             j["profiles"][0]["confirmed_host"] = j["profiles"][0]["host"].clone();
         });
-        let e = p
-            .audit_input(id, AuditPurpose::All, &Consent::Beforehand)
-            .unwrap_err();
+        let e = audit::input(&p, id, AuditPurpose::All, &Consent::Beforehand).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch, "{field}: {e}");
         assert!(e.to_string().contains("Victim"), "{e}");
         // The unsaved test of the same values with the stored token: refused the same.
         let now = p.get(id).unwrap();
         let mut d = Draft::from_profile(&now);
         d.token = None;
-        let e = p
-            .test_input(&d, Some(id), AuditPurpose::All, &Consent::Beforehand)
+        let e = audit::test_input(&p, &d, Some(id), AuditPurpose::All, &Consent::Beforehand)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::TokenBindingMismatch, "{field}: {e}");
         // Put back as it was: the token works again.
@@ -192,9 +191,7 @@ fn a_rewritten_host_or_email_does_not_take_the_token_along() {
             j["profiles"][0]["email"] = "backup@acme.com".into();
             j["profiles"][0]["confirmed_host"] = serde_json::Value::Null;
         });
-        let (_, input) = p
-            .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
-            .unwrap();
+        let (_, input) = audit::input(&p, id, AuditPurpose::All, &Consent::NotAsked).unwrap();
         assert_eq!(input.token.expose_secret(), TOKEN);
     }
     // Entering the token again binds it to what the profile names now.
@@ -202,9 +199,7 @@ fn a_rewritten_host_or_email_does_not_take_the_token_along() {
     d.host = "other.atlassian.net".into();
     d.token = Some(secret(NEW_TOKEN));
     p.update(id, &d).unwrap();
-    let (_, input) = p
-        .audit_input(id, AuditPurpose::All, &Consent::NotAsked)
-        .unwrap();
+    let (_, input) = audit::input(&p, id, AuditPurpose::All, &Consent::NotAsked).unwrap();
     assert_eq!(input.host, "https://other.atlassian.net");
     assert_eq!(input.token.expose_secret(), NEW_TOKEN);
 }
@@ -223,8 +218,7 @@ fn items_of_an_older_version_are_bound_only_with_consent() {
         .unwrap()
         .profile
         .id;
-    p.audit_input(custom, AuditPurpose::All, &Consent::Beforehand)
-        .unwrap();
+    audit::input(&p, custom, AuditPurpose::All, &Consent::Beforehand).unwrap();
     assert!(p.get(custom).unwrap().host_confirmed());
     // Both items as an older version stored them: the bare token.
     for id in [cloud, custom] {
@@ -232,30 +226,21 @@ fn items_of_an_older_version_are_bound_only_with_consent() {
         assert!(matches!(binding_of(&p, id), Opened::Unbound(_)));
     }
     // An Atlassian site is Atlassian's own: released, bound by the recorded audit.
-    let (profile, input) = p
-        .audit_input(cloud, AuditPurpose::All, &Consent::NotAsked)
-        .unwrap();
+    let (profile, input) = audit::input(&p, cloud, AuditPurpose::All, &Consent::NotAsked).unwrap();
     assert_eq!(input.token.expose_secret(), TOKEN);
     let report = report_for(&profile.host);
-    assert!(p.record_audit(cloud, profile.target(), &report).unwrap());
+    assert!(audit::record(&p, cloud, profile.target(), &report).unwrap());
     assert!(matches!(binding_of(&p, cloud), Opened::Bound(..)));
     // A custom domain the file says was confirmed is asked about again.
-    let e = p
-        .audit_input(custom, AuditPurpose::All, &Consent::NotAsked)
-        .unwrap_err();
+    let e = audit::input(&p, custom, AuditPurpose::All, &Consent::NotAsked).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ConfirmationRequired);
     let host = "https://jira.acme-corp.example".to_owned();
-    let (profile, _) = p
-        .audit_input(custom, AuditPurpose::All, &Consent::For(host.clone()))
-        .unwrap();
+    let (profile, _) =
+        audit::input(&p, custom, AuditPurpose::All, &Consent::For(host.clone())).unwrap();
     assert!(matches!(binding_of(&p, custom), Opened::Unbound(_)));
-    assert!(p
-        .record_audit(custom, profile.target(), &report_for(&host))
-        .unwrap());
+    assert!(audit::record(&p, custom, profile.target(), &report_for(&host)).unwrap());
     assert!(matches!(binding_of(&p, custom), Opened::Bound(..)));
-    assert!(p
-        .audit_input(custom, AuditPurpose::All, &Consent::NotAsked)
-        .is_ok());
+    assert!(audit::input(&p, custom, AuditPurpose::All, &Consent::NotAsked).is_ok());
     // A saved edit binds too.
     p.secrets().set(cloud, &secret(TOKEN)).unwrap();
     let mut d = Draft::from_profile(&p.get(cloud).unwrap());
@@ -290,19 +275,19 @@ async fn a_confirmation_approves_only_the_host_that_was_shown() {
         .id;
     // The audit: while the user is asked about h1, the profile moves to h2.
     let asked = std::sync::Mutex::new(Vec::new());
-    let result = p
-        .audit(
-            AuditRequest::Saved(id),
-            AuditPurpose::All,
-            false,
-            |host| {
-                asked.lock().unwrap().push(host);
-                move_to(&p, id, "jira.h2.example");
-                async { Some(true) }
-            },
-            &|_| {},
-        )
-        .await;
+    let result = audit::run(
+        &p,
+        AuditRequest::Saved(id),
+        AuditPurpose::All,
+        false,
+        |host| {
+            asked.lock().unwrap().push(host);
+            move_to(&p, id, "jira.h2.example");
+            async { Some(true) }
+        },
+        &|_| {},
+    )
+    .await;
     let e = result.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     assert!(e.to_string().contains("https://jira.h2.example"), "{e}");
@@ -320,30 +305,30 @@ async fn a_confirmation_approves_only_the_host_that_was_shown() {
         expires: "2027-06-01".into(),
         force: false,
     };
-    let result = p
-        .verify_rotation(
-            req,
-            false,
-            |host| {
-                assert_eq!(host, "https://jira.h2.example");
-                move_to(&p, id, "jira.h3.example");
-                async { Some(true) }
-            },
-            &|_| {},
-        )
-        .await;
+    let result = rotation::verify(
+        &p,
+        req,
+        false,
+        |host| {
+            assert_eq!(host, "https://jira.h2.example");
+            move_to(&p, id, "jira.h3.example");
+            async { Some(true) }
+        },
+        &|_| {},
+    )
+    .await;
     let e = result.map(|_| ()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict, "{e}");
     assert_eq!(p.get(id).unwrap().confirmed_host, None);
 
     // Without a race, the answer confirms the host shown, and it is remembered.
-    let result = p
-        .audit_input(
-            id,
-            AuditPurpose::All,
-            &Consent::For("https://jira.h3.example".into()),
-        )
-        .unwrap();
+    let result = audit::input(
+        &p,
+        id,
+        AuditPurpose::All,
+        &Consent::For("https://jira.h3.example".into()),
+    )
+    .unwrap();
     assert_eq!(
         result.0.confirmed_host.as_deref(),
         Some("https://jira.h3.example")
