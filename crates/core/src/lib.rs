@@ -1,19 +1,31 @@
 //! ConnKeeper's core: everything that matters, with no knowledge of Tauri or the CLI.
 //!
+//! The profiles and their tokens:
 //! - [`model`]: profiles, applications, expiry status (plain data)
 //! - [`validate`]: one pure validation function for a draft, every field error at once
 //! - [`store`]: `profiles.json`, versioned, atomic, locked
 //! - [`secrets`]: the OS keyring, the only home of API tokens
-//! - [`profiles`]: operations that keep store and keyring consistent
+//! - [`binding`]: a keyring item's token bound to its profile's host and email
+//! - [`profiles`]: `Profiles`, the handle every operation takes, and the operations that
+//!   keep store and keyring consistent
+//! - [`setup`]: `Profiles` from the options and the environment, the same in every face
+//!
+//! What is done with them, each a module of functions over `&Profiles`:
 //! - [`audit`]: auditing a saved profile or form values (prepare, confirm, run, record)
-//! - [`setup`]: profiles from the flags and the environment, the same in every face
-//! - [`reminders`]: the expiry reminder engine and the check the desktop's loop runs
+//! - [`rotation`]: replacing a token, make before break
+//! - [`org`]: the Atlassian organisation: token expiry from Atlassian, revocation
 //! - [`export`], [`import`]: profile summaries out, profiles in (all or nothing)
-//! - [`events`]: what the desktop app tells its page unasked
-//! - [`error`]: the error type and its typed kinds (`codes` holds every code enum)
+//! - [`reminders`]: the expiry reminder engine and the check the desktop's loop runs
+//!
+//! Below them:
+//! - [`jira`]: the Jira Cloud client and the permission audit's requests and rules
 //! - [`requirements`]: the one table of permissions backup and restore need
-//! - [`jira`]: the Jira Cloud client and the permission audit
-//! - [`clock`]: time as an argument
+//! - [`error`]: the error type and its typed kinds (`codes` holds every code enum)
+//! - [`settings`]: the user's settings and what the app remembers on this machine
+//! - [`events`]: what the desktop app tells its page unasked
+//! - [`links`]: the links the app may open; what a loopback host is
+//! - [`text`]: text from outside made safe for a terminal or a notification
+//! - [`logfile`], [`paths`], [`clock`]: the log, the data folder, time as an argument
 
 pub mod audit;
 pub mod binding;
