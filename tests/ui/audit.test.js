@@ -242,7 +242,7 @@ test('real sites: a root cause first, the token kind, a service account, archive
         archived: [{ id: 10900, key: 'OLD', name: 'Old' }, { id: 10901, key: 'OLDER', name: 'Older' }],
         warnings: [
           { code: 'no_product_access', message: 'The account has no Jira product access, so it holds no space permission anywhere. Grant it product access in Atlassian Administration.' },
-          { code: 'archived_projects', message: '2 archived space(s) are read-only and were not audited.' },
+          { code: 'archived_projects', message: '2 archived spaces are read-only and not audited.' },
         ],
       },
     },

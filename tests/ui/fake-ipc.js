@@ -380,7 +380,7 @@
     const warnings = clone(cfg.warnings || []);
     const teamGaps = projects.filter((p) => p.team_managed && p.missing.length).length;
     if (teamGaps) {
-      warnings.push({ code: 'team_managed', message: `${teamGaps} team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
+      warnings.push({ code: 'team_managed', message: `${teamGaps === 1 ? '1 team-managed space has' : `${teamGaps} team-managed spaces have`} gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).` });
     }
     if (cfg.softwareAccess === false) {
       // Like evaluate.rs: the boards API's answer is named only when there was one.

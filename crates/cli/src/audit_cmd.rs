@@ -10,6 +10,7 @@ use connkeeper_core::jira::{AuditPurpose, AuditReport, Progress};
 use connkeeper_core::model::TokenKind;
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
+use connkeeper_core::text;
 use connkeeper_core::validate::{self, Draft};
 use connkeeper_core::Error;
 
@@ -229,7 +230,11 @@ fn print_report(io: &mut Io, r: &AuditReport, profile: Option<&str>) -> Result<(
     print_missing_global(io, r)?;
     if root.is_some() {
         let with_gaps = r.projects.iter().filter(|p| !p.missing.is_empty()).count();
-        outln!(io, "\n{with_gaps} space(s) lack permissions because of the root cause above; fix it first and audit again.");
+        outln!(
+            io,
+            "\n{} permissions because of the root cause above; fix it first and audit again.",
+            text::count(with_gaps, "space lacks", "spaces lack")
+        );
     } else {
         print_space_gaps(io, r)?;
     }
@@ -397,14 +402,14 @@ fn print_footer(io: &mut Io, r: &AuditReport) -> Result<(), Failure> {
     }
     outln!(
         io,
-        "\nChecked {} space(s) ({}) with {} requests in {:.1} s.",
-        r.projects.len(),
+        "\nChecked {} ({}) with {} in {:.1} s.",
+        text::count(r.projects.len(), "space", "spaces"),
         if r.coverage.complete {
             "complete coverage"
         } else {
             "partial coverage"
         },
-        r.requests,
+        text::count(r.requests, "request", "requests"),
         r.duration_ms as f64 / 1000.0
     );
     Ok(())

@@ -7,6 +7,7 @@ use connkeeper_core::org::{self, OrgDraft, OrgSync};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::rotation;
 use connkeeper_core::secrets::SecretStore;
+use connkeeper_core::text;
 use connkeeper_core::SecretString;
 
 use crate::args::OrgCmd;
@@ -163,10 +164,10 @@ fn sync<S: SecretStore + 'static>(
     if !json {
         outln!(
             io,
-            "Organisation {}: {} API tokens listed ({} requests).",
+            "Organisation {}: {} listed ({}).",
             esc(&result.org_id),
-            result.tokens_listed,
-            result.requests
+            text::count(result.tokens_listed, "API token", "API tokens"),
+            text::count(result.requests, "request", "requests")
         );
     }
     for f in &mut result.profiles {

@@ -6,6 +6,7 @@ use connkeeper_core::export::{self, Format};
 use connkeeper_core::import::{self, RowOutcome};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::SecretStore;
+use connkeeper_core::text;
 
 use crate::exit::{Exit, Failure};
 use crate::io::Io;
@@ -24,7 +25,8 @@ pub fn export<S: SecretStore>(
             let count = export::to_file(profiles, format, with_audit, path)?;
             errln!(
                 io,
-                "Exported {count} profile(s) to {}.",
+                "Exported {} to {}.",
+                text::count(count, "profile", "profiles"),
                 esc(&path.display().to_string())
             );
         }
@@ -66,15 +68,17 @@ pub fn import<S: SecretStore>(
                 esc(&why)
             );
         }
-        let verb = if report.applied {
-            "Imported"
+        let created = text::count(report.created, "profile", "profiles");
+        let done = if dry_run {
+            format!("Would import {created}")
+        } else if report.invalid > 0 {
+            format!("Imported nothing (of {created})")
         } else {
-            "Would import"
+            format!("Imported {created}")
         };
         outln!(
             io,
-            "{verb} {} profile(s); {} skipped; {} invalid.",
-            report.created,
+            "{done}; {} skipped; {} invalid.",
             report.skipped,
             report.invalid
         );
@@ -84,7 +88,11 @@ pub fn import<S: SecretStore>(
     }
     if report.invalid > 0 {
         if !dry_run {
-            errln!(io, "error: nothing was imported because {} row(s) are invalid; fix them and run again.", report.invalid);
+            errln!(
+                io,
+                "error: nothing was imported because {} invalid; fix them and run again.",
+                text::count(report.invalid, "row is", "rows are")
+            );
         }
         return Ok(Exit::Usage);
     }

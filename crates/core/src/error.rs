@@ -93,8 +93,7 @@ impl From<crate::settings::SettingsError> for Error {
 }
 
 fn summarize(what: &str, errors: &[FieldError]) -> String {
-    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    format!("{what}: {}", lines.join("; "))
+    format!("{what}: {}", crate::validate::sentences(errors))
 }
 
 impl Error {

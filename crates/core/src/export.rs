@@ -286,9 +286,9 @@ pub fn write_markdown<W: Write>(
     writeln!(out, "# ConnKeeper profiles\n")?;
     writeln!(
         out,
-        "Exported {} · {} profile(s) · API tokens are kept in the OS keyring and never exported.\n",
+        "Exported {} · {} · API tokens are kept in the OS keyring and never exported.\n",
         exported_at.format("%Y-%m-%d %H:%M UTC"),
-        records.len()
+        crate::text::count(records.len(), "profile", "profiles")
     )?;
     writeln!(out, "| Profile | Application | Host | Email | Expires | Days left | Status | Token stored | Token kind | Last audit | Backup | Restore | Missing global permissions | Spaces with gaps |")?;
     writeln!(
@@ -351,10 +351,10 @@ pub fn write_markdown<W: Write>(
         )?;
         writeln!(
             out,
-            "- Backup: {} · Restore: {} · Coverage: {} space(s){}",
+            "- Backup: {} · Restore: {} · Coverage: {}{}",
             verdict(Some(a.backup_ok)),
             verdict(Some(a.restore_ok)),
-            a.coverage.projects_total,
+            crate::text::count(a.coverage.projects_total, "space", "spaces"),
             if a.coverage.complete {
                 ""
             } else {

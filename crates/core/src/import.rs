@@ -303,11 +303,7 @@ pub fn apply<S: SecretStore>(
                     });
                 }
                 Err(errors) => {
-                    let reason = errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ");
+                    let reason = validate::sentences(&errors);
                     rows.push(ImportRow {
                         row,
                         name: inc.name.trim().to_owned(),

@@ -661,7 +661,10 @@ fn notes(p: &Profile, f: &OrgFinding, t: &OrgApiToken) -> String {
         });
     }
     if p.life.old_token_revoked == Some(false) && f.other_active > 0 {
-        notes.push(format!("{} other active token(s) of the account: revoke the old one once the backup service uses the new one.", f.other_active));
+        notes.push(format!(
+            "{} of the account: revoke the old one once the backup service uses the new one.",
+            crate::text::count(f.other_active, "other active token", "other active tokens")
+        ));
     }
     if notes.is_empty() {
         "In order.".to_owned()

@@ -7,6 +7,11 @@
 
 use std::borrow::Cow;
 
+/// `n` and the noun in the number it takes: "1 profile", "3 profiles".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Bidi formatting controls: embeddings and overrides (U+202A..U+202E), isolates
 /// (U+2066..U+2069), and the marks U+200E, U+200F, U+061C.
 pub fn is_bidi_control(c: char) -> bool {

@@ -145,6 +145,22 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// Field errors as one paragraph: each "Label: message." sentence after the other.
+pub fn sentences(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let line = e.to_string();
+            if line.ends_with(['.', '?', '!']) {
+                line
+            } else {
+                line + "."
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A profile as typed by a person: every field raw. The token is secret from the start
 /// (it deserialises straight into a `SecretString` and is never serialised).
 #[derive(Debug, Clone, Default, Deserialize)]

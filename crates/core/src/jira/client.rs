@@ -775,18 +775,17 @@ impl JiraClient {
     /// get them.
     fn missing_scope(&self, path: &str) -> JiraError {
         let needs = match crate::requirements::scopes_of(path) {
-            Some(c) => {
-                let classic = if c.classic.is_empty() {
-                    "any classic scope".to_owned()
-                } else {
-                    c.classic.join(" or ")
-                };
-                format!(
-                    "{} needs the classic scope {classic}, or every granular scope of: {}.",
-                    c.call,
-                    c.granular.join(", ")
-                )
-            }
+            Some(c) if c.classic.is_empty() => format!(
+                "{} takes no classic scope; it needs every granular scope of: {}.",
+                c.call,
+                c.granular.join(", ")
+            ),
+            Some(c) => format!(
+                "{} needs the classic scope {}, or every granular scope of: {}.",
+                c.call,
+                c.classic.join(" or "),
+                c.granular.join(", ")
+            ),
             None => format!("{path} needs a scope the token does not have."),
         };
         JiraError::new(

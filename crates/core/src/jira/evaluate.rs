@@ -509,7 +509,8 @@ fn team_managed(f: &Facts) -> Option<Warning> {
         warning(
             WarningCode::TeamManaged,
             format!(
-                "{gaps} team-managed space(s) have gaps: {}",
+                "{} gaps: {}",
+                crate::text::count(gaps, "team-managed space has", "team-managed spaces have"),
                 requirements::TEAM_MANAGED_HINT
             ),
         )
@@ -544,8 +545,8 @@ fn advice(a: &requirements::Advice, f: &Facts) -> Option<Warning> {
     Some(warning(
         a.code,
         format!(
-            "{} space(s) lack {} ({}{}): {}. Not required by backup services, but worth granting.",
-            lacking.len(),
+            "{} {} ({}{}): {}. Not required by backup services, but worth granting.",
+            crate::text::count(lacking.len(), "space lacks", "spaces lack"),
             a.name,
             shown.join(", "),
             if more > 0 {
@@ -560,8 +561,8 @@ fn advice(a: &requirements::Advice, f: &Facts) -> Option<Warning> {
 
 fn archived_spaces(f: &Facts) -> Option<Warning> {
     (!f.archived.is_empty()).then(|| warning(WarningCode::ArchivedProjects, format!(
-        "{} archived space(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.",
-        f.archived.len()
+        "{} read-only and not audited; restore a space from the archive before backing it up or restoring into it.",
+        crate::text::count(f.archived.len(), "archived space is", "archived spaces are")
     )))
 }
 
@@ -672,10 +673,9 @@ mod tests {
                 .unwrap()
         };
         assert!(lacking(&reports[1], WarningCode::IssueSecurity)
-            .starts_with("2 space(s) lack Set work item security (OPS, TEAM):"));
-        assert!(
-            lacking(&reports[1], WarningCode::ArchivedProjects).starts_with("1 archived space(s)")
-        );
+            .starts_with("2 spaces lack Set work item security (OPS, TEAM):"));
+        assert!(lacking(&reports[1], WarningCode::ArchivedProjects)
+            .starts_with("1 archived space is read-only"));
     }
 }
 

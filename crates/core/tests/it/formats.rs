@@ -264,7 +264,7 @@ async fn audit_report_json() {
     let md = String::from_utf8(bytes).unwrap();
     let evidence = md.split("## Audit evidence: Acme backup").nth(1).unwrap();
     for line in [
-        "- Backup: ✅ ok · Restore: ❌ gaps · Coverage: 2 space(s)\n",
+        "- Backup: ✅ ok · Restore: ❌ gaps · Coverage: 2 spaces\n",
         "- Missing global permission: Create team-managed spaces (`CREATE_PROJECT`)\n",
         "- WEB (Website): Edit work items\n",
     ] {

@@ -409,10 +409,10 @@ fn software_team_managed_advice_and_archived_spaces() {
         warnings: team_managed no_software_access issue_security archived_projects
     ");
     insta::assert_snapshot!(messages.join("\n"), @r"
-        team_managed: 1 team-managed space(s) have gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).
+        team_managed: 1 team-managed space has gaps: Team-managed space: permission schemes do not apply. Open Space settings > Access and add the account with a role that grants these permissions (e.g. Administrator).
         no_software_access: The account has no Jira Software access (the boards API answered 404): boards and sprints cannot be backed up. Give the account a Jira Software licence (product access), or check that the site has Jira Software.
-        issue_security: 1 space(s) lack Set work item security (TEAM): restored work items would lose their security level. Not required by backup services, but worth granting.
-        archived_projects: 1 archived space(s) are read-only and were not audited; restore one from the archive before backing it up or restoring into it.
+        issue_security: 1 space lacks Set work item security (TEAM): restored work items would lose their security level. Not required by backup services, but worth granting.
+        archived_projects: 1 archived space is read-only and not audited; restore a space from the archive before backing it up or restoring into it.
     ");
 }
 
