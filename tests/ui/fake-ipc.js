@@ -548,7 +548,15 @@
     },
     org_status: () => clone(org),
     org_link: ({ draft }) => {
-      if (!/^[A-Za-z0-9-]{1,100}$/.test(draft.org_id.trim())) throw fail('validation', 'invalid organisation: Organisation id: Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.', [{ field: 'org_id', code: 'invalid', message: 'Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.' }]);
+      // Every field at once, like org::link (crates/core/src/org.rs).
+      /** @type {FieldError[]} */
+      const errors = [];
+      if (!/^[A-Za-z0-9-]{1,100}$/.test(draft.org_id.trim())) errors.push({ field: 'org_id', code: draft.org_id.trim() ? 'invalid' : 'required', message: 'Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.' });
+      const k = String(draft.key).trim();
+      if (k.length < 16 || k.length > 4096 || /\s/.test(k)) errors.push({ field: 'org_key', code: k ? 'too_short' : 'required', message: 'Paste the whole key as Atlassian showed it (one word, no spaces).' });
+      const exp = vExpires(draft.key_expires, { today: localToday(), mode: 'create', stored_expires: null, other_names: [], bound_to: null });
+      if (isError(exp)) errors.push({ ...exp, field: 'org_key_expires' });
+      if (errors.length) throw fail('validation', `invalid organisation: ${errors.map((e) => e.message).join(' ')}`, errors);
       org = { org_id: draft.org_id.trim(), key_expires: draft.key_expires, added_at: nowIso(), last_sync: null, key_days_left: daysLeft(draft.key_expires), key_stored: true };
       return clone(org);
     },

@@ -82,7 +82,12 @@ test('settings link an organisation, sync it, and take Atlassian’s expiry on r
   await dialog.locator('[data-fk="org-key"]').fill('ATCTT3xFfGN0-ui-org-key-000000001');
   await dialog.locator('[data-fk="org-key-expires"]').fill(isoIn(200));
   await dialog.locator('[data-fk="org-link"]').click();
-  await dialog.getByText('letters, digits and dashes only').waitFor();
+  // The error sits on its field, which takes the focus; the banner counts the fields.
+  await dialog.locator('[data-fk="org_id-error"]').getByText('letters, digits and dashes only').waitFor();
+  assert.equal(await dialog.locator('[data-fk="org-id"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await dialog.locator('[data-fk="org-key"]').getAttribute('aria-invalid'), 'false');
+  assert.ok(await dialog.locator('[data-fk="org-id"]').evaluate((e) => e === document.activeElement));
+  assert.match(await dialog.locator('.org-section .banner-error').innerText(), /Check the highlighted field/);
   await dialog.locator('[data-fk="org-id"]').fill('2f1e0c3a-8b7d-4e6f-9a10-5c4b3a291807');
   await dialog.locator('[data-fk="org-key"]').fill('ATCTT3xFfGN0-ui-org-key-000000001');
   await dialog.locator('[data-fk="org-link"]').click();

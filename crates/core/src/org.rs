@@ -134,7 +134,7 @@ fn key_code(key: &str) -> FieldCode {
 }
 
 /// Checks an organisation id: Atlassian's are UUID-like (letters, digits, dashes).
-pub fn validate_org_id(raw: &str) -> Result<String, Error> {
+pub fn validate_org_id(raw: &str) -> Result<String, FieldError> {
     let t = raw.trim();
     if t.is_empty() || t.len() > 100 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         let code = if t.is_empty() {
@@ -144,7 +144,7 @@ pub fn validate_org_id(raw: &str) -> Result<String, Error> {
         } else {
             FieldCode::Invalid
         };
-        return Err(invalid(
+        return Err(FieldError::new(
             Field::OrgId,
             code,
             "Copy it from admin.atlassian.com (Settings > API keys shows it with the key); letters, digits and dashes only.",
@@ -175,19 +175,24 @@ pub fn link<S: SecretStore + 'static>(
     profiles: &Profiles<S>,
     draft: &OrgDraft,
 ) -> Result<OrgView, Error> {
-    let org_id = validate_org_id(&draft.org_id)?;
+    // Every field's error at once, like a profile's.
+    let mut errors = Vec::new();
+    let org_id = validate_org_id(&draft.org_id).map_err(|e| errors.push(e));
     use secrecy::ExposeSecret;
     let key = draft.key.expose_secret().trim();
     if key.len() < 16 || key.len() > 4096 || key.chars().any(char::is_whitespace) {
-        return Err(invalid(
+        errors.push(FieldError::new(
             Field::OrgKey,
             key_code(key),
             "Paste the whole key as Atlassian showed it (one word, no spaces).",
         ));
     }
-    let (key_expires, _) =
+    let key_expires =
         validate::validate_expires(&draft.key_expires, profiles.clock().today(), Mode::Create)
-            .map_err(|e| invalid(Field::OrgKeyExpires, e.code, e.message))?;
+            .map_err(|e| errors.push(FieldError::new(Field::OrgKeyExpires, e.code, e.message)));
+    let (Ok(org_id), Ok((key_expires, _)), true) = (org_id, key_expires, errors.is_empty()) else {
+        return Err(Error::OrgValidation(errors));
+    };
     let previous = profiles.secrets().get(ORG_KEY_ID)?;
     let sealed = binding::seal(
         &Binding::OrgKey {

@@ -9,6 +9,7 @@
 import * as api from '../api.js';
 import { h, icon, asCommandError, nextId, keepFocus, uuid } from '../dom.js';
 import { t, dateTime } from '../i18n.js';
+import { fieldMessage } from './form.js';
 
 /** @typedef {import('../gen/OrgView').OrgView} OrgView */
 /** @typedef {import('../gen/OrgSync').OrgSync} OrgSync */
@@ -36,15 +37,34 @@ export function orgSection(o = {}) {
   const key = /** @type {HTMLInputElement} */ (h('input', { type: 'password', class: 'input mono', id: `${id}-key`, autocomplete: 'off', spellcheck: 'false', dataset: { fk: 'org-key' } }));
   const keyExpires = /** @type {HTMLInputElement} */ (h('input', { type: 'date', class: 'input', id: `${id}-exp`, dataset: { fk: 'org-key-expires' } }));
 
+  /** The link form's inputs by the field codes the core's errors name. */
+  const inputs = /** @type {const} */ ({ org_id: orgId, org_key: key, org_key_expires: keyExpires });
+  /** Each link form field's error, by field code. @type {Partial<Record<keyof typeof inputs, string>>} */
+  let fieldErrors = {};
+
   /** @param {() => Promise<void>} work */
   async function act(work) {
     if (busy) return;
     busy = true;
     error = null;
+    fieldErrors = {};
     render();
-    try { await work(); } catch (e) { error = asCommandError(e).message; }
+    try { await work(); } catch (e) {
+      const ce = asCommandError(e);
+      for (const f of ce.kind === 'validation' ? ce.fields : []) {
+        if (f.field in inputs) {
+          const k = /** @type {keyof typeof inputs} */ (f.field);
+          fieldErrors[k] = fieldErrors[k] ? `${fieldErrors[k]} ${fieldMessage(f)}` : fieldMessage(f);
+        }
+      }
+      const n = Object.keys(fieldErrors).length;
+      error = n ? t('form.fixFields', { n }) : ce.message;
+    }
     busy = false;
     render();
+    // The focus goes to the first field to fix.
+    const first = /** @type {(keyof typeof inputs)[]} */ (Object.keys(inputs)).find((k) => fieldErrors[k]);
+    if (first) inputs[first].focus();
   }
 
   const link = () => act(async () => {
@@ -52,6 +72,22 @@ export function orgSection(o = {}) {
     key.value = '';
     live.textContent = t('org.linked');
   });
+
+  /** A link form field: its label, input, hint and error (described by both).
+   *  @param {keyof typeof inputs} code @param {string} label @param {string} [hint] */
+  function linkField(code, label, hint) {
+    const input = inputs[code];
+    const err = fieldErrors[code];
+    const hintId = `${input.id}-hint`;
+    const errId = `${input.id}-err`;
+    input.setAttribute('aria-invalid', err ? 'true' : 'false');
+    const described = [hint ? hintId : null, err ? errId : null].filter(Boolean).join(' ');
+    if (described) input.setAttribute('aria-describedby', described); else input.removeAttribute('aria-describedby');
+    return h('div', { class: ['field', err ? 'has-error' : null], dataset: { field: code } },
+      h('label', { class: 'label', for: input.id, text: label }), input,
+      hint ? h('p', { class: 'field-hint', id: hintId, text: hint }) : null,
+      err ? h('p', { class: 'field-error', id: errId, dataset: { fk: `${code}-error` } }, icon('warning'), h('span', { class: 'msg', text: err })) : null);
+  }
   const unlink = () => act(async () => {
     await api.call('org_unlink', {});
     org = null;
@@ -120,10 +156,9 @@ export function orgSection(o = {}) {
       if (!org) {
         el.append(
           h('p', { class: 'field-hint', text: t('org.lead') }),
-          h('div', { class: 'field' }, h('label', { class: 'label', for: orgId.id, text: t('org.id') }), orgId),
-          h('div', { class: 'field' }, h('label', { class: 'label', for: key.id, text: t('org.key') }), key,
-            h('p', { class: 'field-hint', text: t('org.keyHint') })),
-          h('div', { class: 'field' }, h('label', { class: 'label', for: keyExpires.id, text: t('org.keyExpires') }), keyExpires),
+          linkField('org_id', t('org.id')),
+          linkField('org_key', t('org.key'), t('org.keyHint')),
+          linkField('org_key_expires', t('org.keyExpires')),
           h('button', { type: 'button', class: 'btn btn-secondary', disabled: busy, dataset: { fk: 'org-link' }, onclick: link }, t('org.link')));
         return;
       }

@@ -178,6 +178,22 @@ async fn linking_checks_the_fields_and_keeps_the_key_in_the_keyring_only() {
         assert!(secrets.get(ORG_KEY_ID).unwrap().is_none());
         assert!(org::view(&p).unwrap().is_none());
     }
+    // Every field's error at once, each on its field.
+    let e = org::link(
+        &p,
+        &OrgDraft {
+            org_id: "not an id!".into(),
+            key: SecretString::from("short".to_owned()),
+            key_expires: "someday".into(),
+        },
+    )
+    .unwrap_err();
+    let fields: Vec<Field> = e.fields().iter().map(|f| f.field).collect();
+    assert_eq!(
+        fields,
+        [Field::OrgId, Field::OrgKey, Field::OrgKeyExpires],
+        "{e}"
+    );
     link(&p);
     let view = org::view(&p).unwrap().unwrap();
     assert_eq!(view.config.org_id, ORG);
