@@ -116,10 +116,6 @@ impl OrgConfig {
     }
 }
 
-fn invalid(field: Field, code: FieldCode, msg: impl Into<String>) -> Error {
-    Error::OrgValidation(vec![FieldError::new(field, code, msg)])
-}
-
 /// Why a pasted organisation API key cannot be one.
 fn key_code(key: &str) -> FieldCode {
     if key.is_empty() {
