@@ -86,6 +86,36 @@ pub enum Command {
     /// use, from the organisation's admin API.
     #[command(subcommand)]
     Org(OrgCmd),
+    /// Health checks for cron and timers: audit profiles and compare each with its
+    /// baseline (the last accepted result; the first check sets it). Exit 0: every
+    /// profile healthy and unchanged; 1: something changed or a check failed; 3: the
+    /// keyring or the data folder stopped a check.
+    Check(CheckArgs),
+    /// A profile's health checks, newest first, and its baseline.
+    History {
+        /// The profile (name or id).
+        name: String,
+        /// The history as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["names", "all"]))]
+pub struct CheckArgs {
+    /// The profiles to check (names or ids).
+    pub names: Vec<String>,
+    /// Check every profile.
+    #[arg(long, conflicts_with = "names")]
+    pub all: bool,
+    /// The checks as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Make each result the profile's new baseline (a deliberate change, such as
+    /// restore permissions removed on purpose).
+    #[arg(long)]
+    pub accept: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 pub mod args;
 mod ask;
 mod audit_cmd;
+mod check_cmd;
 pub mod exit;
 mod expiring_cmd;
 pub mod io;
@@ -72,7 +73,7 @@ fn command<S: SecretStore + 'static>(
 ) -> Result<Exit, Failure> {
     if matches!(
         cli.command,
-        Command::Audit(_) | Command::Rotate(_) | Command::Org(_)
+        Command::Audit(_) | Command::Rotate(_) | Command::Org(_) | Command::Check(_)
     ) {
         if let Some(gateway) = profiles.client().gateway_override() {
             // Before anything is sent: where the other credentials would go.
@@ -100,5 +101,7 @@ fn command<S: SecretStore + 'static>(
         Command::Audit(a) => audit_cmd::run(profiles, &a, io),
         Command::Rotate(a) => rotate_cmd::run(profiles, &a, io),
         Command::Org(cmd) => org_cmd::run(profiles, cmd, io),
+        Command::Check(a) => check_cmd::check(profiles, &a.names, a.all, a.json, a.accept, io),
+        Command::History { name, json } => check_cmd::history(&profiles, &name, json, io),
     }
 }

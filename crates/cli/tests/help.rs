@@ -38,6 +38,8 @@ fn help_of_every_command() {
         &["org", "add"],
         &["org", "sync"],
         &["org", "revoke"],
+        &["check"],
+        &["history"],
     ] {
         let name = if args.is_empty() {
             "connkeeper".to_owned()

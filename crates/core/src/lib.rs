@@ -12,6 +12,8 @@
 //!
 //! What is done with them, each a module of functions over `&Profiles`:
 //! - [`audit`]: auditing a saved profile or form values (prepare, confirm, run, record)
+//! - [`health`]: checks between audits: an audit compared with the baseline, the changes,
+//!   the bounded history
 //! - [`rotation`]: replacing a token, make before break
 //! - [`org`]: the Atlassian organisation: token expiry from Atlassian, revocation
 //! - [`export`], [`import`]: profile summaries out, profiles in (all or nothing)
@@ -34,6 +36,7 @@ mod codes;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod health;
 pub mod import;
 pub mod jira;
 pub mod links;

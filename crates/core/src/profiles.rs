@@ -400,6 +400,7 @@ impl<S: SecretStore> Profiles<S> {
                 tracing::warn!(profile = %id, error = %e, "could not remove the audit report");
             }
         }
+        crate::health::forget(self, id);
         tracing::info!(profile = %id, "profile deleted");
         Ok(removed)
     }

@@ -96,10 +96,14 @@ impl ProfileStore {
     }
 
     /// Removes temporary files that crashed writes left in the data folder and its
-    /// `audits/` folder (older than [`STALE_TEMP_AGE`]); once per store.
+    /// `audits/` and `checks/` folders (older than [`STALE_TEMP_AGE`]); once per store.
     fn sweep_once(&self) {
         self.swept.get_or_init(|| {
-            for dir in [self.dir.clone(), self.dir.join(AUDITS_DIR)] {
+            for dir in [
+                self.dir.clone(),
+                self.dir.join(AUDITS_DIR),
+                self.dir.join(crate::health::CHECKS_DIR),
+            ] {
                 let removed = sweep_stale_temp_files(&dir, STALE_TEMP_AGE);
                 if removed > 0 {
                     tracing::info!(dir = %dir.display(), removed, "removed temporary files left by an interrupted write");

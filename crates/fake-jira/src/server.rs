@@ -443,6 +443,27 @@ impl FakeJira {
         self.shared.max_in_flight_near_limit.load(Ordering::SeqCst)
     }
 
+    /// Stops this site and serves `site` at the same address: the site changed between
+    /// two visits (a permission removed, a space created, a token revoked), as it does
+    /// between two health checks. Waits (at most 5 s) for the old listener to close.
+    pub async fn replace(self, site: Site) -> io::Result<FakeJira> {
+        let addr = self.addr;
+        drop(self);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match Self::start_on(site.clone(), addr).await {
+                Ok(fake) => return Ok(fake),
+                Err(e)
+                    if e.kind() == io::ErrorKind::AddrInUse
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Forgets recorded requests and the in-flight high-water mark. Fault counters keep
     /// counting.
     pub fn reset_stats(&self) {

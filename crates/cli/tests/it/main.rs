@@ -15,6 +15,7 @@
 #![allow(clippy::disallowed_methods)]
 
 mod audit;
+mod check;
 mod org;
 mod profile;
 mod rotate;

@@ -3,6 +3,7 @@
 mod audit;
 mod binding;
 mod formats;
+mod health;
 mod hostile;
 mod keyring;
 mod org;
