@@ -96,9 +96,31 @@ where
         confirm,
     )
     .await?;
-    let report =
-        crate::jira::observe::run(input, profiles.client().clone(), profiles.clock(), progress)
-            .await?;
+    let report = match crate::jira::observe::run(
+        input,
+        profiles.client().clone(),
+        profiles.clock(),
+        progress,
+    )
+    .await
+    {
+        Ok(report) => report,
+        Err(e) => {
+            // A saved profile keeps every outcome: a rejected token is its state now.
+            if let Some(saved) = &profile {
+                let (id, kind, message) = (saved.id, e.kind, e.message.clone());
+                let at = profiles.clock().now();
+                let recorded = blocking(profiles, move |p| {
+                    crate::health::record_failure(p, id, at, kind, message)
+                })
+                .await?;
+                if let Err(err) = recorded {
+                    tracing::warn!(profile = %id, error = %err, "the failed audit could not be recorded");
+                }
+            }
+            return Err(e.into());
+        }
+    };
     let Some(saved) = profile else {
         return Ok(Audited {
             report,

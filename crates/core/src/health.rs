@@ -26,11 +26,13 @@ use crate::jira::{AuditPurpose, AuditReport, ErrorKind, Progress};
 use crate::model::ProfileId;
 use crate::profiles::Profiles;
 use crate::secrets::SecretStore;
-use crate::store::{read_json, write_json, StoreError};
+use crate::store::{read_json, write_json};
 use crate::text::count;
 
 /// The folder of the check histories, beside `profiles.json`.
 pub const CHECKS_DIR: &str = "checks";
+/// The lock of the histories' read-modify-writes, in [`CHECKS_DIR`].
+const HISTORY_LOCK: &str = "checks.lock";
 /// How many checks a profile's history keeps (the newest).
 pub const HISTORY_LEN: usize = 90;
 /// The most spaces a change names; the rest are counted.
@@ -286,10 +288,10 @@ pub fn compare(baseline: &Snapshot, now: &Snapshot) -> Vec<Change> {
     changes
 }
 
-/// What stopped a check, from the audit's error: the change it stands for, or `None`
-/// when it is not the site's doing (the keyring, the data folder, a question to ask).
-pub fn problem_of(e: &Error) -> Option<Change> {
-    let code = match e.kind() {
+/// What stopped a check, from the audit error's kind: the change it stands for, or
+/// `None` when it is not the site's doing (the keyring, the data folder, a question).
+pub fn problem_of(kind: ErrorKind) -> Option<Change> {
+    let code = match kind {
         ErrorKind::Auth => ChangeCode::TokenRejected,
         ErrorKind::TokenBlocked | ErrorKind::IpNotAllowed | ErrorKind::Forbidden => {
             ChangeCode::TokenBlocked
@@ -308,7 +310,7 @@ pub fn problem_of(e: &Error) -> Option<Change> {
         ChangeCode::TokenRejected => "Jira rejected the API token (revoked, expired, or the account was deactivated): create a new token and replace it.".to_owned(),
         ChangeCode::TokenBlocked => "Jira refused the account's API token: an admin blocked API tokens for it, or the site's IP allowlist refuses this computer.".to_owned(),
         ChangeCode::ScopeMissing => "The API token lacks a scope the audit needs: create a token with the scopes the audit lists.".to_owned(),
-        _ => format!("The site could not be reached ({}).", e.kind()),
+        _ => format!("The site could not be reached ({kind})."),
     };
     Some(Change::new(code, message))
 }
@@ -382,18 +384,30 @@ pub fn history<S: SecretStore>(profiles: &Profiles<S>, id: ProfileId) -> Result<
         .unwrap_or_default())
 }
 
-fn save<S: SecretStore>(
+/// Adds `record` to profile `id`'s history under the history lock (an audit and a
+/// scheduled check may end at once), first setting `baseline` when given.
+fn append<S: SecretStore>(
     profiles: &Profiles<S>,
     id: ProfileId,
-    h: &History,
-) -> Result<(), StoreError> {
+    baseline: Option<Snapshot>,
+    record: CheckRecord,
+) -> Result<(), Error> {
+    let dir = profiles.store().dir().join(CHECKS_DIR);
+    crate::store::create_private_dir(&dir)?;
+    let _lock = crate::store::lock_file(&dir.join(HISTORY_LOCK))?;
+    let mut h = history(profiles, id)?;
+    if baseline.is_some() {
+        h.baseline = baseline;
+    }
+    h.push(record);
     write_json(
         &history_path(profiles, id),
         &HistoryFile {
             version: 1,
-            history: h.clone(),
+            history: h,
         },
-    )
+    )?;
+    Ok(())
 }
 
 /// Removes profile `id`'s history (the profile was deleted).
@@ -434,6 +448,34 @@ fn alerts_of(state: CheckState, changes: &[Change], previous: Option<&CheckRecor
     alerts
 }
 
+/// Records a failed audit of profile `id` (Jira refused the token, the site could not
+/// be reached, ...) as a `failed` check; kinds that are not the site's doing are not
+/// recorded. Returns the record.
+pub(crate) fn record_failure<S: SecretStore>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+    at: DateTime<Utc>,
+    kind: ErrorKind,
+    message: String,
+) -> Result<Option<CheckRecord>, Error> {
+    let Some(change) = problem_of(kind) else {
+        return Ok(None);
+    };
+    let previous = history(profiles, id)?.checks.into_iter().next();
+    let changes = vec![change];
+    let record = CheckRecord {
+        at,
+        state: CheckState::Failed,
+        alerts: alerts_of(CheckState::Failed, &changes, previous.as_ref()),
+        changes,
+        problem: Some(Problem { kind, message }),
+        requests: 0,
+        accepted: false,
+    };
+    append(profiles, id, None, record.clone())?;
+    Ok(Some(record))
+}
+
 /// The result of one check.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -470,16 +512,16 @@ pub async fn check<S: SecretStore + 'static>(
         progress,
     )
     .await;
-    let mut after = before.clone();
+    let mut baseline = None;
     let (record, report) = match ran {
         Ok(audited) => {
             let snapshot = Snapshot::from(&audited.report);
-            let changes = after
+            let changes = before
                 .baseline
                 .as_ref()
                 .map(|b| compare(b, &snapshot))
                 .unwrap_or_default();
-            let first = after.baseline.is_none();
+            let first = before.baseline.is_none();
             let state = if changes.is_empty() {
                 CheckState::Healthy
             } else {
@@ -487,7 +529,7 @@ pub async fn check<S: SecretStore + 'static>(
             };
             let accepted = first || accept;
             if accepted {
-                after.baseline = Some(snapshot);
+                baseline = Some(snapshot);
             }
             let alerts = if accepted {
                 Vec::new()
@@ -506,21 +548,29 @@ pub async fn check<S: SecretStore + 'static>(
             (record, Some(audited.report))
         }
         Err(e) if matches!(e.kind(), ErrorKind::Cancelled) => return Err(e),
+        Err(e) if problem_of(e.kind()).is_some() => {
+            // audit::run recorded the failure (every audit of a saved profile does).
+            let recorded = history(profiles, id)?.checks.into_iter().next();
+            let record = recorded
+                .ok_or_else(|| Error::Internal("the failed check was not recorded".into()))?;
+            return Ok(Checked {
+                id,
+                name: profile.name,
+                record,
+                report: None,
+            });
+        }
         Err(e) => {
+            // Not the site's doing: the check did not run.
             let problem = Problem {
                 kind: e.kind(),
                 message: e.to_string(),
             };
-            let (state, changes) = match problem_of(&e) {
-                Some(change) => (CheckState::Failed, vec![change]),
-                None => (CheckState::Skipped, Vec::new()),
-            };
-            let alerts = alerts_of(state, &changes, before.latest());
             let record = CheckRecord {
                 at,
-                state,
-                changes,
-                alerts,
+                state: CheckState::Skipped,
+                changes: Vec::new(),
+                alerts: Vec::new(),
                 problem: Some(problem),
                 requests: 0,
                 accepted: false,
@@ -528,8 +578,8 @@ pub async fn check<S: SecretStore + 'static>(
             (record, None)
         }
     };
-    after.push(record.clone());
-    audit::blocking(profiles, move |p| save(p, id, &after)).await??;
+    let kept = record.clone();
+    audit::blocking(profiles, move |p| append(p, id, baseline, kept)).await??;
     tracing::info!(profile = %id, state = %record.state, changes = record.changes.len(), alerts = record.alerts.len(), "profile checked");
     Ok(Checked {
         id,

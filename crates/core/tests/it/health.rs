@@ -237,3 +237,41 @@ async fn a_check_never_asks_and_the_history_is_bounded_and_forgotten_with_the_pr
     p.delete(id).unwrap();
     assert!(!file.exists(), "the history goes with its profile");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_audit_that_fails_is_recorded_too() {
+    use connkeeper_core::audit::{self, AuditRequest};
+    use connkeeper_core::jira::AuditPurpose;
+    let dir = tempfile::tempdir().unwrap();
+    let p = profiles(dir.path());
+    // Jira knows another token for the account: the saved one is rejected.
+    let fake = FakeJira::start(site(Account::admin(EMAIL, OTHER), spaces()))
+        .await
+        .unwrap();
+    let id = saved(&p, &fake);
+    let e = audit::run(
+        &p,
+        AuditRequest::Saved(id),
+        AuditPurpose::All,
+        false,
+        |_| async { None },
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Auth);
+    let h = health::history(&p, id).unwrap();
+    assert_eq!(
+        h.checks.len(),
+        1,
+        "the failed audit is the profile's state now"
+    );
+    assert_eq!(h.checks[0].state, CheckState::Failed);
+    assert_eq!(codes(&h.checks[0].changes), ["token_rejected:-:"]);
+    assert!(h.baseline.is_none());
+    // A check then reports the same problem without a second alert.
+    let r = check(&p, id).await;
+    assert_eq!(codes(&r.changes), ["token_rejected:-:"]);
+    assert!(r.alerts.is_empty(), "already reported by the audit");
+    assert_eq!(health::history(&p, id).unwrap().checks.len(), 2);
+}
