@@ -422,7 +422,9 @@ fn codes_js() -> String {
          export const EXPORT_FORMATS = Object.freeze({});\n\n\
          /** @typedef {{{}}} ProfileField A profile's field (Field::PROFILE). */\n\n\
          /** A profile's fields, in the form's order (Field::PROFILE).\n *  @type {{ReadonlyArray<ProfileField>}} */\n\
-         export const PROFILE_FIELDS = Object.freeze({});\n",
+         export const PROFILE_FIELDS = Object.freeze({});\n\n\
+         /** A profile's states, most serious first (ProfileState::ALL).\n *  @type {{ReadonlyArray<import('./ProfileState').ProfileState>}} */\n\
+         export const PROFILE_STATES = Object.freeze({});\n",
         list(json!(Application::ALL)),
         list(json!(audit_purposes())),
         list(json!(export_formats())),
@@ -432,6 +434,7 @@ fn codes_js() -> String {
             .collect::<Vec<_>>()
             .join(" | "),
         list(json!(validate::Field::PROFILE)),
+        list(json!(connkeeper_core::model::ProfileState::ALL)),
     )
 }
 

@@ -284,8 +284,11 @@
     // A shallow copy: every answer is copied once more as it crosses (see invoke).
     const { life, ...stored } = { ...p };
     const l = life ?? { rotated_at: null, rotations: [], old_token_revoked: null, expires_source: 'manual', atlassian: null };
+    const status = d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok';
+    // The worst current state, like ProfileView::with_failure (the fake's audits do not fail).
+    const state = !keyring.has(p.id) ? 'token_missing' : p.last_audit && !p.last_audit.ok ? 'permissions_missing' : status;
     return {
-      ...stored, days_left: d, status: d < 0 ? 'expired' : d <= 30 ? 'expiring' : 'ok',
+      ...stored, days_left: d, status, state,
       token_stored: keyring.has(p.id), token_kind: p.token_kind ?? null, host_confirmed: true,
       rotated_at: l.rotated_at, rotations: l.rotations, old_token_revoked: l.old_token_revoked,
       expires_source: l.expires_source, last_active: l.atlassian?.last_active ?? null, atlassian: l.atlassian,

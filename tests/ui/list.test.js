@@ -19,7 +19,7 @@ test('list shows status chips and sorts by expiry by default', async () => {
   assert.deepEqual(chips, [
     ['Gamma old', 'expired', 'Expired'],
     ['Beta restore', 'expiring', 'Expiring'],
-    ['Epsilon', 'ok', 'OK'],
+    ['Epsilon', 'permissions_missing', 'Permissions missing'],
     ['Acme backup', 'ok', 'OK'],
     ['Delta no token', 'token_missing', 'Token missing'],
   ]);
@@ -46,7 +46,7 @@ test('list shows status chips and sorts by expiry by default', async () => {
   assert.equal(await page.getAttribute('th.col-name', 'aria-sort'), 'descending');
   assert.deepEqual(await rowNames(page), ['Gamma old', 'Epsilon', 'Delta no token', 'Beta restore', 'Acme backup']);
   await page.click('th.col-status .sort-btn');
-  assert.deepEqual((await rowNames(page)).slice(0, 3), ['Delta no token', 'Gamma old', 'Beta restore']);
+  assert.deepEqual((await rowNames(page)).slice(0, 3), ['Delta no token', 'Epsilon', 'Gamma old']);
   await page.click('th.col-expires .sort-btn');
   assert.deepEqual((await rowNames(page))[0], 'Gamma old');
 

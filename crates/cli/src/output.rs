@@ -75,7 +75,7 @@ pub fn esc(s: &str) -> Cow<'_, str> {
 }
 
 use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
-use connkeeper_core::model::{Dated, ExpiryStatus, ProfileView};
+use connkeeper_core::model::{Dated, ProfileState, ProfileView};
 use connkeeper_core::validate::FieldError;
 use serde::Serialize;
 
@@ -125,13 +125,15 @@ fn days_text(days_left: i64) -> String {
 }
 
 fn status_text(v: &ProfileView) -> &'static str {
-    if !v.token_stored {
-        return "token missing";
-    }
-    match v.status {
-        ExpiryStatus::Expired => "EXPIRED",
-        ExpiryStatus::Expiring => "expiring",
-        ExpiryStatus::Ok => "ok",
+    match v.state {
+        ProfileState::TokenMissing => "token missing",
+        ProfileState::TokenRejected => "TOKEN REJECTED",
+        ProfileState::TokenBlocked => "TOKEN BLOCKED",
+        ProfileState::PermissionsMissing => "PERMISSIONS MISSING",
+        ProfileState::Unreachable => "unreachable",
+        ProfileState::Expired => "EXPIRED",
+        ProfileState::Expiring => "expiring",
+        ProfileState::Ok => "ok",
     }
 }
 

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::jira::AuditReport;
-use crate::model::{Application, ExpiresSource, ExpiryStatus, ProfileId, ProfileView, TokenKind};
+use crate::model::{
+    Application, ExpiresSource, ExpiryStatus, ProfileId, ProfileState, ProfileView, TokenKind,
+};
 use crate::profiles::Profiles;
 use crate::requirements::{REQUIREMENTS, TOKEN_PAGE};
 use crate::secrets::SecretStore;
@@ -63,6 +65,8 @@ pub struct Record {
     pub expires: chrono::NaiveDate,
     pub days_left: i64,
     pub status: ExpiryStatus,
+    /// The worst current state (the token, the last check or audit, the expiry).
+    pub state: ProfileState,
     pub token_stored: bool,
     /// `classic` or `scoped` once an audit learned it.
     pub token_kind: Option<TokenKind>,
@@ -99,6 +103,7 @@ impl Record {
             expires: v.expires,
             days_left: v.days_left,
             status: v.status,
+            state: v.state,
             token_stored: v.token_stored,
             token_kind: v.token_kind,
             created_at: v.created_at,
@@ -133,7 +138,7 @@ pub fn records(
 }
 
 /// The CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 22] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "id",
     "name",
     "description",
@@ -143,6 +148,7 @@ pub const CSV_COLUMNS: [&str; 22] = [
     "expires",
     "days_left",
     "status",
+    "state",
     "token_stored",
     "token_kind",
     "created_at",
@@ -202,6 +208,7 @@ pub fn write_csv<W: Write>(out: W, records: &[Record]) -> io::Result<()> {
             r.expires.to_string(),
             r.days_left.to_string(),
             r.status.code().to_owned(),
+            r.state.code().to_owned(),
             r.token_stored.to_string(),
             opt(r.token_kind.map(TokenKind::code)),
             r.created_at.to_rfc3339(),
@@ -296,10 +303,10 @@ pub fn write_markdown<W: Write>(
         "|---|---|---|---|---|--:|---|---|---|---|---|---|---|--:|"
     )?;
     for r in records {
-        let status = match r.status {
-            ExpiryStatus::Expired => "**expired**",
-            ExpiryStatus::Expiring => "expiring",
-            ExpiryStatus::Ok => "ok",
+        let status = match r.state {
+            ProfileState::Ok => "ok".to_owned(),
+            ProfileState::Expiring => "expiring".to_owned(),
+            s => format!("**{}**", s.code().replace('_', " ")),
         };
         writeln!(
             out,

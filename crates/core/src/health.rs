@@ -23,7 +23,7 @@ use crate::audit::{self, AuditRequest};
 use crate::codes::{code_enum, WarningCode};
 use crate::error::Error;
 use crate::jira::{AuditPurpose, AuditReport, ErrorKind, Progress};
-use crate::model::ProfileId;
+use crate::model::{ProfileId, ProfileState};
 use crate::profiles::Profiles;
 use crate::secrets::SecretStore;
 use crate::store::{read_json, write_json};
@@ -474,6 +474,36 @@ pub(crate) fn record_failure<S: SecretStore>(
     };
     append(profiles, id, None, record.clone())?;
     Ok(Some(record))
+}
+
+impl CheckRecord {
+    /// When this check failed, and the profile state its problem stands for.
+    pub fn failure(&self) -> Option<(DateTime<Utc>, ProfileState)> {
+        if self.state != CheckState::Failed {
+            return None;
+        }
+        let state = match self.changes.first()?.code {
+            ChangeCode::TokenRejected => ProfileState::TokenRejected,
+            ChangeCode::TokenBlocked => ProfileState::TokenBlocked,
+            ChangeCode::ScopeMissing => ProfileState::PermissionsMissing,
+            _ => ProfileState::Unreachable,
+        };
+        Some((self.at, state))
+    }
+}
+
+/// The last failure of profile `id`, if its newest check failed (unreadable: none).
+pub(crate) fn last_failure<S: SecretStore>(
+    profiles: &Profiles<S>,
+    id: ProfileId,
+) -> Option<(DateTime<Utc>, ProfileState)> {
+    match history(profiles, id) {
+        Ok(h) => h.latest().and_then(CheckRecord::failure),
+        Err(e) => {
+            tracing::warn!(profile = %id, error = %e, "check history unreadable");
+            None
+        }
+    }
 }
 
 /// The result of one check.

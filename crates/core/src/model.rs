@@ -352,6 +352,30 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// A profile's worst current state, most serious first: what the list, the summary,
+    /// the tray, `profile list` and the exports show, each with its action.
+    pub enum ProfileState {
+        /// No API token in the keyring: add it.
+        TokenMissing = "token_missing",
+        /// Jira refused the token at the last check or audit: replace it.
+        TokenRejected = "token_rejected",
+        /// An admin blocked the account's API tokens or the IP allowlist refuses this
+        /// computer: ask the site's admin.
+        TokenBlocked = "token_blocked",
+        /// The last audit found permissions (or a scope) missing: open the fix.
+        PermissionsMissing = "permissions_missing",
+        /// The last check could not reach the site: retry.
+        Unreachable = "unreachable",
+        /// The token is past its date: rotate it.
+        Expired = "expired",
+        /// The token expires within 30 days: rotate it.
+        Expiring = "expiring",
+        /// Nothing known is wrong.
+        Ok = "ok",
+    }
+}
+
 /// The window in which a token counts as "expiring".
 pub const EXPIRING_WITHIN_DAYS: i64 = 30;
 
@@ -445,6 +469,8 @@ pub struct ProfileView {
     pub expires: NaiveDate,
     pub days_left: i64,
     pub status: ExpiryStatus,
+    /// The worst current state (the token, the last check or audit, the expiry).
+    pub state: ProfileState,
     pub token_stored: bool,
     /// `classic` or `scoped` once an audit learned it; null until then.
     pub token_kind: Option<TokenKind>,
@@ -484,6 +510,7 @@ impl ProfileView {
             expires: p.expires,
             days_left,
             status: ExpiryStatus::from_days_left(days_left),
+            state: ProfileState::Ok,
             token_stored,
             token_kind: p.token_kind,
             host_confirmed: p.host_confirmed(),
@@ -497,6 +524,33 @@ impl ProfileView {
             last_active: p.life.atlassian.as_ref().and_then(|a| a.last_active),
             atlassian: p.life.atlassian.clone(),
         }
+        .with_failure(None)
+    }
+
+    /// The view with its state given the last failed check or audit (`failure`: when,
+    /// and the problem's state), which counts only when newer than the last audit.
+    pub fn with_failure(mut self, failure: Option<(DateTime<Utc>, ProfileState)>) -> Self {
+        let failure = failure
+            .filter(|(at, _)| self.last_audit.as_ref().is_none_or(|a| *at > a.at))
+            .map(|(_, s)| s);
+        let audit_missing = self.last_audit.as_ref().is_some_and(|a| !a.ok);
+        self.state = if !self.token_stored {
+            ProfileState::TokenMissing
+        } else if let Some(s @ (ProfileState::TokenRejected | ProfileState::TokenBlocked)) = failure
+        {
+            s
+        } else if audit_missing || failure == Some(ProfileState::PermissionsMissing) {
+            ProfileState::PermissionsMissing
+        } else if failure == Some(ProfileState::Unreachable) {
+            ProfileState::Unreachable
+        } else {
+            match self.status {
+                ExpiryStatus::Expired => ProfileState::Expired,
+                ExpiryStatus::Expiring => ProfileState::Expiring,
+                ExpiryStatus::Ok => ProfileState::Ok,
+            }
+        };
+        self
     }
 
     /// The expiry part of the view.

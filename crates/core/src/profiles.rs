@@ -109,7 +109,10 @@ impl<S: SecretStore> Profiles<S> {
         let mut views = match self.secrets.stored_ids()? {
             Some(stored) => profiles
                 .iter()
-                .map(|p| ProfileView::new(p, today, stored.contains(&p.id)))
+                .map(|p| {
+                    ProfileView::new(p, today, stored.contains(&p.id))
+                        .with_failure(crate::health::last_failure(self, p.id))
+                })
                 .collect(),
             None => profiles
                 .iter()
@@ -140,7 +143,8 @@ impl<S: SecretStore> Profiles<S> {
     /// The view of one profile (asks the keyring whether its token is stored).
     pub fn view(&self, p: &Profile) -> Result<ProfileView, Error> {
         let stored = self.secrets.contains(p.id)?;
-        Ok(ProfileView::new(p, self.clock.today(), stored))
+        Ok(ProfileView::new(p, self.clock.today(), stored)
+            .with_failure(crate::health::last_failure(self, p.id)))
     }
 
     /// Finds a profile for a person's argument: by id first, then by name (ignoring case).

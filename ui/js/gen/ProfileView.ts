@@ -5,6 +5,7 @@ import type { ExpiresSource } from "./ExpiresSource";
 import type { ExpiryStatus } from "./ExpiryStatus";
 import type { OrgTokenInfo } from "./OrgTokenInfo";
 import type { ProfileId } from "./ProfileId";
+import type { ProfileState } from "./ProfileState";
 import type { RotationRecord } from "./RotationRecord";
 import type { TokenKind } from "./TokenKind";
 
@@ -12,7 +13,11 @@ import type { TokenKind } from "./TokenKind";
  * A profile as scripts and the UI see it: the stored fields plus the derived expiry
  * status and whether the keyring holds its token. The JSON shape of `profile list --json`.
  */
-export type ProfileView = { id: ProfileId, name: string, description: string | null, application: Application, host: string, email: string, expires: string, days_left: number, status: ExpiryStatus, token_stored: boolean, 
+export type ProfileView = { id: ProfileId, name: string, description: string | null, application: Application, host: string, email: string, expires: string, days_left: number, status: ExpiryStatus, 
+/**
+ * The worst current state (the token, the last check or audit, the expiry).
+ */
+state: ProfileState, token_stored: boolean, 
 /**
  * `classic` or `scoped` once an audit learned it; null until then.
  */

@@ -18,3 +18,7 @@ export const EXPORT_FORMATS = Object.freeze(["csv","json","md","ics"]);
 /** A profile's fields, in the form's order (Field::PROFILE).
  *  @type {ReadonlyArray<ProfileField>} */
 export const PROFILE_FIELDS = Object.freeze(["name","description","application","host","email","token","expires"]);
+
+/** A profile's states, most serious first (ProfileState::ALL).
+ *  @type {ReadonlyArray<import('./ProfileState').ProfileState>} */
+export const PROFILE_STATES = Object.freeze(["token_missing","token_rejected","token_blocked","permissions_missing","unreachable","expired","expiring","ok"]);

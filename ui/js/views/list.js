@@ -9,6 +9,7 @@ import { h, icon, keepFocus, asCommandError } from '../dom.js';
 import { t, relDays, dateTime, num, appName } from '../i18n.js';
 import { confirmDialog } from './dialogs.js';
 import { TOKEN_PAGE } from './help.js';
+import { PROFILE_STATES } from '../gen/codes.js';
 
 /** Import and export load when first used. */
 const transfer = () => import('./transfer.js');
@@ -16,11 +17,18 @@ const transfer = () => import('./transfer.js');
 /** @typedef {import('../api.js').Profile} Profile */
 /** @typedef {import('../main.js').Ctx} Ctx */
 
-/** What the chip says: a missing token outranks the date. @param {Profile} p */
+/** What the chip says: the profile's worst current state (the core's ProfileState:
+ *  the token, the last check or audit, then the date). @param {Profile} p */
 export function effectiveStatus(p) {
-  return p.token_stored ? p.status : 'token_missing';
+  return p.state;
 }
-const SEVERITY = { token_missing: 0, expired: 1, expiring: 2, ok: 3 };
+/** Most serious first, as the core orders them. */
+const SEVERITY = Object.fromEntries(PROFILE_STATES.map((s, i) => [s, i]));
+/** Each state's chip icon. @type {Record<import('../gen/ProfileState').ProfileState, string>} */
+const STATE_ICON = {
+  token_missing: 'key', token_rejected: 'x', token_blocked: 'x', permissions_missing: 'warning',
+  unreachable: 'info', expired: 'x', expiring: 'clock', ok: 'check',
+};
 /** Rows kept in the DOM above and below the visible ones. */
 const OVERSCAN = 6;
 /** The most rows ever in the DOM. */
@@ -66,8 +74,7 @@ export function notes(p) {
 /** @param {Profile} p */
 export function statusChip(p) {
   const s = effectiveStatus(p);
-  const ic = s === 'ok' ? 'check' : s === 'expiring' ? 'clock' : s === 'expired' ? 'x' : 'key';
-  return h('span', { class: ['chip', `chip-${s}`], dataset: { status: s } }, icon(ic), t(`status.${s}`));
+  return h('span', { class: ['chip', `chip-${s}`], dataset: { status: s } }, icon(STATE_ICON[s]), t(`status.${s}`));
 }
 
 /** The "Backup ✓ Restore ✗" verdict of the last audit. @param {Profile} p */
@@ -244,9 +251,9 @@ export function createListView(ctx) {
 
       // Counts by status, over all profiles.
       /** @type {Record<string, number>} */
-      const counts = { expired: 0, expiring: 0, token_missing: 0, ok: 0 };
+      const counts = Object.fromEntries(PROFILE_STATES.map((s) => [s, 0]));
       for (const p of all) counts[effectiveStatus(p)] += 1;
-      summaryHost.replaceChildren(...['expired', 'expiring', 'token_missing', 'ok']
+      summaryHost.replaceChildren(...PROFILE_STATES
         .filter((k) => counts[k] > 0)
         .map((k) => h('span', { class: ['summary-item', `summary-${k}`] }, h('span', { class: 'dot', 'aria-hidden': 'true' }), t(`list.summary.${k}`, { n: counts[k] }))));
 

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use connkeeper_core::clock::FixedClock;
 use connkeeper_core::health::{self, CheckState, HISTORY_LEN};
 use connkeeper_core::jira::{ClientConfig, ErrorKind};
-use connkeeper_core::model::ProfileId;
+use connkeeper_core::model::{ProfileId, ProfileState};
 use connkeeper_core::profiles::Profiles;
 use connkeeper_core::secrets::MemoryStore;
 use connkeeper_core::store::ProfileStore;
@@ -269,9 +269,21 @@ async fn an_audit_that_fails_is_recorded_too() {
     assert_eq!(h.checks[0].state, CheckState::Failed);
     assert_eq!(codes(&h.checks[0].changes), ["token_rejected:-:"]);
     assert!(h.baseline.is_none());
+    // The list shows the rejected token, not a green "ok" (its date is far off).
+    let view = &p.list().unwrap()[0];
+    assert_eq!(view.status, connkeeper_core::model::ExpiryStatus::Ok);
+    assert_eq!(view.state, ProfileState::TokenRejected);
     // A check then reports the same problem without a second alert.
     let r = check(&p, id).await;
     assert_eq!(codes(&r.changes), ["token_rejected:-:"]);
     assert!(r.alerts.is_empty(), "already reported by the audit");
     assert_eq!(health::history(&p, id).unwrap().checks.len(), 2);
+    // Jira takes the token again: the next audit is newer than the failure.
+    let fake = fake
+        .replace(site(Account::admin(EMAIL, TOKEN), spaces()))
+        .await
+        .unwrap();
+    check(&p, id).await;
+    assert_eq!(p.list().unwrap()[0].state, ProfileState::Ok);
+    drop(fake);
 }
